@@ -1,0 +1,3 @@
+using ReportJob.Cli;
+
+return await CliApp.RunAsync(args);

@@ -1,0 +1,7 @@
+namespace ReportJob.Tests;
+
+public sealed class SmokeTests
+{
+    [Fact]
+    public void NetFlowVersion_Ipfix_IsTen() => Assert.Equal(10, (int)ReportJob.NetFlow.NetFlowVersion.Ipfix);
+}
