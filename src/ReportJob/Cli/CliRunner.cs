@@ -1,0 +1,70 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ReportJob.Hosting;
+
+namespace ReportJob.Cli;
+
+/// <summary>Runs one verb inside a configured host and maps failures to exit codes (0 ok, 1 run failed, 2 bad usage or configuration).</summary>
+internal static class CliRunner
+{
+    public static async Task<int> RunAsync(
+        ParseResult parse,
+        CancellationToken cancellationToken,
+        Func<IServiceProvider, CancellationToken, Task<int>> body,
+        bool migrate = true,
+        Action<IServiceCollection>? configureServices = null)
+    {
+        IHost host;
+        try
+        {
+            var configuration = AppConfiguration.Build(parse.GetValue(GlobalOptions.Config)?.FullName);
+            var builder = AppHost.CreateBuilder(configuration, parse.GetValue(GlobalOptions.Verbose));
+            configureServices?.Invoke(builder.Services);
+            host = builder.Build();
+        }
+        catch (Exception ex) when (ex is ConfigurationFileMissingException or InvalidOperationException or FormatException or System.IO.InvalidDataException)
+        {
+            await Console.Error.WriteLineAsync("Configuration error: " + ex.Message);
+            return ExitCodes.BadUsage;
+        }
+
+        using (host)
+        {
+            try
+            {
+                await AppHost.StartAsync(host.Services, migrate, cancellationToken);
+                return await body(host.Services, cancellationToken);
+            }
+            catch (OptionsValidationException ex)
+            {
+                await Console.Error.WriteLineAsync("Configuration error: " + string.Join("; ", ex.Failures));
+                return ExitCodes.BadUsage;
+            }
+            catch (InvalidOperationException ex) when (ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal)
+                                                       || ex.Message.StartsWith("Failed to create instance", StringComparison.Ordinal))
+            {
+                await Console.Error.WriteLineAsync("Configuration error: " + ex.Message);
+                return ExitCodes.BadUsage;
+            }
+            catch (UsageException ex)
+            {
+                await Console.Error.WriteLineAsync(ex.Message);
+                return ExitCodes.BadUsage;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                await Console.Error.WriteLineAsync("Cancelled.");
+                return ExitCodes.RunFailed;
+            }
+            catch (Exception ex)
+            {
+                Log.RunFailed(host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ReportJob.Cli"), ex, parse.CommandResult.Command.Name);
+                await Console.Error.WriteLineAsync("Run failed: " + ex.Message);
+                return ExitCodes.RunFailed;
+            }
+        }
+    }
+}

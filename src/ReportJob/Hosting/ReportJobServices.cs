@@ -1,0 +1,20 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using ReportJob.Sites;
+using ReportJob.Snapshots;
+using ReportJob.Storage;
+
+namespace ReportJob.Hosting;
+
+/// <summary>The one place that knows every feature.</summary>
+internal static class ReportJobServices
+{
+    public static IServiceCollection AddReportJob(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddStorage(configuration);
+        services.AddSites(configuration);
+        services.AddSnapshots(configuration);
+        return services;
+    }
+}

@@ -1,0 +1,58 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ReportJob.Snapshots;
+
+public sealed class SnapshotsOptions : IValidatableObject
+{
+    public const string Section = "Snapshots";
+
+    /// <summary>Only connections whose local port is in this list are kept (443: Exchange clients; 444 is back-end traffic).</summary>
+    public List<int> LocalPorts { get; set; } = [443];
+
+    /// <summary>Keep connections to or from loopback (they are marked either way).</summary>
+    public bool IncludeLoopback { get; set; } = true;
+
+    /// <summary>How long one server may take to answer before its collection counts as failed.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How many servers are collected at once.</summary>
+    [Range(1, 256)]
+    public int MaxParallel { get; set; } = 8;
+
+    /// <summary>The servers to collect.</summary>
+    public List<ServerOptions> Servers { get; set; } = [];
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var port in LocalPorts.Where(p => p is < 1 or > 65535))
+        {
+            yield return new ValidationResult($"Snapshots:LocalPorts: {port} is not a TCP port", [nameof(LocalPorts)]);
+        }
+
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < Servers.Count; i++)
+        {
+            var s = Servers[i];
+            var key = $"Snapshots:Servers:{i}";
+            if (string.IsNullOrWhiteSpace(s.Name))
+            {
+                yield return new ValidationResult($"{key}:Name is required", [nameof(Servers)]);
+            }
+            else if (!seen.Add(s.Name))
+            {
+                yield return new ValidationResult($"{key}:Name '{s.Name}' is listed twice", [nameof(Servers)]);
+            }
+
+            if (s.Port is < 1 or > 65535)
+            {
+                yield return new ValidationResult($"{key}:Port {s.Port} is not a TCP port", [nameof(Servers)]);
+            }
+
+            if (s.Source == SnapshotSourceKind.Csv && string.IsNullOrWhiteSpace(s.DropFolder))
+            {
+                yield return new ValidationResult($"{key}:DropFolder is required for a Csv source", [nameof(Servers)]);
+            }
+        }
+    }
+}

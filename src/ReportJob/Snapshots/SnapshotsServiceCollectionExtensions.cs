@@ -1,0 +1,14 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ReportJob.Snapshots;
+
+public static class SnapshotsServiceCollectionExtensions
+{
+    public static IServiceCollection AddSnapshots(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SnapshotsOptions>().Bind(configuration.GetSection(SnapshotsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SnapshotStore>();
+        return services;
+    }
+}
