@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using ReportJob.Mail;
+using ReportJob.Reports;
 using ReportJob.Sites;
 using ReportJob.Snapshots;
 using ReportJob.Storage;
@@ -15,6 +17,8 @@ internal static class ReportJobServices
         services.AddStorage(configuration);
         services.AddSites(configuration);
         services.AddSnapshots(configuration);
+        services.AddReports(configuration);
+        services.AddMail(configuration);
         return services;
     }
 }

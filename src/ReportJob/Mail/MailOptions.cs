@@ -1,0 +1,77 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ReportJob.Mail;
+
+public sealed class MailOptions : IValidatableObject
+{
+    public const string Section = "Mail";
+
+    /// <summary>Send the daily e-mail after the report is rendered.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The sender address.</summary>
+    public string From { get; set; } = "reportjob@localhost";
+
+    /// <summary>Recipients of the daily e-mail.</summary>
+    public List<string> To { get; set; } = [];
+
+    /// <summary>Copy recipients.</summary>
+    public List<string> Cc { get; set; } = [];
+
+    /// <summary>The subject; {0} is the day (yyyy-MM-dd).</summary>
+    public string Subject { get; set; } = "ReportJob daily report {0}";
+
+    /// <summary>SMTP server; empty with a <see cref="PickupDirectory"/> writes .eml files instead of sending.</summary>
+    public string? SmtpHost { get; set; }
+
+    /// <summary>SMTP port: 587 or 25 (System.Net.Mail has no implicit TLS on 465).</summary>
+    [Range(1, 65535)]
+    public int SmtpPort { get; set; } = 587;
+
+    /// <summary>Use STARTTLS.</summary>
+    public bool StartTls { get; set; } = true;
+
+    /// <summary>SMTP user name (empty: no authentication).</summary>
+    public string? UserName { get; set; }
+
+    /// <summary>The environment variable that holds the SMTP password: never put the password in a settings file.</summary>
+    public string PasswordVariable { get; set; } = "REPORTJOB_SMTP_PASSWORD";
+
+    /// <summary>Write each e-mail as a .eml file into this folder instead of (or when no SmtpHost is set) sending it.</summary>
+    public string? PickupDirectory { get; set; } = "./mail";
+
+    /// <summary>Attempts to send before giving up.</summary>
+    [Range(1, 20)]
+    public int Attempts { get; set; } = 4;
+
+    /// <summary>Wait before the second attempt; doubled for each further one.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Timeout of one SMTP conversation.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:30:00")]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!Enabled)
+        {
+            yield break;
+        }
+
+        if (!System.Net.Mail.MailAddress.TryCreate(From, out _))
+        {
+            yield return new ValidationResult($"Mail:From '{From}' is not an e-mail address", [nameof(From)]);
+        }
+
+        foreach (var a in To.Concat(Cc).Where(a => !System.Net.Mail.MailAddress.TryCreate(a, out _)))
+        {
+            yield return new ValidationResult($"Mail:To/Cc '{a}' is not an e-mail address", [nameof(To)]);
+        }
+
+        if (string.IsNullOrWhiteSpace(SmtpHost) && string.IsNullOrWhiteSpace(PickupDirectory))
+        {
+            yield return new ValidationResult("Mail: set SmtpHost (send) or PickupDirectory (write .eml files), or Enabled=false", [nameof(SmtpHost)]);
+        }
+    }
+}

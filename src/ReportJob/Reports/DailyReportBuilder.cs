@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ReportJob.Reports.Model;
+using ReportJob.Sites;
+using ReportJob.Snapshots;
+
+namespace ReportJob.Reports;
+
+/// <summary>Reads what the store holds for one day and builds the report model the HTML, workbook and e-mail share.</summary>
+public sealed class DailyReportBuilder(
+    ConnectionDayReader connections,
+    SiteStore sites,
+    ReverseDns dns,
+    IOptions<ReportOptions> options,
+    IOptions<SnapshotsOptions> snapshotOptions,
+    TimeProvider time,
+    ILogger<DailyReportBuilder> logger)
+{
+    public async Task<DailyReport> BuildAsync(DateOnly day, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        var o = options.Value;
+        var zone = o.Zone();
+        var window = DayWindow.For(day, zone);
+        var siteMap = await sites.LoadAsync(cancellationToken);
+
+        var snapshots = await connections.SnapshotsAsync(window, cancellationToken);
+        var aggregator = new ConnectionDayAggregator(zone, o);
+        await connections.ReadAsync(snapshots, aggregator, cancellationToken);
+        var names = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var preliminary = aggregator.Build(siteMap, _ => null);
+        if (o.ResolveDnsNames && preliminary.TopClients.Count > 0)
+        {
+            foreach (var (address, name) in await dns.ResolveAsync(preliminary.TopClients.Select(c => c.Address), o.DnsTimeout, cancellationToken))
+            {
+                names[address] = ReportText.CleanOrNull(name);
+            }
+        }
+
+        var connectionSection = names.Count == 0 ? preliminary : preliminary with
+        {
+            TopClients = preliminary.TopClients.Select(c => c with { DnsName = names.GetValueOrDefault(c.Address) }).ToList(),
+        };
+
+        var flows = new FlowSection(false, [], [], [], [], [], [], [], []);
+        var quality = Quality(window, snapshots, o, zone);
+        var headline = Headline(connectionSection, flows, quality);
+        var report = new DailyReport(day, o.TimeZone, time.GetUtcNow().UtcDateTime,
+            TimeZoneInfo.ConvertTimeFromUtc(window.StartUtc, zone), TimeZoneInfo.ConvertTimeFromUtc(window.EndUtc, zone),
+            headline, connectionSection, flows, quality);
+        Log.ReportBuilt(logger, day, aggregator.Rows, snapshots.Count, watch.Elapsed.TotalSeconds);
+        return report;
+    }
+
+    private DataQuality Quality(DayWindow window, IReadOnlyList<SnapshotInfo> snapshots, ReportOptions o, TimeZoneInfo zone)
+    {
+        var expected = (int)Math.Round(window.Length / o.ExpectedSnapshotInterval);
+        var configured = snapshotOptions.Value.Servers.Where(s => s.Enabled).Select(s => s.Name);
+        var servers = configured.Concat(snapshots.Select(s => s.Server)).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase);
+        var health = servers.Select(server =>
+        {
+            var mine = snapshots.Where(s => string.Equals(s.Server, server, StringComparison.OrdinalIgnoreCase)).ToList();
+            var lastFailure = mine.Where(s => !s.Ok).MaxBy(s => s.TakenAtUtc);
+            return new ServerHealth(server, expected, mine.Count(s => s.Ok), mine.Count(s => !s.Ok), lastFailure?.Error,
+                lastFailure is null ? null : TimeZoneInfo.ConvertTimeFromUtc(lastFailure.TakenAtUtc, zone));
+        }).ToList();
+        var notes = new List<string>();
+        if (snapshots.Count == 0)
+        {
+            notes.Add("No connection snapshot was stored for this day.");
+        }
+
+        notes.Add("No NetFlow/IPFIX capture was ingested for this day.");
+        return new DataQuality(health, 0, 0, [], notes);
+    }
+
+    private Headline Headline(ConnectionSection c, FlowSection f, DataQuality q)
+    {
+        var culture = options.Value.CultureInfo();
+        var totals = c.RoundTimes.Select((_, i) => c.ConnectionsPerServer.Sum(s => double.IsNaN(s.Connections[i]) ? 0 : s.Connections[i])).ToArray();
+        var peakIndex = totals.Length == 0 ? -1 : Array.IndexOf(totals, totals.Max());
+        var alerts = new List<string>();
+        foreach (var s in c.Balance.Where(b => b.Flagged))
+        {
+            alerts.Add(string.Format(culture, "Load balance: {0} deviated up to {1:+0%;-0%} from an even split, beyond ±{2:0%} in {3} rounds.",
+                s.Server, s.MaxDeviation, c.ImbalanceThreshold, s.RoundsFlagged));
+        }
+
+        foreach (var s in q.Servers.Where(h => h.Failed > 0))
+        {
+            alerts.Add(string.Format(culture, "{0}: {1} snapshot(s) failed; last error: {2}", s.Server, s.Failed, s.LastError));
+        }
+
+        foreach (var s in q.Servers.Where(h => h.Taken + h.Failed == 0))
+        {
+            alerts.Add(string.Format(culture, "{0}: no snapshot at all for this day.", s.Server));
+        }
+
+        if (f.Scanners.Count > 0)
+        {
+            alerts.Add(string.Format(culture, "{0} suspected scanner(s) in the flow data.", f.Scanners.Count));
+        }
+
+        return new Headline(
+            c.Servers.Count,
+            c.TopClients.Count == 0 ? 0 : (int)c.ClientDistribution.Sum(b => b.Count),
+            peakIndex < 0 ? 0 : (long)totals[peakIndex],
+            peakIndex < 0 ? null : c.RoundTimes[peakIndex],
+            totals.Length == 0 ? 0 : totals.Average(),
+            c.Sites.Count(s => s.Site != SiteMap.Unknown),
+            f.TopSources.Sum(s => s.Flows),
+            f.BytesPerExporter.Sum(e => (long)e.Connections.Where(v => !double.IsNaN(v)).Sum()),
+            alerts);
+    }
+}

@@ -1,0 +1,13 @@
+namespace ReportJob.Reports.Model;
+
+/// <summary>Everything one day's report, workbook and e-mail show. Times are local to <see cref="TimeZoneId"/> unless named Utc.</summary>
+public sealed record DailyReport(
+    DateOnly Day,
+    string TimeZoneId,
+    DateTime GeneratedAtUtc,
+    DateTime WindowStartLocal,
+    DateTime WindowEndLocal,
+    Headline Headline,
+    ConnectionSection Connections,
+    FlowSection Flows,
+    DataQuality Quality);

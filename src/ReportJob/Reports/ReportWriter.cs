@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ReportJob.Reports.Model;
+using ReportJob.Reports.Templates;
+
+namespace ReportJob.Reports;
+
+/// <summary>Renders a day's report to HTML in the output folder, refreshes latest.html and index.html, and prunes old files.</summary>
+public sealed class ReportWriter(RazorRenderer renderer, IOptions<ReportOptions> options, TimeProvider time, ILogger<ReportWriter> logger)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public string OutputPath => Path.GetFullPath(options.Value.OutputPath);
+
+    public Task<string> RenderHtmlAsync(DailyReport report) =>
+        renderer.RenderAsync<DailyReportPage>(new Dictionary<string, object?>
+        {
+            [nameof(DailyReportPage.Report)] = report,
+            [nameof(DailyReportPage.F)] = new ReportFormat(options.Value.CultureInfo()),
+        });
+
+    /// <summary>Writes report-DAY.html (+ its index entry), latest.html and index.html; returns the report's path.</summary>
+    public async Task<string> WriteAsync(DailyReport report, bool hasWorkbook, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        var html = await RenderHtmlAsync(report);
+        var dir = OutputPath;
+        var path = Path.Combine(dir, ReportFiles.Html(report.Day));
+        await ReportFiles.WriteTextAtomicAsync(path, html, cancellationToken);
+        var entry = new ReportIndexEntry(report.Day, ReportFiles.Html(report.Day), hasWorkbook ? ReportFiles.Workbook(report.Day) : null,
+            report.Headline.Servers, report.Headline.Clients, report.Headline.PeakConnections, report.Headline.Flows, report.Headline.Bytes, report.Headline.Alerts.Count);
+        await ReportFiles.WriteTextAtomicAsync(Path.Combine(dir, ReportFiles.IndexEntry(report.Day)), JsonSerializer.Serialize(entry, Json), cancellationToken);
+
+        Prune(dir);
+        var entries = ReadIndex(dir);
+        if (entries.Count > 0 && entries[0].Day == report.Day)
+        {
+            await ReportFiles.WriteTextAtomicAsync(Path.Combine(dir, "latest.html"), html, cancellationToken);
+        }
+
+        var index = await renderer.RenderAsync<IndexPage>(new Dictionary<string, object?>
+        {
+            [nameof(IndexPage.Entries)] = entries,
+            [nameof(IndexPage.F)] = new ReportFormat(options.Value.CultureInfo()),
+        });
+        await ReportFiles.WriteTextAtomicAsync(Path.Combine(dir, "index.html"), index, cancellationToken);
+        Log.ReportWritten(logger, report.Day, path, html.Length, watch.Elapsed.TotalSeconds);
+        return path;
+    }
+
+    public static IReadOnlyList<ReportIndexEntry> ReadIndex(string dir)
+    {
+        if (!Directory.Exists(dir))
+        {
+            return [];
+        }
+
+        var entries = new List<ReportIndexEntry>();
+        foreach (var file in Directory.EnumerateFiles(dir, "report-*.json"))
+        {
+            try
+            {
+                var e = JsonSerializer.Deserialize<ReportIndexEntry>(File.ReadAllText(file), Json);
+                if (e is not null && File.Exists(Path.Combine(dir, e.HtmlFile)))
+                {
+                    entries.Add(e);
+                }
+            }
+            catch (JsonException)
+            {
+                // A damaged entry only drops that day from the index; the report file itself is still there.
+            }
+        }
+
+        return entries.OrderByDescending(e => e.Day).ToList();
+    }
+
+    private void Prune(string dir)
+    {
+        var days = options.Value.RetentionDays;
+        if (days <= 0)
+        {
+            return;
+        }
+
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(time.GetUtcNow().UtcDateTime, options.Value.Zone()));
+        var limit = today.AddDays(-days);
+        var pruned = 0;
+        foreach (var file in Directory.EnumerateFiles(dir, "report-*"))
+        {
+            if (ReportFiles.DayOf(file) is { } day && day < limit)
+            {
+                File.Delete(file);
+                pruned++;
+            }
+        }
+
+        if (pruned > 0)
+        {
+            Log.Pruned(logger, pruned, days, dir);
+        }
+    }
+}

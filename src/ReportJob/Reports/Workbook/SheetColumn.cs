@@ -1,0 +1,3 @@
+namespace ReportJob.Reports.Workbook;
+
+public sealed record SheetColumn(string Header, CellKind Kind, double Width);

@@ -1,0 +1,100 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using ReportJob.Snapshots;
+using ReportJob.Sites;
+using ReportJob.Storage;
+using ReportJob.Tests.TestSupport;
+
+namespace ReportJob.Tests.Reports;
+
+/// <summary>
+/// A small, fully known day (2026-11-20 in Europe/Paris): three servers, a snapshot every hour, clients in three
+/// sites, one server that failed twice, and hostile strings where untrusted text can reach the report.
+/// </summary>
+internal static class ReportFixture
+{
+    public static readonly DateOnly Day = new(2026, 11, 20);
+    public static readonly DateTimeOffset Now = new(2026, 11, 21, 1, 0, 0, TimeSpan.Zero);
+    public const string Hostile = "<script>alert('x')</script>=cmd|' /C calc'!A0\u0007\u001b[31m";
+
+    public static Task<TestDatabase> CreateAsync(StorageProvider provider = StorageProvider.Sqlite, IDictionary<string, string?>? extra = null)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "reportjob-report-" + Guid.NewGuid().ToString("N")[..8]);
+        var settings = new Dictionary<string, string?>
+        {
+            ["Reports:TimeZone"] = "Europe/Paris",
+            ["Reports:Culture"] = "en-US",
+            ["Reports:ResolveDnsNames"] = "false",
+            ["Reports:OutputPath"] = Path.Combine(dir, "reports"),
+            ["Reports:PublicUrl"] = @"\\fileserver\reports",
+            ["Reports:LongLivedThreshold"] = "06:00:00",
+            ["Reports:BurstThreshold"] = "5",
+            ["Reports:ExpectedSnapshotInterval"] = "01:00:00",
+            ["Mail:PickupDirectory"] = Path.Combine(dir, "mail"),
+            ["Mail:To:0"] = "exchange-team@example.com",
+            ["Mail:From"] = "reportjob@example.com",
+            ["Snapshots:Servers:0:Name"] = "EX01",
+            ["Snapshots:Servers:1:Name"] = "EX02",
+            ["Snapshots:Servers:2:Name"] = "EX03",
+        };
+        foreach (var kv in extra ?? new Dictionary<string, string?>())
+        {
+            settings[kv.Key] = kv.Value;
+        }
+
+        return CreateWithDataAsync(provider, settings);
+    }
+
+    private static async Task<TestDatabase> CreateWithDataAsync(StorageProvider provider, Dictionary<string, string?> settings)
+    {
+        var db = await TestDatabase.CreateAsync(provider, settings, s => s.AddSingleton<TimeProvider>(new FixedTimeProvider(Now)));
+        var sitesFile = Path.Combine(db.Directory, "sites.csv");
+        await File.WriteAllTextAsync(sitesFile, "subnet,site\n10.2.1,Paris\n10.3.0.0/16,Lyon\n10.9.0.0/16," + "<b>Bad</b>=1+1" + "\n");
+        await db.Get<SiteStore>().ImportAsync(sitesFile, default);
+
+        var store = db.Get<SnapshotStore>();
+        // Local midnight in Paris on 2026-11-20 is 23:00 UTC the day before.
+        var start = new DateTime(2026, 11, 19, 23, 0, 0, DateTimeKind.Utc);
+        var serverIp = IPAddress.Parse("10.0.0.10");
+        for (var hour = 0; hour < 24; hour++)
+        {
+            var taken = start.AddHours(hour).AddSeconds(7);
+            foreach (var server in new[] { "EX01", "EX02", "EX03" })
+            {
+                if (server == "EX03" && hour is 5 or 6)
+                {
+                    await store.SaveFailureAsync(new SnapshotFailure(server, "ssh", taken, "ssh: connect to host ex03 port 22: Connection timed out " + Hostile, TimeSpan.FromSeconds(30)), default);
+                    continue;
+                }
+
+                var rows = new List<TcpConnection>();
+                // 10.2.1.50 holds many connections on EX01 only: the load-balancer imbalance and the top client.
+                var heavy = server == "EX01" ? 40 + hour : 2;
+                for (var i = 0; i < heavy; i++)
+                {
+                    // Windows-like creation times on EX01: 40 opened just before the first round, then one more each hour.
+                    var created = i < 40 ? start.AddSeconds(7 - 30 - i) : start.AddHours(i - 39).AddSeconds(-20);
+                    rows.Add(new TcpConnection(serverIp, 443, IPAddress.Parse("10.2.1.50"), 50000 + i, TcpState.Established,
+                        server == "EX01" ? created : null));
+                }
+
+                for (var client = 1; client <= 12; client++)
+                {
+                    var address = client <= 6 ? $"10.2.1.{client}" : client <= 10 ? $"10.3.4.{client}" : $"2001:db8::{client}";
+                    rows.Add(new TcpConnection(serverIp, 443, IPAddress.Parse(address), 60000 + client, TcpState.Established));
+                    if (client % 4 == 0)
+                    {
+                        rows.Add(new TcpConnection(serverIp, 443, IPAddress.Parse(address), 40000 + client + hour, TcpState.TimeWait));
+                    }
+                }
+
+                rows.Add(new TcpConnection(serverIp, 443, IPAddress.Parse("172.16.5.5"), 1500, TcpState.CloseWait));
+                await store.SaveAsync(new Snapshot(server, server == "EX01" ? "local" : "ssh", taken, rows, TimeSpan.FromMilliseconds(40)), default);
+            }
+        }
+
+        // A snapshot outside the day (Paris) must not count.
+        await store.SaveAsync(new Snapshot("EX01", "local", start.AddDays(1).AddMinutes(10), [new TcpConnection(serverIp, 443, IPAddress.Parse("10.9.9.9"), 1, TcpState.Established)], TimeSpan.Zero), default);
+        return db;
+    }
+}
