@@ -13,25 +13,13 @@ public sealed partial class FlowDecoder
         var counts = default(SetCounts);
         var rest = datagram;
 
-        // RFC 7011 §10.3.3 puts one message in a datagram, but .dat captures concatenate several
-        // (ipfix.dat holds 3): honour each header's length and continue while another header follows.
-        while (true)
+        // RFC 7011 §10.3.3: one message per datagram. The header length rules; anything after it
+        // (e.g. a .dat file of concatenated messages passed whole) is reported, not decoded, exactly
+        // as for v5's count. CaptureReader splits such files into their messages.
+        DecodeIpfixMessage(exporter, ref rest, receivedUtc, ref counts, ref status, ref sink);
+        if (rest.Length > 0 && rest.ContainsAnyExcept((byte)0))
         {
-            DecodeIpfixMessage(exporter, ref rest, receivedUtc, ref counts, ref status, ref sink);
-            if (rest.Length == 0)
-            {
-                break;
-            }
-
-            if (rest.Length < IpfixHeaderLength || BinaryPrimitives.ReadUInt16BigEndian(rest) != 10)
-            {
-                if (rest.ContainsAnyExcept((byte)0))
-                {
-                    status |= DecodeStatus.TrailingBytes;
-                }
-
-                break;
-            }
+            status |= DecodeStatus.TrailingBytes;
         }
 
         return new DecodeResult(status, NetFlowVersion.Ipfix, counts.Flows, counts.Options, counts.Templates);

@@ -296,12 +296,23 @@ internal struct RecordBuilder
 
     private static FlowAddress Address(ReadOnlySpan<byte> v, FlowAddress current)
     {
+        // Templates carrying both IPv4 and IPv6 fields (Procera) leave the unused one zero: a zero
+        // address never overwrites a real one.
+        FlowAddress value;
         if (v.Length == 4)
         {
-            return FlowAddress.FromIPv4(BinaryPrimitives.ReadUInt32BigEndian(v));
+            value = FlowAddress.FromIPv4(BinaryPrimitives.ReadUInt32BigEndian(v));
+        }
+        else if (v.Length == 16)
+        {
+            value = FlowAddress.FromIPv6(v);
+        }
+        else
+        {
+            return current;
         }
 
-        return v.Length == 16 ? FlowAddress.FromIPv6(v) : current;
+        return value.IsUnspecified && !current.IsUnspecified ? current : value;
     }
 
     private static long FromUptime(uint uptimeMs, ref PacketContext ctx)
