@@ -46,15 +46,19 @@ public sealed partial class FlowDecoder
         }
 
         var state = GetDomain(new DomainKey(exporter, NetFlowVersion.V5, domain));
-        if (CheckRestart(state, sysUptime, seconds) && _options.ClearTemplatesOnExporterRestart)
+        // A restart needs both signs: sysUptime went back and the sequence did not move forward
+        // (stitched fixtures and reordered packets show one without the other).
+        var outcome = CheckSequence(state, sequence, ref status);
+        var restarted = CheckRestart(state, sysUptime, seconds) && outcome != SequenceOutcome.InOrder;
+        if (restarted && _options.ClearTemplatesOnExporterRestart)
         {
             ResetDomain(new DomainKey(exporter, NetFlowVersion.V5, domain), state, ref sink);
             status |= DecodeStatus.ExporterReset;
         }
 
-        // v5 flow_sequence counts flows.
-        if (CheckSequence(state, sequence, ref status) != SequenceOutcome.Late)
+        if (restarted || outcome != SequenceOutcome.Late)
         {
+            // v5 flow_sequence counts flows.
             state.ExpectedSequence = sequence + count;
             state.SequenceKnown = true;
         }

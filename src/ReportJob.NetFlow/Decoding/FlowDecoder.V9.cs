@@ -25,15 +25,19 @@ public sealed partial class FlowDecoder
         var status = DecodeStatus.Ok;
         var domainKey = new DomainKey(exporter, NetFlowVersion.V9, sourceId);
         var state = GetDomain(domainKey);
-        if (CheckRestart(state, sysUptime, seconds) && _options.ClearTemplatesOnExporterRestart)
+        // A restart needs both signs: sysUptime went back and the sequence did not move forward
+        // (stitched fixtures and reordered packets show one without the other).
+        var outcome = CheckSequence(state, sequence, ref status);
+        var restarted = CheckRestart(state, sysUptime, seconds) && outcome != SequenceOutcome.InOrder;
+        if (restarted && _options.ClearTemplatesOnExporterRestart)
         {
             ResetDomain(domainKey, state, ref sink);
             status |= DecodeStatus.ExporterReset;
         }
 
-        // RFC 3954 §5.1: the v9 sequence counts export packets per Source ID.
-        if (CheckSequence(state, sequence, ref status) != SequenceOutcome.Late)
+        if (restarted || outcome != SequenceOutcome.Late)
         {
+            // RFC 3954 §5.1: the v9 sequence counts export packets per Source ID.
             state.ExpectedSequence = sequence + 1;
             state.SequenceKnown = true;
         }
