@@ -181,19 +181,20 @@ internal struct RecordBuilder
         SamplingRate(SamplingInterval, SamplingPacketInterval, SamplingPacketSpace, SamplingSize, SamplingPopulation);
 
     /// <summary>
-    /// Rate from the sampling IEs: 305/306 → (interval + space) / interval (akvorado#1189);
-    /// 309/310 → population / size; 34/50 → the interval itself. 0 when none is usable.
+    /// Rate from the sampling IEs: 309/310 → population / size (pmacct 104: a selector announces
+    /// 305 = 1 as well, so 309/310 win); 305/306 → (interval + space) / interval (akvorado#1189);
+    /// 34/50 → the interval itself. 0 when none is usable.
     /// </summary>
     public static uint SamplingRate(ulong interval, ulong packetInterval, ulong packetSpace, ulong size, ulong population)
     {
         ulong rate = 0;
-        if (packetInterval > 0)
-        {
-            rate = (packetInterval + packetSpace) / packetInterval;
-        }
-        else if (size > 0 && population > 0)
+        if (size > 0 && population > 0)
         {
             rate = population / size;
+        }
+        else if (packetInterval > 0)
+        {
+            rate = (packetInterval + packetSpace) / packetInterval;
         }
         else if (interval > 0)
         {
