@@ -1,8 +1,16 @@
+using System.Globalization;
 using ReportJob.Bench;
 
 // One entry per benchmark; each prints its own figures (rates, seconds, peak memory).
 var benchmarks = new Dictionary<string, (string Usage, Func<string[], Task<int>> Run)>(StringComparer.OrdinalIgnoreCase)
 {
+    ["decode"] = (DecodeBenchmark.Usage, DecodeBenchmark.RunAsync),
+    ["generate-v9"] = ("FILE RECORDS: write a softflowd-like NetFlow v9 pcap", a =>
+    {
+        SoftflowdLikeGenerator.Write(a[0], int.Parse(a[1], CultureInfo.InvariantCulture));
+        Console.WriteLine($"wrote {a[0]}");
+        return Task.FromResult(0);
+    }),
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var bench))

@@ -1,0 +1,122 @@
+using System.Buffers.Binary;
+
+namespace ReportJob.Bench;
+
+/// <summary>
+/// Writes a pcap (Ethernet/IPv4/UDP to port 2055) of NetFlow v9 packets shaped like softflowd's:
+/// templates 1024 (IPv4) and 2048 (IPv6) with its 14 fields, 30 IPv4 records of 40 bytes per packet,
+/// templates re-sent every 16 packets. Deterministic, so runs are comparable.
+/// </summary>
+internal static class SoftflowdLikeGenerator
+{
+    private static readonly (ushort Id, ushort Length)[] V4Fields =
+        [(8, 4), (12, 4), (21, 4), (22, 4), (1, 4), (2, 4), (10, 4), (14, 4), (7, 2), (11, 2), (4, 1), (6, 1), (60, 1), (5, 1)];
+
+    private static readonly (ushort Id, ushort Length)[] V6Fields =
+        [(27, 16), (28, 16), (21, 4), (22, 4), (1, 4), (2, 4), (10, 4), (14, 4), (7, 2), (11, 2), (4, 1), (6, 1), (60, 1), (5, 1)];
+
+    public static void Write(string path, int records)
+    {
+        const int perPacket = 30;
+        using var file = File.Create(path);
+        Span<byte> header = stackalloc byte[24];
+        BinaryPrimitives.WriteUInt32LittleEndian(header, 0xA1B2C3D4);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[4..], 2);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[6..], 4);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[16..], 65535);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[20..], 1);
+        file.Write(header);
+
+        var packet = new byte[2048];
+        Span<byte> record = stackalloc byte[16];
+        var random = new Random(42);
+        uint sequence = 0;
+        var baseSeconds = 1_700_000_000u;
+        for (var written = 0; written < records; sequence++)
+        {
+            var count = Math.Min(perPacket, records - written);
+            var p = 14 + 20 + 8;
+            var uptime = 1_000_000u + (sequence * 10);
+            BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(p), 9);
+            BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(p + 2), (ushort)count);
+            BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(p + 4), uptime);
+            BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(p + 8), baseSeconds + (sequence / 100));
+            BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(p + 12), sequence);
+            BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(p + 16), 0);
+            p += 20;
+            if (sequence % 16 == 0)
+            {
+                p = WriteTemplate(packet, p, 1024, V4Fields);
+                p = WriteTemplate(packet, p, 2048, V6Fields);
+            }
+
+            BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(p), 1024);
+            BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(p + 2), (ushort)(4 + (count * 40)));
+            p += 4;
+            for (var i = 0; i < count; i++)
+            {
+                var r = packet.AsSpan(p, 40);
+                BinaryPrimitives.WriteUInt32BigEndian(r, 0x0A000000u | (uint)random.Next(1 << 16));
+                BinaryPrimitives.WriteUInt32BigEndian(r[4..], 0xC0A80000u | (uint)random.Next(1 << 16));
+                BinaryPrimitives.WriteUInt32BigEndian(r[8..], uptime - 100);
+                BinaryPrimitives.WriteUInt32BigEndian(r[12..], uptime - 5000);
+                BinaryPrimitives.WriteUInt32BigEndian(r[16..], (uint)random.Next(40, 1_000_000));
+                BinaryPrimitives.WriteUInt32BigEndian(r[20..], (uint)random.Next(1, 1000));
+                BinaryPrimitives.WriteUInt32BigEndian(r[24..], 1);
+                BinaryPrimitives.WriteUInt32BigEndian(r[28..], 2);
+                BinaryPrimitives.WriteUInt16BigEndian(r[32..], (ushort)random.Next(1024, 65535));
+                BinaryPrimitives.WriteUInt16BigEndian(r[34..], 443);
+                r[36] = 6;
+                r[37] = 0x1B;
+                r[38] = 4;
+                r[39] = 0;
+                p += 40;
+            }
+
+            written += count;
+            var udpLength = p - 34;
+            var ipLength = p - 14;
+
+            // Ethernet, IPv4 (10.1.1.1 → 10.1.1.2), UDP 9995 → 2055; checksums left at 0.
+            packet.AsSpan(0, 12).Clear();
+            BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(12), 0x0800);
+            packet[14] = 0x45;
+            packet[15] = 0;
+            BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(16), (ushort)ipLength);
+            BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(18), 0);
+            packet[22] = 64;
+            packet[23] = 17;
+            BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(24), 0);
+            BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(26), 0x0A010101);
+            BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(30), 0x0A010102);
+            BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(34), 9995);
+            BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(36), 2055);
+            BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(38), (ushort)udpLength);
+            BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(40), 0);
+
+            BinaryPrimitives.WriteUInt32LittleEndian(record, baseSeconds + (sequence / 100));
+            BinaryPrimitives.WriteUInt32LittleEndian(record[4..], 0);
+            BinaryPrimitives.WriteUInt32LittleEndian(record[8..], (uint)p);
+            BinaryPrimitives.WriteUInt32LittleEndian(record[12..], (uint)p);
+            file.Write(record);
+            file.Write(packet, 0, p);
+        }
+    }
+
+    private static int WriteTemplate(byte[] packet, int p, ushort id, (ushort Id, ushort Length)[] fields)
+    {
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(p), 0);
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(p + 2), (ushort)(8 + (fields.Length * 4)));
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(p + 4), id);
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(p + 6), (ushort)fields.Length);
+        p += 8;
+        foreach (var (fid, length) in fields)
+        {
+            BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(p), fid);
+            BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(p + 2), length);
+            p += 4;
+        }
+
+        return p;
+    }
+}

@@ -1,0 +1,175 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace ReportJob.NetFlow;
+
+/// <summary>
+/// An IPv4 or IPv6 address stored inline in 16 bytes (IPv4 as an IPv4-mapped IPv6 address,
+/// <c>::ffff:a.b.c.d</c>), so it can be copied, compared and hashed without allocating.
+/// </summary>
+public readonly record struct FlowAddress : IComparable<FlowAddress>
+{
+    private const ulong MappedPrefix = 0x0000_FFFF_0000_0000UL;
+
+    private readonly ulong _high;
+    private readonly ulong _low;
+
+    private FlowAddress(ulong high, ulong low)
+    {
+        _high = high;
+        _low = low;
+    }
+
+    /// <summary>The all-zero IPv6 address <c>::</c> (also the default value).</summary>
+    public static FlowAddress None => default;
+
+    /// <summary>True when this is an IPv4 address (IPv4-mapped form).</summary>
+    public bool IsIPv4 => _high == 0 && (_low & 0xFFFF_FFFF_0000_0000UL) == MappedPrefix;
+
+    /// <summary>True for <c>::</c> and <c>0.0.0.0</c>.</summary>
+    public bool IsUnspecified => _high == 0 && (_low == 0 || _low == MappedPrefix);
+
+    /// <summary>The IPv4 address as a host-order integer; only meaningful when <see cref="IsIPv4"/>.</summary>
+    public uint IPv4Value => (uint)_low;
+
+    /// <summary>Creates an IPv4 address from its host-order 32-bit value.</summary>
+    public static FlowAddress FromIPv4(uint address) => new(0, MappedPrefix | address);
+
+    /// <summary>Creates an IPv4 address from 4 network-order bytes.</summary>
+    /// <exception cref="ArgumentException">The span is not 4 bytes long.</exception>
+    public static FlowAddress FromIPv4(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length != 4)
+        {
+            throw new ArgumentException("An IPv4 address is 4 bytes.", nameof(bytes));
+        }
+
+        return FromIPv4(BinaryPrimitives.ReadUInt32BigEndian(bytes));
+    }
+
+    /// <summary>Creates an IPv6 address from 16 network-order bytes.</summary>
+    /// <exception cref="ArgumentException">The span is not 16 bytes long.</exception>
+    public static FlowAddress FromIPv6(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length != 16)
+        {
+            throw new ArgumentException("An IPv6 address is 16 bytes.", nameof(bytes));
+        }
+
+        return new(BinaryPrimitives.ReadUInt64BigEndian(bytes), BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]));
+    }
+
+    /// <summary>Creates an address from 4 (IPv4) or 16 (IPv6) bytes; any other length gives <see cref="None"/>.</summary>
+    public static FlowAddress FromBytes(ReadOnlySpan<byte> bytes) => bytes.Length switch
+    {
+        4 => FromIPv4(BinaryPrimitives.ReadUInt32BigEndian(bytes)),
+        16 => new(BinaryPrimitives.ReadUInt64BigEndian(bytes), BinaryPrimitives.ReadUInt64BigEndian(bytes[8..])),
+        _ => default,
+    };
+
+    /// <summary>Converts from <see cref="IPAddress"/> (IPv4 and IPv4-mapped IPv6 both become IPv4).</summary>
+    public static FlowAddress FromIPAddress(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        Span<byte> buffer = stackalloc byte[16];
+        if (address.AddressFamily == AddressFamily.InterNetwork)
+        {
+            address.TryWriteBytes(buffer, out _);
+            return FromIPv4(buffer[..4]);
+        }
+
+        address.TryWriteBytes(buffer, out _);
+        return FromIPv6(buffer);
+    }
+
+    /// <summary>Parses dotted IPv4 or any IPv6 text form.</summary>
+    /// <exception cref="FormatException">The text is not an IP address.</exception>
+    public static FlowAddress Parse(string text) =>
+        TryParse(text, out var address) ? address : throw new FormatException($"'{text}' is not an IP address.");
+
+    /// <summary>Parses dotted IPv4 or any IPv6 text form.</summary>
+    public static bool TryParse(ReadOnlySpan<char> text, out FlowAddress address)
+    {
+        if (IPAddress.TryParse(text, out var ip))
+        {
+            address = FromIPAddress(ip);
+            return true;
+        }
+
+        address = default;
+        return false;
+    }
+
+    /// <summary>Parses dotted IPv4 or any IPv6 text form.</summary>
+    public static bool TryParse(string? text, out FlowAddress address)
+    {
+        if (text is null)
+        {
+            address = default;
+            return false;
+        }
+
+        return TryParse(text.AsSpan(), out address);
+    }
+
+    /// <summary>Writes the 16-byte (IPv6 or IPv4-mapped) network-order form.</summary>
+    public void WriteBytes(Span<byte> destination)
+    {
+        BinaryPrimitives.WriteUInt64BigEndian(destination, _high);
+        BinaryPrimitives.WriteUInt64BigEndian(destination[8..], _low);
+    }
+
+    /// <summary>Converts to <see cref="IPAddress"/> (allocates; IPv4 becomes a 4-byte address).</summary>
+    public IPAddress ToIPAddress()
+    {
+        if (IsIPv4)
+        {
+            Span<byte> v4 = stackalloc byte[4];
+            BinaryPrimitives.WriteUInt32BigEndian(v4, (uint)_low);
+            return new IPAddress(v4);
+        }
+
+        Span<byte> v6 = stackalloc byte[16];
+        WriteBytes(v6);
+        return new IPAddress(v6);
+    }
+
+    /// <summary>Dotted quad for IPv4, RFC 5952 canonical text for IPv6.</summary>
+    public override string ToString()
+    {
+        if (IsIPv4)
+        {
+            var v = (uint)_low;
+            return string.Create(CultureInfo.InvariantCulture, $"{v >> 24}.{(v >> 16) & 0xFF}.{(v >> 8) & 0xFF}.{v & 0xFF}");
+        }
+
+        return ToIPAddress().ToString();
+    }
+
+    /// <inheritdoc />
+    public bool Equals(FlowAddress other) => _high == other._high && _low == other._low;
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(_high, _low);
+
+    /// <summary>Orders by the 16-byte network-order value.</summary>
+    public int CompareTo(FlowAddress other)
+    {
+        var c = _high.CompareTo(other._high);
+        return c != 0 ? c : _low.CompareTo(other._low);
+    }
+
+    /// <summary>Less than, by network-order value.</summary>
+    public static bool operator <(FlowAddress left, FlowAddress right) => left.CompareTo(right) < 0;
+
+    /// <summary>Greater than, by network-order value.</summary>
+    public static bool operator >(FlowAddress left, FlowAddress right) => left.CompareTo(right) > 0;
+
+    /// <summary>Less than or equal, by network-order value.</summary>
+    public static bool operator <=(FlowAddress left, FlowAddress right) => left.CompareTo(right) <= 0;
+
+    /// <summary>Greater than or equal, by network-order value.</summary>
+    public static bool operator >=(FlowAddress left, FlowAddress right) => left.CompareTo(right) >= 0;
+}

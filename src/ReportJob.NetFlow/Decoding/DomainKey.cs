@@ -1,0 +1,4 @@
+namespace ReportJob.NetFlow;
+
+/// <summary>One export stream: (exporter, version, Source ID / Observation Domain).</summary>
+internal readonly record struct DomainKey(FlowAddress Exporter, NetFlowVersion Version, uint ObservationDomain);

@@ -1,0 +1,4 @@
+namespace ReportJob.NetFlow;
+
+/// <summary>One step of a template's precompiled field plan.</summary>
+internal readonly record struct FieldOp(FieldKind Kind, ushort Offset, ushort Length);

@@ -1,0 +1,274 @@
+using System.Text;
+
+namespace ReportJob.NetFlow;
+
+public sealed partial class FlowDecoder
+{
+    private void DecodeDataSet<TSink>(ushort templateId, ReadOnlySpan<byte> body, ref PacketContext ctx, ref SetCounts counts, ref DecodeStatus status, ref TSink sink)
+        where TSink : IFlowSink
+    {
+        var key = new TemplateKey(ctx.Exporter, ctx.Version, ctx.Domain, templateId);
+        var template = LookupTemplate(key, ctx.ExportSeconds, ref sink);
+        if (template is null)
+        {
+            // RFC 3954 §9: data may precede its template, even in the same packet: keep it, bounded.
+            Statistics.DataSetsWithoutTemplate++;
+            status |= DecodeStatus.MissingTemplate;
+            counts.Pended = true;
+            Pend(key, body, ref ctx, ref status);
+            return;
+        }
+
+        DecodeWithTemplate(template, body, ref ctx, ref counts, ref status, ref sink);
+    }
+
+    private void DecodeWithTemplate<TSink>(FlowTemplate template, ReadOnlySpan<byte> body, ref PacketContext ctx, ref SetCounts counts, ref DecodeStatus status, ref TSink sink)
+        where TSink : IFlowSink
+    {
+        if (template.IsOptionsTemplate)
+        {
+            DecodeOptionsSet(template, body, ref ctx, ref counts, ref sink);
+        }
+        else if (template.IsVariableLength)
+        {
+            DecodeVariableSet(template, body, ref ctx, ref counts, ref status, ref sink);
+        }
+        else
+        {
+            DecodeFixedSet(template, body, ref ctx, ref counts, ref sink);
+        }
+    }
+
+    private void DecodeFixedSet<TSink>(FlowTemplate template, ReadOnlySpan<byte> body, ref PacketContext ctx, ref SetCounts counts, ref TSink sink)
+        where TSink : IFlowSink
+    {
+        var recordLength = template.MinimumRecordLength;
+        var plan = template.Plan;
+        var templateId = template.Key.TemplateId;
+        var n = 0;
+
+        // Leftover bytes shorter than one record are padding (RFC 3954 §5.3, RFC 7011 §3.3.1).
+        while (body.Length >= recordLength)
+        {
+            var record = body[..recordLength];
+            var b = default(RecordBuilder);
+            b.Direction = (byte)FlowDirection.Unknown;
+            foreach (var op in plan)
+            {
+                b.Apply(op.Kind, record.Slice(op.Offset, op.Length), ref ctx);
+            }
+
+            var flow = b.Build(ref ctx, templateId);
+            sink.OnFlow(in flow, new FlowFields(template, record));
+            body = body[recordLength..];
+            n++;
+        }
+
+        counts.Flows += n;
+        Statistics.FlowRecords += n;
+    }
+
+    private void DecodeVariableSet<TSink>(FlowTemplate template, ReadOnlySpan<byte> body, ref PacketContext ctx, ref SetCounts counts, ref DecodeStatus status, ref TSink sink)
+        where TSink : IFlowSink
+    {
+        var plan = template.Plan;
+        var templateId = template.Key.TemplateId;
+        var n = 0;
+        while (body.Length >= template.MinimumRecordLength && (body.Length >= 16 || body.ContainsAnyExcept((byte)0)))
+        {
+            var reader = new NetFlowReader(body);
+            var b = default(RecordBuilder);
+            b.Direction = (byte)FlowDirection.Unknown;
+            var complete = true;
+            foreach (var op in plan)
+            {
+                int length = op.Length;
+                if (length == TemplateField.VariableLength && !TemplateDecoding.TryReadVariableLength(ref reader, out length))
+                {
+                    complete = false;
+                    break;
+                }
+
+                if (!reader.TryReadBytes(length, out var value))
+                {
+                    complete = false;
+                    break;
+                }
+
+                b.Apply(op.Kind, value, ref ctx);
+            }
+
+            if (!complete)
+            {
+                // Not a whole record: padding if short, otherwise a malformed tail (skipped with the set).
+                if (body.Length >= 4)
+                {
+                    Statistics.MalformedSets++;
+                    status |= DecodeStatus.MalformedSet;
+                }
+
+                break;
+            }
+
+            var record = body[..reader.Position];
+            var flow = b.Build(ref ctx, templateId);
+            sink.OnFlow(in flow, new FlowFields(template, record));
+            body = body[reader.Position..];
+            n++;
+        }
+
+        counts.Flows += n;
+        Statistics.FlowRecords += n;
+    }
+
+    private void DecodeOptionsSet<TSink>(FlowTemplate template, ReadOnlySpan<byte> body, ref PacketContext ctx, ref SetCounts counts, ref TSink sink)
+        where TSink : IFlowSink
+    {
+        var n = 0;
+        while (body.Length >= template.MinimumRecordLength && body.Length > 0)
+        {
+            var length = MeasureRecord(template, body);
+            if (length <= 0)
+            {
+                break;
+            }
+
+            var fields = new FlowFields(template, body[..length]);
+            var options = new OptionsRecord
+            {
+                Exporter = ctx.Exporter,
+                Version = ctx.Version,
+                ObservationDomain = ctx.Domain,
+                TemplateId = template.Key.TemplateId,
+                ExportTimeUtc = new DateTime(ctx.ExportTicks, DateTimeKind.Utc),
+                ScopeFieldCount = template.ScopeFieldCount,
+            };
+            ApplyOptions(fields, ref ctx);
+            sink.OnOptions(in options, fields);
+            body = body[length..];
+            n++;
+        }
+
+        counts.Options += n;
+        Statistics.OptionsRecords += n;
+    }
+
+    private static int MeasureRecord(FlowTemplate template, ReadOnlySpan<byte> body)
+    {
+        if (!template.IsVariableLength)
+        {
+            return template.MinimumRecordLength <= body.Length ? template.MinimumRecordLength : -1;
+        }
+
+        var reader = new NetFlowReader(body);
+        foreach (var f in template.Fields)
+        {
+            int length = f.Length;
+            if (f.IsVariableLength && !TemplateDecoding.TryReadVariableLength(ref reader, out length))
+            {
+                return -1;
+            }
+
+            if (!reader.TrySkip(length))
+            {
+                return -1;
+            }
+        }
+
+        return reader.Position;
+    }
+
+    /// <summary>
+    /// Options data is metadata for the stream (pitfall 8): systemInitTimeMilliseconds, the sampler
+    /// table (v9 48/49/50 and 34/35, IPFIX 302/305/306/309/310) and interface names. It is stored per
+    /// (exporter, version, domain) and never becomes a flow record.
+    /// </summary>
+    private static void ApplyOptions(FlowFields fields, ref PacketContext ctx)
+    {
+        var state = ctx.State;
+        ulong samplerId = 0, interval = 0, packetInterval = 0, packetSpace = 0, size = 0, population = 0, interfaceIndex = 0;
+        bool hasSampler = false, hasInterface = false;
+        ReadOnlySpan<byte> interfaceName = default;
+        foreach (var field in fields)
+        {
+            var spec = field.Specifier;
+            if (spec.EnterpriseNumber != 0)
+            {
+                continue;
+            }
+
+            if (field.IsScope && ctx.Version == NetFlowVersion.V9)
+            {
+                // RFC 3954 §6.1 scope types: 1 System, 2 Interface, 3 Line Card, 4 Cache, 5 Template.
+                if (spec.Id == 2)
+                {
+                    interfaceIndex = field.ToUInt64();
+                    hasInterface = true;
+                }
+
+                continue;
+            }
+
+            switch (spec.Id)
+            {
+                case 10:
+                    interfaceIndex = field.ToUInt64();
+                    hasInterface = true;
+                    break;
+                case 82:
+                    interfaceName = field.Value;
+                    break;
+                case 160:
+                    state.SystemInitMilliseconds = (long)Math.Min(field.ToUInt64(), long.MaxValue);
+                    break;
+                case 48 or 302:
+                    samplerId = field.ToUInt64();
+                    hasSampler = true;
+                    break;
+                case 34 or 50:
+                    interval = field.ToUInt64();
+                    break;
+                case 305:
+                    packetInterval = field.ToUInt64();
+                    break;
+                case 306:
+                    packetSpace = field.ToUInt64();
+                    break;
+                case 309:
+                    size = field.ToUInt64();
+                    break;
+                case 310:
+                    population = field.ToUInt64();
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        var rate = RecordBuilder.SamplingRate(interval, packetInterval, packetSpace, size, population);
+        if (rate > 0)
+        {
+            if (hasSampler)
+            {
+                state.Samplers ??= [];
+                state.Samplers[samplerId] = rate;
+            }
+            else
+            {
+                state.DefaultSampling = rate;
+            }
+        }
+
+        if (hasInterface && !interfaceName.IsEmpty)
+        {
+            // Pitfall 18: strings are NUL-padded.
+            var end = interfaceName.IndexOf((byte)0);
+            var text = Encoding.UTF8.GetString(end >= 0 ? interfaceName[..end] : interfaceName);
+            state.InterfaceNames ??= [];
+            if (state.InterfaceNames.Count < 65_536 || state.InterfaceNames.ContainsKey((uint)interfaceIndex))
+            {
+                state.InterfaceNames[(uint)interfaceIndex] = text;
+            }
+        }
+    }
+}

@@ -1,0 +1,10 @@
+namespace ReportJob.NetFlow;
+
+/// <summary>Records counted while walking one packet.</summary>
+internal struct SetCounts
+{
+    public int Flows;
+    public int Options;
+    public int Templates;
+    public bool Pended;
+}
