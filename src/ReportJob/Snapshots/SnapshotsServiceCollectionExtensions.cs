@@ -11,6 +11,8 @@ public static class SnapshotsServiceCollectionExtensions
         services.AddSingleton<SnapshotStore>();
         services.AddSingleton<CsvSnapshotImporter>();
         services.AddSingleton<CsvDropFolderImporter>();
+        services.AddSingleton<CsvExporter>();
+        services.AddSingleton<ConnectionQueries>();
         return services;
     }
 }
