@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using Dapper;
 using ReportJob.Sites;
 using ReportJob.Storage;
@@ -36,9 +37,10 @@ internal sealed class ConnectionQueries(IDbConnectionFactory factory)
             return null;
         }
 
-        // Rounds depend only on the snapshots shortly before; an hour is far more than a round can span.
-        var rounds = await FindRoundsAsync(connection, last - TimeSpan.FromHours(1), last.AddTicks(1), cancellationToken);
-        return rounds[^1];
+        // Rounds depend only on the snapshots shortly before (an hour is far more than a round spans); the round that
+        // holds the latest snapshot may go on a few seconds past the time asked for, and is taken whole.
+        var rounds = await FindRoundsAsync(connection, last - TimeSpan.FromHours(1), last + RoundWindow, cancellationToken);
+        return rounds.Last(r => r.StartUtc <= last);
     }
 
     /// <summary>The rounds that start in [fromUtc, toUtc), in time order.</summary>
@@ -53,14 +55,14 @@ internal sealed class ConnectionQueries(IDbConnectionFactory factory)
     {
         await using var connection = await factory.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<ConnectionRow>(new CommandDefinition(
-            """
+            $"""
             SELECT s.server AS Server, s.taken_at AS TakenAt, c.local_address AS LocalAddress, c.local_port AS LocalPort,
                    c.remote_address AS RemoteAddress, c.remote_port AS RemotePort, c.state AS State,
                    c.created_at AS CreatedAt, c.first_seen AS FirstSeen
             FROM connection c JOIN snapshot s ON s.id = c.snapshot_id
-            WHERE c.snapshot_id IN @ids
+            WHERE c.snapshot_id IN ({string.Join(", ", round.SnapshotIds.Select((_, i) => "@id" + i.ToString(CultureInfo.InvariantCulture)))})
             """,
-            new { ids = round.SnapshotIds }, commandTimeout: factory.CommandTimeoutSeconds, cancellationToken: cancellationToken));
+            Ids(round.SnapshotIds), commandTimeout: factory.CommandTimeoutSeconds, cancellationToken: cancellationToken));
         var list = rows.Select(r => new StoredConnection(
             r.Server, DbTime.Utc(r.TakenAt), r.LocalAddress, r.LocalPort, r.RemoteAddress, r.RemotePort, r.State,
             DbTime.Utc(r.CreatedAt), DbTime.Utc(r.FirstSeen))).ToList();
@@ -86,6 +88,21 @@ internal sealed class ConnectionQueries(IDbConnectionFactory factory)
         }
 
         return summary;
+    }
+
+    /// <summary>
+    /// One parameter per id: Dapper expands <c>IN @ids</c> for SQLite and SQL Server but hands Npgsql an array, which
+    /// only <c>= ANY(@ids)</c> accepts. A round has one snapshot per server, so the list stays short.
+    /// </summary>
+    private static DynamicParameters Ids(IReadOnlyList<long> ids)
+    {
+        var p = new DynamicParameters();
+        for (var i = 0; i < ids.Count; i++)
+        {
+            p.Add("id" + i.ToString(CultureInfo.InvariantCulture), ids[i]);
+        }
+
+        return p;
     }
 
     private async Task<IReadOnlyList<ConnectionRound>> FindRoundsAsync(DbConnection connection, DateTime fromUtc, DateTime toUtc, CancellationToken cancellationToken)
