@@ -93,6 +93,7 @@ public static class CsvSnapshotReader
         var alive = new bool[formats.Count];
         Array.Fill(alive, true);
         var lastDate = "";
+        string? lastCreation = null;
         var rows = new List<RawRow>();
         var texts = new Dictionary<string, string>(StringComparer.Ordinal); // one string per distinct datetime/server
         long count = 0;
@@ -128,7 +129,14 @@ public static class CsvSnapshotReader
             var creation = cCreation >= 0 ? f[cCreation] : null;
             if (!string.IsNullOrWhiteSpace(creation))
             {
-                Eliminate(formats, alive, creation, "CreationTime", name, line, required: false);
+                // Many rows share a creation time (1/1/1601 above all): check each distinct run once.
+                if (!string.Equals(creation, lastCreation, StringComparison.Ordinal))
+                {
+                    Eliminate(formats, alive, creation, "CreationTime", name, line, required: false);
+                    lastCreation = creation;
+                }
+
+                creation = lastCreation;
             }
             else
             {
@@ -174,6 +182,7 @@ public static class CsvSnapshotReader
     private static List<Snapshot> BuildSnapshots(List<RawRow> rows, CsvDateFormat format, TimeZoneInfo zone, string name)
     {
         var times = new Dictionary<string, DateTime>(StringComparer.Ordinal);
+        var creations = new Dictionary<string, DateTime?>(StringComparer.Ordinal);
         var byServerTime = new SortedDictionary<(string Server, DateTime Time), List<TcpConnection>>(Comparer<(string Server, DateTime Time)>.Create((a, b) =>
         {
             var c = string.CompareOrdinal(a.Server, b.Server);
@@ -187,11 +196,12 @@ public static class CsvSnapshotReader
             }
 
             DateTime? created = null;
-            if (r.CreationText is not null)
+            if (r.CreationText is not null && !creations.TryGetValue(r.CreationText, out created))
             {
                 format.TryParse(r.CreationText, out var local);
                 // 1/1/1601 (FILETIME 0, shown in the server's zone): Windows has no creation time for the connection.
                 created = local.Year <= 1601 ? null : ToUtc(r.CreationText, format, zone, "CreationTime", name, r.Line);
+                creations[r.CreationText] = created;
             }
 
             var key = (r.Server, taken);
