@@ -14,6 +14,10 @@ internal static class CliApp
         root.Options.Add(GlobalOptions.Config);
         root.Options.Add(GlobalOptions.Verbose);
         root.Subcommands.Add(DbCommand.Create());
+        root.Subcommands.Add(ImportCommand.Create());
+        root.Subcommands.Add(ConnectionsCommand.Create());
+        root.Subcommands.Add(ExportCsvCommand.Create());
+        root.Subcommands.Add(SitesCommand.Create());
         root.Subcommands.Add(ReportCommand.CreateReport());
         root.Subcommands.Add(ReportCommand.CreateMail());
         return root;
@@ -22,6 +26,18 @@ internal static class CliApp
     public static async Task<int> RunAsync(string[] args)
     {
         var parse = CreateRoot().Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            // System.CommandLine exits 1 on a parse error; bad usage is 2 here.
+            foreach (var error in parse.Errors)
+            {
+                await Console.Error.WriteLineAsync(error.Message);
+            }
+
+            await Console.Error.WriteLineAsync("See 'reportjob --help'.");
+            return ExitCodes.BadUsage;
+        }
+
         return await parse.InvokeAsync();
     }
 }

@@ -34,6 +34,13 @@ public sealed class ServerOptions
     /// <summary>Csv: the drop folder the PowerShell script writes to; imported files move to done/, bad ones to failed/.</summary>
     public string? DropFolder { get; set; }
 
+    /// <summary>
+    /// Csv: the time zone the server wrote its local times in (Export-Csv writes <c>Get-Date</c> and CreationTime as
+    /// local time without an offset): an IANA id (<c>Europe/Berlin</c>) or a Windows id (<c>W. Europe Standard Time</c>).
+    /// Default: <c>Snapshots:TimeZone</c>.
+    /// </summary>
+    public string? TimeZone { get; set; }
+
     /// <summary>Collect this server (false keeps it configured but skipped).</summary>
     public bool Enabled { get; set; } = true;
 }

@@ -20,6 +20,12 @@ public sealed class SnapshotsOptions : IValidatableObject
     [Range(1, 256)]
     public int MaxParallel { get; set; } = 8;
 
+    /// <summary>
+    /// The time zone in which the connections and export-csv verbs show snapshot times and cut days (<c>--date</c>),
+    /// and the default zone of a Csv server's local times: an IANA id (<c>Europe/Berlin</c>), a Windows id, or <c>UTC</c>.
+    /// </summary>
+    public string TimeZone { get; set; } = "UTC";
+
     /// <summary>The servers to collect.</summary>
     public List<ServerOptions> Servers { get; set; } = [];
 
@@ -28,6 +34,11 @@ public sealed class SnapshotsOptions : IValidatableObject
         foreach (var port in LocalPorts.Where(p => p is < 1 or > 65535))
         {
             yield return new ValidationResult($"Snapshots:LocalPorts: {port} is not a TCP port", [nameof(LocalPorts)]);
+        }
+
+        if (!TryFindZone(TimeZone, out _))
+        {
+            yield return new ValidationResult($"Snapshots:TimeZone: '{TimeZone}' is not a known time zone (use an IANA id such as Europe/Berlin, or UTC)", [nameof(TimeZone)]);
         }
 
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -53,6 +64,37 @@ public sealed class SnapshotsOptions : IValidatableObject
             {
                 yield return new ValidationResult($"{key}:DropFolder is required for a Csv source", [nameof(Servers)]);
             }
+
+            if (s.TimeZone is not null && !TryFindZone(s.TimeZone, out _))
+            {
+                yield return new ValidationResult($"{key}:TimeZone: '{s.TimeZone}' is not a known time zone (use an IANA id such as Europe/Berlin, or UTC)", [nameof(Servers)]);
+            }
         }
+    }
+
+    /// <summary>The zone of <see cref="TimeZone"/> (validated at start).</summary>
+    public TimeZoneInfo PresentationTimeZone => FindZone(TimeZone);
+
+    /// <summary>The zone a Csv server's local times are in: its own TimeZone, else <see cref="TimeZone"/>.</summary>
+    public TimeZoneInfo CsvTimeZoneOf(ServerOptions server) => FindZone(server.TimeZone ?? TimeZone);
+
+    public static TimeZoneInfo FindZone(string id) =>
+        TryFindZone(id, out var zone) ? zone : throw new ArgumentException($"'{id}' is not a known time zone (use an IANA id such as Europe/Berlin, or UTC)", nameof(id));
+
+    public static bool TryFindZone(string? id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out TimeZoneInfo? zone)
+    {
+        zone = null;
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            return false;
+        }
+
+        if (string.Equals(id, "UTC", StringComparison.OrdinalIgnoreCase))
+        {
+            zone = TimeZoneInfo.Utc;
+            return true;
+        }
+
+        return TimeZoneInfo.TryFindSystemTimeZoneById(id, out zone);
     }
 }

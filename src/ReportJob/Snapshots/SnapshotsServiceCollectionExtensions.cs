@@ -9,6 +9,10 @@ public static class SnapshotsServiceCollectionExtensions
     {
         services.AddOptions<SnapshotsOptions>().Bind(configuration.GetSection(SnapshotsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SnapshotStore>();
+        services.AddSingleton<CsvSnapshotImporter>();
+        services.AddSingleton<CsvDropFolderImporter>();
+        services.AddSingleton<CsvExporter>();
+        services.AddSingleton<ConnectionQueries>();
         return services;
     }
 }

@@ -1,0 +1,48 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using ReportJob.Snapshots;
+
+namespace ReportJob.Cli;
+
+/// <summary><c>reportjob export-csv --at TIME|--date DAY --out DIR</c>: the files of the old PowerShell routine.</summary>
+internal static class ExportCsvCommand
+{
+    public static Command Create()
+    {
+        var times = new SnapshotTimeOptions();
+        var output = new Option<DirectoryInfo>("--out")
+        {
+            Description = "The folder to write to (created when missing; files of the same name are replaced).",
+            Required = true,
+        };
+        var command = new Command("export-csv", """
+            Write the CSV files of the old PowerShell routine for one round (--at) or each round of a day (--date):
+            iisports-yyyyMMdd-HHmm.csv, …-groupbyremoteaddress.csv and …-connectionbysite.csv (UTF-8 with BOM, every
+            field quoted, cells starting with = + - @ prefixed with a single quote).
+            """)
+        {
+            output,
+        };
+        times.AddTo(command);
+        command.SetAction((parse, ct) => CliRunner.RunAsync(parse, ct, async (services, token) =>
+        {
+            var zone = times.Zone(parse, services.GetRequiredService<IOptions<SnapshotsOptions>>().Value);
+            var (rounds, what) = await times.ResolveAsync(parse, services.GetRequiredService<ConnectionQueries>(), zone, services.GetRequiredService<TimeProvider>(), required: true, token);
+            if (rounds.Count == 0)
+            {
+                await Console.Error.WriteLineAsync($"No snapshots for {what}: nothing exported.");
+                return ExitCodes.RunFailed;
+            }
+
+            var files = await services.GetRequiredService<CsvExporter>().ExportAsync(rounds, parse.GetValue(output)!.FullName, zone, token);
+            foreach (var file in files)
+            {
+                Console.WriteLine(file);
+            }
+
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+}
