@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ReportJob.Snapshots;
 
@@ -9,6 +10,9 @@ public static class SnapshotsServiceCollectionExtensions
     {
         services.AddOptions<SnapshotsOptions>().Bind(configuration.GetSection(SnapshotsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SnapshotStore>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISnapshotSource, LocalSnapshotSource>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISnapshotSource, SshSnapshotSource>());
+        services.AddSingleton<SnapshotCollector>();
         return services;
     }
 }
