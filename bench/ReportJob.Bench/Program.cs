@@ -11,6 +11,8 @@ var benchmarks = new Dictionary<string, (string Usage, Func<string[], Task<int>>
         Console.WriteLine($"wrote {a[0]}");
         return Task.FromResult(0);
     }),
+    ["snapshot-store"] = (SnapshotStoreBenchmark.Usage, SnapshotStoreBenchmark.RunAsync),
+    ["proc-parse"] = (ProcParseBenchmark.Usage, ProcParseBenchmark.RunAsync),
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var bench))

@@ -20,6 +20,7 @@ internal static class CliApp
         root.Subcommands.Add(SitesCommand.Create());
         root.Subcommands.Add(ReportCommand.CreateReport());
         root.Subcommands.Add(ReportCommand.CreateMail());
+        root.Subcommands.Add(CollectCommand.Create());
         return root;
     }
 

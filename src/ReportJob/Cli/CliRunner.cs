@@ -17,6 +17,8 @@ internal static class CliRunner
         bool migrate = true,
         Action<IServiceCollection>? configureServices = null)
     {
+        // The invocation's writer (Console.Error unless a test or a host passes its own).
+        var stderr = parse.InvocationConfiguration.Error;
         IHost host;
         try
         {
@@ -27,7 +29,7 @@ internal static class CliRunner
         }
         catch (Exception ex) when (ex is ConfigurationFileMissingException or InvalidOperationException or FormatException or System.IO.InvalidDataException)
         {
-            await Console.Error.WriteLineAsync("Configuration error: " + ex.Message);
+            await stderr.WriteLineAsync("Configuration error: " + ex.Message);
             return ExitCodes.BadUsage;
         }
 
@@ -40,29 +42,29 @@ internal static class CliRunner
             }
             catch (OptionsValidationException ex)
             {
-                await Console.Error.WriteLineAsync("Configuration error: " + string.Join("; ", ex.Failures));
+                await stderr.WriteLineAsync("Configuration error: " + string.Join("; ", ex.Failures));
                 return ExitCodes.BadUsage;
             }
             catch (InvalidOperationException ex) when (ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal)
                                                        || ex.Message.StartsWith("Failed to create instance", StringComparison.Ordinal))
             {
-                await Console.Error.WriteLineAsync("Configuration error: " + ex.Message);
+                await stderr.WriteLineAsync("Configuration error: " + ex.Message);
                 return ExitCodes.BadUsage;
             }
             catch (UsageException ex)
             {
-                await Console.Error.WriteLineAsync(ex.Message);
+                await stderr.WriteLineAsync(ex.Message);
                 return ExitCodes.BadUsage;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                await Console.Error.WriteLineAsync("Cancelled.");
+                await stderr.WriteLineAsync("Cancelled.");
                 return ExitCodes.RunFailed;
             }
             catch (Exception ex)
             {
                 Log.RunFailed(host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ReportJob.Cli"), ex, parse.CommandResult.Command.Name);
-                await Console.Error.WriteLineAsync("Run failed: " + ex.Message);
+                await stderr.WriteLineAsync("Run failed: " + ex.Message);
                 return ExitCodes.RunFailed;
             }
         }

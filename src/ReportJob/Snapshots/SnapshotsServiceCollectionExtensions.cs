@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ReportJob.Snapshots;
 
@@ -13,6 +14,9 @@ public static class SnapshotsServiceCollectionExtensions
         services.AddSingleton<CsvDropFolderImporter>();
         services.AddSingleton<CsvExporter>();
         services.AddSingleton<ConnectionQueries>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISnapshotSource, LocalSnapshotSource>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISnapshotSource, SshSnapshotSource>());
+        services.AddSingleton<SnapshotCollector>();
         return services;
     }
 }

@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Text;
+using Dapper;
+using ReportJob.Storage;
+using ReportJob.Tests.TestSupport;
+
+namespace ReportJob.Tests.Storage;
+
+public sealed class BulkInserterTests
+{
+    [Fact]
+    public void FormatSqliteDateTime_ManyValues_SameAsMicrosoftDataSqlite()
+    {
+        var random = new Random(20261120);
+        var values = new List<DateTime>
+        {
+            new(2026, 11, 20, 8, 0, 0, DateTimeKind.Utc),
+            new(2026, 11, 20, 8, 0, 0, 500, DateTimeKind.Utc),
+            new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc).AddTicks(1),
+            new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc).AddTicks(1_234_560),
+            DateTime.MinValue,
+            DateTime.MaxValue,
+        };
+        for (var i = 0; i < 10_000; i++)
+        {
+            values.Add(new DateTime(random.NextInt64(DateTime.MinValue.Ticks, DateTime.MaxValue.Ticks), DateTimeKind.Utc));
+        }
+
+        Span<byte> buffer = stackalloc byte[32];
+        foreach (var v in values)
+        {
+            var n = BulkInserter.FormatSqliteDateTime(v, buffer);
+            Assert.Equal(v.ToString(BulkInserter.SqliteDateTimeFormat, CultureInfo.InvariantCulture), Encoding.UTF8.GetString(buffer[..n]));
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(64)]
+    [InlineData(65)]
+    [InlineData(200)]
+    public async Task Insert_Sqlite_SameValuesAsDapperParameters(int rows)
+    {
+        await using var db = await TestDatabase.CreateAsync(StorageProvider.Sqlite);
+        await using var c = await db.Get<IDbConnectionFactory>().OpenAsync(default);
+        await c.ExecuteAsync("CREATE TABLE bulk_probe (i INTEGER, l INTEGER, d REAL, b INTEGER, t TEXT, dt TEXT, n TEXT)");
+        var start = new DateTime(2026, 11, 20, 8, 0, 0, DateTimeKind.Utc);
+        var columns = new BulkColumn[]
+        {
+            new("i", BulkType.Int32), new("l", BulkType.Int64), new("d", BulkType.Double), new("b", BulkType.Boolean),
+            new("t", BulkType.Text), new("dt", BulkType.DateTime), new("n", BulkType.Text),
+        };
+        await using (var tx = await c.BeginTransactionAsync())
+        {
+            await db.Get<BulkInserter>().InsertAsync(c, tx, "bulk_probe", columns, Enumerable.Range(0, rows), (r, v) =>
+            {
+                v[0] = r;
+                v[1] = (long)r << 40;
+                v[2] = r / 3.0;
+                v[3] = r % 2 == 0;
+                v[4] = "row ü " + r;
+                v[5] = start.AddTicks(r * 1_234_567L);
+                v[6] = null;
+            }, default);
+            for (var r = 0; r < rows; r++)
+            {
+                await c.ExecuteAsync("INSERT INTO bulk_probe VALUES (@i, @l, @d, @b, @t, @dt, NULL)",
+                    new { i = -r - 1, l = (long)r << 40, d = r / 3.0, b = r % 2 == 0, t = "row ü " + r, dt = start.AddTicks(r * 1_234_567L) }, tx);
+            }
+
+            await tx.CommitAsync();
+        }
+
+        var bulk = (await c.QueryAsync<string>("SELECT quote(l) || quote(d) || quote(b) || quote(t) || quote(dt) || quote(n) FROM bulk_probe WHERE i >= 0 ORDER BY i")).ToList();
+        var dapper = (await c.QueryAsync<string>("SELECT quote(l) || quote(d) || quote(b) || quote(t) || quote(dt) || quote(n) FROM bulk_probe WHERE i < 0 ORDER BY i DESC")).ToList();
+        Assert.Equal(rows, bulk.Count);
+        Assert.Equal(dapper, bulk);
+    }
+}
