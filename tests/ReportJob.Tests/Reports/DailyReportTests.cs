@@ -27,8 +27,9 @@ public sealed class DailyReportTests
         Assert.True(double.IsNaN(c.ConnectionsPerServer[2].Connections[5]));
         // EX01 is overloaded in every complete round: flagged in 22 rounds (EX03 failed at 05:00 and 06:00).
         Assert.Equal(22, c.Balance[0].RoundsFlagged);
-        // Sites: Paris = 10.2.1.1-6 and .50 (7 clients), Lyon 10.3.4.7-10 (4), unknown: 2001:db8::11, ::12, 172.16.5.5 (3).
-        Assert.Equal([("Paris", 7), ("Lyon", 4), ("(unknown)", 3)], c.Sites.Select(s => (s.Site, s.Clients)));
+        // Sites: Paris = 10.2.1.1-6 and .50 (7 clients), Lyon 10.3.4.7-10 (4), the hostile-named 2001:db8::/64 (::11, ::12),
+        // unknown: 172.16.5.5 (1).
+        Assert.Equal([("Paris", 7), ("Lyon", 4), (ReportFixture.HostileSite, 2), ("(unknown)", 1)], c.Sites.Select(s => (s.Site, s.Clients)));
         // Lyon clients hold one connection on each server, and clients 8 also one TimeWait → max 6 at once (3 + 3).
         Assert.Equal(6, c.Sites[1].MaxConnectionsPerClient);
         // Data quality: 24 expected per server, EX03 took 22, failed 2.

@@ -17,6 +17,9 @@ internal static class ReportFixture
     public static readonly DateTimeOffset Now = new(2026, 11, 21, 1, 0, 0, TimeSpan.Zero);
     public const string Hostile = "<script>alert('x')</script>=cmd|' /C calc'!A0\u0007\u001b[31m";
 
+    /// <summary>A site name a spreadsheet would take for a formula, with markup in it.</summary>
+    public const string HostileSite = "=cmd|' /C calc'!A0 <img src=x onerror=alert(1)>";
+
     public static Task<TestDatabase> CreateAsync(StorageProvider provider = StorageProvider.Sqlite, IDictionary<string, string?>? extra = null)
     {
         var dir = Path.Combine(Path.GetTempPath(), "reportjob-report-" + Guid.NewGuid().ToString("N")[..8]);
@@ -49,7 +52,7 @@ internal static class ReportFixture
     {
         var db = await TestDatabase.CreateAsync(provider, settings, s => s.AddSingleton<TimeProvider>(new FixedTimeProvider(Now)));
         var sitesFile = Path.Combine(db.Directory, "sites.csv");
-        await File.WriteAllTextAsync(sitesFile, "subnet,site\n10.2.1,Paris\n10.3.0.0/16,Lyon\n10.9.0.0/16," + "<b>Bad</b>=1+1" + "\n");
+        await File.WriteAllTextAsync(sitesFile, "subnet,site\n10.2.1,Paris\n10.3.0.0/16,Lyon\n2001:db8::/64,\"" + HostileSite + "\"\n");
         await db.Get<SiteStore>().ImportAsync(sitesFile, default);
 
         var store = db.Get<SnapshotStore>();
@@ -63,7 +66,7 @@ internal static class ReportFixture
             {
                 if (server == "EX03" && hour is 5 or 6)
                 {
-                    await store.SaveFailureAsync(new SnapshotFailure(server, "ssh", taken, "ssh: connect to host ex03 port 22: Connection timed out " + Hostile, TimeSpan.FromSeconds(30)), default);
+                    await store.SaveFailureAsync(new SnapshotFailure(server, "ssh", taken, "ssh: connect to host ex03 port 22: Connection timed out " + Hostile + new string('A', 10_000), TimeSpan.FromSeconds(30)), default);
                     continue;
                 }
 
