@@ -14,6 +14,7 @@ internal static class CliApp
         root.Options.Add(GlobalOptions.Config);
         root.Options.Add(GlobalOptions.Verbose);
         root.Subcommands.Add(DbCommand.Create());
+        root.Subcommands.Add(IisCommand.Create());
         return root;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using ReportJob.IisLogs;
 using ReportJob.Sites;
 using ReportJob.Snapshots;
 using ReportJob.Storage;
@@ -15,6 +16,7 @@ internal static class ReportJobServices
         services.AddStorage(configuration);
         services.AddSites(configuration);
         services.AddSnapshots(configuration);
+        services.AddIisLogs(configuration);
         return services;
     }
 }
