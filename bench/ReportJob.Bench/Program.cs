@@ -3,6 +3,7 @@ using ReportJob.Bench;
 // One entry per benchmark; each prints its own figures (rates, seconds, peak memory).
 var benchmarks = new Dictionary<string, (string Usage, Func<string[], Task<int>> Run)>(StringComparer.OrdinalIgnoreCase)
 {
+    ["iis-parse"] = (IisParseBench.Usage, IisParseBench.RunAsync),
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var bench))

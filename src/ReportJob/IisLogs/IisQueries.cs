@@ -46,7 +46,7 @@ internal sealed class IisQueries(IDbConnectionFactory factory, SiteStore sites, 
         foreach (var chunk in clients.Distinct(StringComparer.Ordinal).Chunk(InChunk))
         {
             rows.AddRange(await connection.QueryAsync<ClientRow>(new CommandDefinition(
-                $"{ClientSelect} WHERE day = {DayParameter} AND client IN @chunk",
+                $"{ClientSelect} WHERE day = {DayParameter} AND {ClientIn}",
                 new { day = DayString(day), chunk }, cancellationToken: cancellationToken)));
         }
 
@@ -131,6 +131,9 @@ internal sealed class IisQueries(IDbConnectionFactory factory, SiteStore sites, 
         _ => "@day",
     };
 
+    /// <summary>Dapper expands a list into IN (...) except for Npgsql, which takes the array as one parameter.</summary>
+    private string ClientIn => factory.Provider == StorageProvider.Postgres ? "client = ANY(@chunk)" : "client IN @chunk";
+
     private const string ClientSelect = """
         SELECT client AS Client, requests AS Requests, status_401 AS Status401, status_403 AS Status403, status_5xx AS Status5xx,
                bytes_sent AS BytesSent, bytes_received AS BytesReceived, agents_other AS AgentsOther, users_other AS UsersOther
@@ -187,7 +190,7 @@ internal sealed class IisQueries(IDbConnectionFactory factory, SiteStore sites, 
         foreach (var chunk in rows.Select(r => r.Client).Chunk(InChunk))
         {
             var details = await connection.QueryAsync<DetailRow>(new CommandDefinition(
-                $"SELECT client AS Client, {nameColumn} AS Name, requests AS Requests FROM {table} WHERE day = {DayParameter} AND client IN @chunk",
+                $"SELECT client AS Client, {nameColumn} AS Name, requests AS Requests FROM {table} WHERE day = {DayParameter} AND {ClientIn}",
                 new { day = DayString(day), chunk }, cancellationToken: cancellationToken));
             foreach (var d in details)
             {
