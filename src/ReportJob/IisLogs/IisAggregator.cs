@@ -21,9 +21,12 @@ internal sealed class IisAggregator
 
     // Windows account names are case-insensitive: one user whatever the case logged, stored in lower case.
     private readonly Utf8Interner _users = new(StringComparer.Ordinal);
-    private readonly Dictionary<long, ClientDayAggregate> _byKey = [];
-    private long _lastKey = -1;
-    private ClientDayAggregate? _last;
+
+    // Per day, the aggregates indexed by client id: one array read per request, no hashing.
+    private readonly Dictionary<int, List<ClientDayAggregate?>> _byDay = [];
+    private int _aggregates;
+    private int _currentDayNumber = -1;
+    private List<ClientDayAggregate?>? _currentDay;
 
     public IisAggregator(IisLogsOptions options)
     {
@@ -33,7 +36,7 @@ internal sealed class IisAggregator
     }
 
     public bool ShouldFlush =>
-        _byKey.Count >= _options.FlushThreshold || _agents.Count >= _options.FlushThreshold
+        _aggregates >= _options.FlushThreshold || _agents.Count >= _options.FlushThreshold
         || _users.Count >= _options.FlushThreshold || _clients.Count >= _options.FlushThreshold;
 
     /// <summary>Counts the request; returns why it cannot be counted (nothing is changed then), or null.</summary>
@@ -63,18 +66,28 @@ internal sealed class IisAggregator
             }
         }
 
-        var key = ((long)record.Day.DayNumber << 32) | (uint)clientId;
-        var aggregate = _last;
-        if (key != _lastKey || aggregate is null)
+        var dayNumber = record.Day.DayNumber;
+        if (dayNumber != _currentDayNumber || _currentDay is null)
         {
-            if (!_byKey.TryGetValue(key, out aggregate))
+            if (!_byDay.TryGetValue(dayNumber, out _currentDay))
             {
-                aggregate = new ClientDayAggregate(record.Day, clientId);
-                _byKey.Add(key, aggregate);
+                _byDay[dayNumber] = _currentDay = [];
             }
 
-            _lastKey = key;
-            _last = aggregate;
+            _currentDayNumber = dayNumber;
+        }
+
+        var day = _currentDay;
+        while (day.Count <= clientId)
+        {
+            day.Add(null);
+        }
+
+        var aggregate = day[clientId];
+        if (aggregate is null)
+        {
+            day[clientId] = aggregate = new ClientDayAggregate(record.Day, clientId);
+            _aggregates++;
         }
 
         aggregate.Requests++;
@@ -103,7 +116,7 @@ internal sealed class IisAggregator
                 agentId = _agents.Add(record.UserAgent, SafeText.FromLog(record.UserAgent, plusIsSpace: true, _options.MaxUserAgentLength));
             }
 
-            CountAgent(aggregate, agentId);
+            aggregate.CountAgent(agentId, _trackedAgents);
         }
 
         if (!IsEmpty(record.UserName))
@@ -114,7 +127,7 @@ internal sealed class IisAggregator
                 userId = _users.Add(record.UserName, SafeText.FromLog(record.UserName, plusIsSpace: false, MaxUserNameLength).ToLowerInvariant());
             }
 
-            CountUser(aggregate, userId);
+            aggregate.CountUser(userId, _options.MaxUsersPerClient);
         }
 
         return null;
@@ -123,12 +136,13 @@ internal sealed class IisAggregator
     /// <summary>Everything held, as rows (user agents cut to the configured top), and empties the aggregator.</summary>
     public IisAggregateBatch TakeBatch()
     {
-        var clients = new List<IisClientRow>(_byKey.Count);
+        var clients = new List<IisClientRow>(_aggregates);
         var protocols = new List<IisDetailRow>();
         var agents = new List<IisDetailRow>();
         var users = new List<IisDetailRow>();
-        foreach (var a in _byKey.Values)
+        foreach (var a in _byDay.Values.SelectMany(d => d).OfType<ClientDayAggregate>())
         {
+            a.Settle(_trackedAgents, _options.MaxUsersPerClient);
             var client = _clients[a.ClientId];
             var agentsOther = a.AgentsOther;
             if (a.Agents.Count > 0)
@@ -147,7 +161,7 @@ internal sealed class IisAggregator
                 }
             }
 
-            for (var p = 0; p < a.Protocols.Length; p++)
+            for (var p = 0; p < IisProtocolClassifier.Count; p++)
             {
                 if (a.Protocols[p] > 0)
                 {
@@ -155,61 +169,25 @@ internal sealed class IisAggregator
                 }
             }
 
-            if (a.Users is not null)
+            foreach (var (id, count) in a.Users)
             {
-                foreach (var (id, count) in a.Users)
-                {
-                    users.Add(new IisDetailRow(a.Day, client, _users[id], count));
-                }
+                users.Add(new IisDetailRow(a.Day, client, _users[id], count));
             }
 
             clients.Add(new IisClientRow(
                 a.Day, client, a.Requests, a.Status401, a.Status403, a.Status5xx,
                 a.BytesSent >= 0 ? a.BytesSent : null, a.BytesReceived >= 0 ? a.BytesReceived : null,
-                agentsOther, a.UsersOverflow?.Count ?? 0));
+                agentsOther, a.UsersOverflow));
         }
 
-        _byKey.Clear();
+        _byDay.Clear();
+        _aggregates = 0;
+        _currentDay = null;
+        _currentDayNumber = -1;
         _clients.Clear();
         _agents.Clear();
         _users.Clear();
-        _last = null;
-        _lastKey = -1;
         return new IisAggregateBatch(clients, protocols, agents, users);
-    }
-
-    private void CountAgent(ClientDayAggregate aggregate, int agentId)
-    {
-        var agents = aggregate.Agents;
-        if (agents.TryGetValue(agentId, out var count))
-        {
-            agents[agentId] = count + 1;
-        }
-        else if (agents.Count < _trackedAgents)
-        {
-            agents.Add(agentId, 1);
-        }
-        else
-        {
-            aggregate.AgentsOther++;
-        }
-    }
-
-    private void CountUser(ClientDayAggregate aggregate, int userId)
-    {
-        var users = aggregate.Users ??= [];
-        if (users.TryGetValue(userId, out var count))
-        {
-            users[userId] = count + 1;
-        }
-        else if (users.Count < _options.MaxUsersPerClient)
-        {
-            users.Add(userId, 1);
-        }
-        else
-        {
-            (aggregate.UsersOverflow ??= []).Add(userId);
-        }
     }
 
     /// <summary>The id of the address's canonical text, or -1 when the bytes are not an IP address.</summary>
