@@ -21,6 +21,7 @@ internal static class CliApp
         root.Subcommands.Add(ReportCommand.CreateReport());
         root.Subcommands.Add(ReportCommand.CreateMail());
         root.Subcommands.Add(CollectCommand.Create());
+        root.Subcommands.Add(IisCommand.Create());
         return root;
     }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ReportJob.Mail;
 using ReportJob.Reports;
+using ReportJob.IisLogs;
 using ReportJob.Sites;
 using ReportJob.Snapshots;
 using ReportJob.Storage;
@@ -19,6 +20,7 @@ internal static class ReportJobServices
         services.AddSnapshots(configuration);
         services.AddReports(configuration);
         services.AddMail(configuration);
+        services.AddIisLogs(configuration);
         return services;
     }
 }

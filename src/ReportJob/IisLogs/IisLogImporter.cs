@@ -1,0 +1,329 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ReportJob.Storage;
+
+namespace ReportJob.IisLogs;
+
+/// <summary>
+/// Imports one IIS W3C log (plain or gzip'd, UTF-8 with or without BOM) in one streaming pass and one transaction:
+/// the lines are parsed from a reused buffer, aggregated per (day, client) in bounded memory, and merged into the
+/// store together with the log's read position and its ledger entry — so a file is counted once, or not at all.
+/// </summary>
+/// <remarks>
+/// Logs that grow. IIS keeps appending to today's log, and a copy of it may be imported more than once. Rather
+/// than refusing recent files (a quiet server at night can look "closed" and then grow), every log is identified by
+/// the SHA-256 of its content up to the end of its first request line, which never changes as the file grows and is
+/// the same for a .log and its .log.gz. <c>iis_log_file</c> records how many bytes of that log were counted and their
+/// SHA-256. A later import of the same log checks that those bytes are unchanged, then counts only what follows;
+/// an older, shorter copy counts nothing; a log whose counted part changed is refused. Only complete lines (ending
+/// in a line feed) are counted: a line IIS is still writing waits for the next import.
+/// </remarks>
+internal sealed class IisLogImporter(
+    IDbConnectionFactory factory,
+    IisStore store,
+    IOptions<IisLogsOptions> options,
+    TimeProvider time,
+    ILogger<IisLogImporter> logger)
+{
+    public const string LedgerKind = "iis";
+
+    private const int BufferSize = 1 << 20;
+    private const int HeadLimit = 16 << 20;
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(5);
+
+    public async Task<IisImportResult> ImportAsync(string path, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        var fileKey = await ReadFileKeyAsync(path, cancellationToken);
+        if (fileKey is null)
+        {
+            Log.Skipped(logger, path, IisImportStatus.Empty);
+            return new IisImportResult(path, IisImportStatus.Empty, 0, 0, [], 0, 0, 0, watch.Elapsed);
+        }
+
+        var o = options.Value;
+        await using var connection = await factory.OpenAsync(cancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        var state = await store.FindFileAsync(connection, tx, fileKey, cancellationToken);
+        var session = new Session(path, o, logger);
+        var resumeAt = state?.ContentLength ?? 0;
+        if (state is not null)
+        {
+            foreach (var directive in state.Header.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                session.Parser.ParseLine(System.Text.Encoding.UTF8.GetBytes(directive), out _, out _);
+            }
+        }
+
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        long bufferOffset = 0; // content offset of buffer[0]
+        int filled = 0, start = 0;
+        var prefixChecked = resumeAt == 0;
+        var lastProgress = watch.Elapsed;
+        try
+        {
+            await using var content = OpenContent(path);
+            while (true)
+            {
+                if (start > 0)
+                {
+                    Buffer.BlockCopy(buffer, start, buffer, 0, filled - start);
+                    bufferOffset += start;
+                    filled -= start;
+                    start = 0;
+                }
+
+                if (filled == buffer.Length)
+                {
+                    // No line feed in a whole buffer: a line this long is not IIS's; it is counted bad once its end is found.
+                    sha.AppendData(buffer, 0, filled);
+                    bufferOffset += filled;
+                    filled = 0;
+                    session.Discarding = true;
+                }
+
+                var read = await content.ReadAsync(buffer.AsMemory(filled), cancellationToken);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                filled += read;
+                if (!prefixChecked)
+                {
+                    // The part counted before: hashed (to prove it is unchanged) and its lines counted, not parsed.
+                    var take = (int)Math.Min(resumeAt - (bufferOffset + start), filled - start);
+                    sha.AppendData(buffer, start, take);
+                    session.Line += buffer.AsSpan(start, take).Count((byte)'\n');
+                    start += take;
+                    if (bufferOffset + start < resumeAt)
+                    {
+                        continue;
+                    }
+
+                    if (!string.Equals(Convert.ToHexStringLower(sha.GetCurrentHash()), state!.ContentSha256, StringComparison.Ordinal))
+                    {
+                        throw new InvalidDataException($"{path}: the first {resumeAt} bytes of this log, counted before from {state.FileName}, have changed; it was not imported again");
+                    }
+
+                    prefixChecked = true;
+                }
+
+                var pending = buffer.AsSpan(start, filled - start);
+                var lastLineFeed = pending.LastIndexOf((byte)'\n');
+                if (lastLineFeed < 0)
+                {
+                    continue;
+                }
+
+                var block = pending[..(lastLineFeed + 1)];
+                sha.AppendData(block);
+                session.ProcessBlock(block);
+                start += lastLineFeed + 1;
+                if (session.Aggregator.ShouldFlush)
+                {
+                    await store.MergeAsync(connection, tx, session.Aggregator.TakeBatch(), cancellationToken);
+                }
+
+                if (watch.Elapsed - lastProgress >= ProgressInterval)
+                {
+                    lastProgress = watch.Elapsed;
+                    Log.Progress(logger, path, (bufferOffset + start) / 1048576.0, session.Line);
+                }
+            }
+
+            if (!prefixChecked)
+            {
+                // An older, shorter copy of a log counted further already.
+                Log.Skipped(logger, path, IisImportStatus.UpToDate);
+                return new IisImportResult(path, IisImportStatus.UpToDate, 0, 0, [], resumeAt, bufferOffset + filled, 0, watch.Elapsed);
+            }
+
+            long pendingBytes = filled - start;
+            if (session.Discarding)
+            {
+                sha.AppendData(buffer, start, filled - start);
+                session.ProcessBlock("\n"u8);
+                start = filled;
+                pendingBytes = 0;
+            }
+
+            var consumed = bufferOffset + start;
+            if (consumed == resumeAt)
+            {
+                Log.Skipped(logger, path, IisImportStatus.UpToDate);
+                return new IisImportResult(path, IisImportStatus.UpToDate, 0, 0, [], resumeAt, consumed, pendingBytes, watch.Elapsed);
+            }
+
+            var contentSha = Convert.ToHexStringLower(sha.GetHashAndReset());
+            if (await IngestLedger.FindAsync(connection, tx, contentSha, cancellationToken) is not null)
+            {
+                Log.Skipped(logger, path, IisImportStatus.AlreadyImported);
+                return new IisImportResult(path, IisImportStatus.AlreadyImported, 0, 0, [], resumeAt, consumed, pendingBytes, watch.Elapsed);
+            }
+
+            await store.MergeAsync(connection, tx, session.Aggregator.TakeBatch(), cancellationToken);
+            var now = time.GetUtcNow().UtcDateTime;
+            var fileName = Path.GetFileName(path);
+            await store.SaveFileAsync(connection, tx, new IisLogFileState(fileKey, fileName, consumed, contentSha, session.Parser.Header), state?.ContentLength, now, cancellationToken);
+            await IngestLedger.RecordAsync(connection, tx, new LedgerEntry(contentSha, LedgerKind, fileName, consumed, session.Records, now), cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+
+            var elapsed = watch.Elapsed;
+            var lines = session.Line - Math.Max(session.LinesBeforeResume, 0);
+            Log.Imported(logger, path, session.Records, session.BadLines, (consumed - resumeAt) / 1048576.0, resumeAt, elapsed.TotalSeconds, lines / Math.Max(elapsed.TotalSeconds, 1e-6));
+            return new IisImportResult(path, IisImportStatus.Imported, session.Records, session.BadLines, session.Samples, resumeAt, consumed, pendingBytes, elapsed);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Opens the log's content: gunzipped when the file starts with the gzip magic bytes, whatever its name.</summary>
+    internal static Stream OpenContent(string path)
+    {
+        // FileShare.ReadWrite|Delete: IIS (or a copy job) may still hold the file open for writing.
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16, FileOptions.SequentialScan);
+        try
+        {
+            Span<byte> magic = stackalloc byte[2];
+            var n = file.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
+            file.Position = 0;
+            return n == 2 && magic[0] == 0x1F && magic[1] == 0x8B ? new GZipStream(file, CompressionMode.Decompress) : file;
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>SHA-256 of the content up to the end of the first request line (the log's identity), or null before there is one.</summary>
+    internal static async Task<string?> ReadFileKeyAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var content = OpenContent(path);
+        var buffer = new byte[64 * 1024];
+        var filled = 0;
+        var scanned = 0;
+        while (true)
+        {
+            if (filled == buffer.Length)
+            {
+                if (buffer.Length >= HeadLimit)
+                {
+                    throw new InvalidDataException($"{path}: no request line in the first {HeadLimit / 1048576} MB: not a W3C log");
+                }
+
+                Array.Resize(ref buffer, buffer.Length * 2);
+            }
+
+            var read = await content.ReadAsync(buffer.AsMemory(filled), cancellationToken);
+            if (read == 0)
+            {
+                return null;
+            }
+
+            filled += read;
+            while (true)
+            {
+                var lineFeed = buffer.AsSpan(scanned, filled - scanned).IndexOf((byte)'\n');
+                if (lineFeed < 0)
+                {
+                    break;
+                }
+
+                var line = buffer.AsSpan(scanned, lineFeed).TrimEnd((byte)'\r');
+                if (line.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+                {
+                    line = line[3..];
+                }
+
+                scanned += lineFeed + 1;
+                if (!line.IsEmpty && line[0] != (byte)'#')
+                {
+                    return Convert.ToHexStringLower(SHA256.HashData(buffer.AsSpan(0, scanned)));
+                }
+            }
+        }
+    }
+
+    /// <summary>The per-file parsing state the import loop drives, kept out of the async method so that it can use spans.</summary>
+    private sealed class Session(string path, IisLogsOptions options, ILogger logger)
+    {
+        private readonly List<IisBadLine> _samples = [];
+
+        public W3cParser Parser { get; } = new(options.ForwardedForField);
+
+        public IisAggregator Aggregator { get; } = new(options);
+
+        /// <summary>Lines seen so far, from the start of the content (the number of the last line seen).</summary>
+        public long Line { get; set; }
+
+        /// <summary>Lines of the part counted before, known once parsing starts (-1 until then).</summary>
+        public long LinesBeforeResume { get; private set; } = -1;
+
+        public long Records { get; private set; }
+
+        public long BadLines { get; private set; }
+
+        public bool Discarding { get; set; }
+
+        public IReadOnlyList<IisBadLine> Samples => _samples;
+
+        /// <summary>Parses and counts the complete lines of the block (it ends with a line feed).</summary>
+        public void ProcessBlock(ReadOnlySpan<byte> block)
+        {
+            if (LinesBeforeResume < 0)
+            {
+                LinesBeforeResume = Line;
+            }
+
+            while (!block.IsEmpty)
+            {
+                var lineFeed = block.IndexOf((byte)'\n');
+                var line = block[..lineFeed];
+                block = block[(lineFeed + 1)..];
+                Line++;
+                if (Discarding)
+                {
+                    Discarding = false;
+                    Bad($"line longer than {BufferSize / 1048576} MB");
+                    continue;
+                }
+
+                var status = Parser.ParseLine(line, out var record, out var error);
+                if (status == W3cLineStatus.Record)
+                {
+                    error = Aggregator.Add(record);
+                    if (error is null)
+                    {
+                        Records++;
+                        continue;
+                    }
+                }
+                else if (status != W3cLineStatus.Bad)
+                {
+                    continue;
+                }
+
+                Bad(error!);
+            }
+        }
+
+        private void Bad(string reason)
+        {
+            BadLines++;
+            if (_samples.Count < options.BadLineSamples)
+            {
+                _samples.Add(new IisBadLine(path, Line, reason));
+                Log.BadLine(logger, path, Line, reason);
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ReportJob.IisLogs;
+
+public sealed class IisLogsOptions : IValidatableObject
+{
+    public const string Section = "IisLogs";
+
+    /// <summary>
+    /// Drop folder of IIS W3C logs (<c>*.log</c>, <c>*.log.gz</c>) that <c>reportjob iis inbox</c> imports. Imported
+    /// files move to <c>done/</c>, files that cannot be read to <c>failed/</c> with a <c>.reason</c> file beside them.
+    /// </summary>
+    public string InboxPath { get; set; } = "./inbox/iis";
+
+    /// <summary>
+    /// A file in the drop folder modified less than this long ago is left for the next run: it is probably still
+    /// being copied there. (A log that IIS is still writing is safe to import at any time; see the README.)
+    /// </summary>
+    public TimeSpan InboxSettleTime { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Count a request for the address in the <see cref="ForwardedForField"/> field (the first one listed) instead of
+    /// <c>c-ip</c>, when the field is logged and holds an address. Turn on only when every request reaches the servers
+    /// through a load balancer or proxy that sets the header: a client can write anything there.
+    /// </summary>
+    public bool PreferForwardedFor { get; set; }
+
+    /// <summary>The custom log field that holds the load balancer's X-Forwarded-For header (<c>X-Forwarded-For</c> or <c>cs(X-Forwarded-For)</c> in <c>#Fields</c>).</summary>
+    public string ForwardedForField { get; set; } = "X-Forwarded-For";
+
+    /// <summary>User agents kept per client and day; the requests of the others are counted together as "other".</summary>
+    public int TopUserAgents { get; set; } = 10;
+
+    /// <summary>User names (<c>cs-username</c>) kept per client and day; further distinct users are only counted.</summary>
+    public int MaxUsersPerClient { get; set; } = 100;
+
+    /// <summary>User agents are stored up to this many characters (at most 400, SQL Server's key limit), control characters replaced.</summary>
+    public int MaxUserAgentLength { get; set; } = 400;
+
+    /// <summary>
+    /// Distinct (day, client) pairs, user agents or users held in memory before they are written to the store
+    /// (inside the file's transaction). Bounds the memory one file can take, whatever its size.
+    /// </summary>
+    public int FlushThreshold { get; set; } = 200_000;
+
+    /// <summary>Bad lines reported (file and line number) per file; all of them are counted.</summary>
+    public int BadLineSamples { get; set; } = 20;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (string.IsNullOrWhiteSpace(InboxPath))
+        {
+            yield return new ValidationResult($"{Section}:InboxPath is required", [nameof(InboxPath)]);
+        }
+
+        if (InboxSettleTime < TimeSpan.Zero || InboxSettleTime > TimeSpan.FromDays(1))
+        {
+            yield return new ValidationResult($"{Section}:InboxSettleTime {InboxSettleTime} is outside 00:00:00..1.00:00:00", [nameof(InboxSettleTime)]);
+        }
+
+        if (string.IsNullOrWhiteSpace(ForwardedForField) || ForwardedForField.Contains(' ', StringComparison.Ordinal))
+        {
+            yield return new ValidationResult($"{Section}:ForwardedForField must be a #Fields name without spaces", [nameof(ForwardedForField)]);
+        }
+
+        foreach (var (name, value, min, max) in new[]
+                 {
+                     (nameof(TopUserAgents), TopUserAgents, 1, 1000),
+                     (nameof(MaxUsersPerClient), MaxUsersPerClient, 1, 100_000),
+                     (nameof(MaxUserAgentLength), MaxUserAgentLength, 16, 400),
+                     (nameof(FlushThreshold), FlushThreshold, 1000, 10_000_000),
+                     (nameof(BadLineSamples), BadLineSamples, 0, 10_000),
+                 })
+        {
+            if (value < min || value > max)
+            {
+                yield return new ValidationResult(
+                    string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Section}:{name} {value} is outside {min}..{max}"), [name]);
+            }
+        }
+    }
+}

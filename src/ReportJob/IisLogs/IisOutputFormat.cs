@@ -1,0 +1,8 @@
+namespace ReportJob.IisLogs;
+
+public enum IisOutputFormat
+{
+    Table,
+    Csv,
+    Json,
+}

@@ -1,0 +1,9 @@
+namespace ReportJob.IisLogs;
+
+internal enum W3cLineStatus
+{
+    Record,
+    Directive,
+    Blank,
+    Bad,
+}
