@@ -5,7 +5,7 @@ using ReportJob.Storage;
 namespace ReportJob.Reports;
 
 /// <summary>Reads a day's snapshots from the store and streams their connections, snapshot by snapshot, into the aggregator.</summary>
-public sealed class ConnectionDayReader(IDbConnectionFactory factory)
+internal sealed class ConnectionDayReader(IDbConnectionFactory factory)
 {
     public async Task<IReadOnlyList<SnapshotInfo>> SnapshotsAsync(DayWindow window, CancellationToken cancellationToken)
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ReportJob.IisLogs;
 using ReportJob.Reports.Model;
 using ReportJob.Sites;
 using ReportJob.Snapshots;
@@ -9,10 +10,11 @@ using ReportJob.Snapshots;
 namespace ReportJob.Reports;
 
 /// <summary>Reads what the store holds for one day and builds the report model the HTML, workbook and e-mail share.</summary>
-public sealed class DailyReportBuilder(
+internal sealed class DailyReportBuilder(
     ConnectionDayReader connections,
     SiteStore sites,
     ReverseDns dns,
+    IisQueries iis,
     IOptions<ReportOptions> options,
     IOptions<SnapshotsOptions> snapshotOptions,
     TimeProvider time,
@@ -39,17 +41,31 @@ public sealed class DailyReportBuilder(
             }
         }
 
-        var connectionSection = names.Count == 0 ? preliminary : preliminary with
+        // IIS logs are kept per UTC day: the report's calendar day is matched with the same UTC date.
+        var iisClients = preliminary.TopClients.Count == 0
+            ? new Dictionary<string, IisClientDay>(StringComparer.Ordinal)
+            : (await iis.ClientsAsync(day, preliminary.TopClients.Select(c => c.Address), cancellationToken)).ToDictionary(c => c.Client, StringComparer.Ordinal);
+        var connectionSection = preliminary with
         {
-            TopClients = preliminary.TopClients.Select(c => c with { DnsName = names.GetValueOrDefault(c.Address) }).ToList(),
+            TopClients = preliminary.TopClients.Select(c =>
+            {
+                var withName = c with { DnsName = names.GetValueOrDefault(c.Address) };
+                return iisClients.TryGetValue(c.Address, out var facts) ? withName with
+                {
+                    Protocols = facts.Protocols.Select(p => p.Name).ToList(),
+                    UserAgents = facts.UserAgents.Take(3).Select(a => ReportText.Clean(a.Name)).ToList(),
+                    Users = facts.Users.Take(5).Select(u => ReportText.Clean(u.Name)).ToList(),
+                } : withName;
+            }).ToList(),
         };
+        var protocols = (await iis.ProtocolsAsync(day, cancellationToken)).Select(p => new ProtocolUsage(p.Name, p.Clients, p.Requests)).ToList();
 
         var flows = new FlowSection(false, [], [], [], [], [], [], [], []);
         var quality = Quality(window, snapshots, o, zone);
         var headline = Headline(connectionSection, flows, quality);
         var report = new DailyReport(day, o.TimeZone, time.GetUtcNow().UtcDateTime,
             TimeZoneInfo.ConvertTimeFromUtc(window.StartUtc, zone), TimeZoneInfo.ConvertTimeFromUtc(window.EndUtc, zone),
-            headline, connectionSection, flows, quality);
+            headline, connectionSection, protocols, flows, quality);
         Log.ReportBuilt(logger, day, aggregator.Rows, snapshots.Count, watch.Elapsed.TotalSeconds);
         return report;
     }

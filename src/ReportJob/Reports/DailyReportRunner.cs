@@ -5,7 +5,7 @@ using ReportJob.Reports.Workbook;
 namespace ReportJob.Reports;
 
 /// <summary>Builds a day's model once, writes the HTML and the workbook, and (optionally) mails them.</summary>
-public sealed class DailyReportRunner(
+internal sealed class DailyReportRunner(
     DailyReportBuilder builder,
     ReportWriter writer,
     ReportMailComposer composer,

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace ReportJob.Reports;
 
 /// <summary>Renders a Razor component to an HTML string with <see cref="HtmlRenderer"/> (no web server).</summary>
-public sealed class RazorRenderer(ILoggerFactory loggerFactory) : IAsyncDisposable
+internal sealed class RazorRenderer(ILoggerFactory loggerFactory) : IAsyncDisposable
 {
     private readonly ServiceProvider _services = new ServiceCollection().AddSingleton(loggerFactory).BuildServiceProvider();
     private HtmlRenderer? _renderer;

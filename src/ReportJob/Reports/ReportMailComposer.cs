@@ -10,7 +10,7 @@ using ReportJob.Reports.Templates;
 namespace ReportJob.Reports;
 
 /// <summary>Builds the daily e-mail: an Outlook-safe HTML body, a plain-text alternative, the workbook attached, a link to the report.</summary>
-public sealed class ReportMailComposer(RazorRenderer renderer, IOptions<ReportOptions> reportOptions, IOptions<MailOptions> mailOptions)
+internal sealed class ReportMailComposer(RazorRenderer renderer, IOptions<ReportOptions> reportOptions, IOptions<MailOptions> mailOptions)
 {
     public async Task<MailMessage> ComposeAsync(DailyReport report, string reportPath, string? workbookPath, CancellationToken cancellationToken)
     {

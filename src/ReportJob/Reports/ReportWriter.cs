@@ -8,7 +8,7 @@ using ReportJob.Reports.Templates;
 namespace ReportJob.Reports;
 
 /// <summary>Renders a day's report to HTML in the output folder, refreshes latest.html and index.html, and prunes old files.</summary>
-public sealed class ReportWriter(RazorRenderer renderer, IOptions<ReportOptions> options, TimeProvider time, ILogger<ReportWriter> logger)
+internal sealed class ReportWriter(RazorRenderer renderer, IOptions<ReportOptions> options, TimeProvider time, ILogger<ReportWriter> logger)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 

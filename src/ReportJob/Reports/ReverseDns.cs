@@ -5,7 +5,7 @@ using System.Net.Sockets;
 namespace ReportJob.Reports;
 
 /// <summary>Reverse-DNS names for the top clients: cached per process, each lookup bounded by a timeout, failures are just "no name".</summary>
-public sealed class ReverseDns
+internal sealed class ReverseDns
 {
     private readonly ConcurrentDictionary<string, string?> _cache = new(StringComparer.Ordinal);
 
