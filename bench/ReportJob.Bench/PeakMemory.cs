@@ -26,5 +26,17 @@ internal static class PeakMemory
         }
     }
 
+    /// <summary>Resets the kernel's peak (VmHWM) so that the next reading covers only what follows (Linux ≥ 4.0).</summary>
+    public static void Reset()
+    {
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
     public static string Describe() => $"{Bytes / (1024.0 * 1024.0):0.0} MB peak working set";
 }

@@ -14,6 +14,7 @@ var benchmarks = new Dictionary<string, (string Usage, Func<string[], Task<int>>
     ["snapshot-store"] = (SnapshotStoreBenchmark.Usage, SnapshotStoreBenchmark.RunAsync),
     ["proc-parse"] = (ProcParseBenchmark.Usage, ProcParseBenchmark.RunAsync),
     ["iis-parse"] = (IisParseBench.Usage, IisParseBench.RunAsync),
+    ["report"] = (ReportBenchmark.Usage, ReportBenchmark.RunAsync),
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var bench))

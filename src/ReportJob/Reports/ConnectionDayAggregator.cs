@@ -1,4 +1,6 @@
 using System.Net;
+using System.Numerics;
+using System.Runtime.InteropServices;
 using ReportJob.Reports.Model;
 using ReportJob.Sites;
 
@@ -19,18 +21,24 @@ public sealed class ConnectionDayAggregator
     private readonly Dictionary<string, int> _serverIndex = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<DateTime> _rounds = [];
     private readonly List<Dictionary<int, long>> _perServerRound = [];
-    private readonly Dictionary<string, double> _stateTotals = [];
-    private readonly Dictionary<(int Server, string State), long> _serverStateTotals = [];
-    private readonly Dictionary<(int Hour, string State), long> _hourStateTotals = [];
+    // States are few: each gets a small index, and the per-state counters are arrays indexed by it.
+    private readonly Dictionary<string, int> _stateIndex = new(StringComparer.Ordinal);
+    private readonly List<string> _stateNames = [];
+    private readonly List<long[]> _serverStateTotals = [];
+    private readonly long[][] _hourStateTotals = Enumerable.Range(0, 24).Select(_ => new long[MaxStates]).ToArray();
+    private readonly long[] _stateTotals = new long[MaxStates];
     private readonly Dictionary<int, int> _roundsPerHour = [];
     private readonly Dictionary<int, int> _okSnapshotsPerServer = [];
     private readonly Dictionary<string, ClientAccumulator> _clients = new(StringComparer.Ordinal);
+    private readonly List<ClientAccumulator> _touchedThisRound = [];
     private readonly Dictionary<(int Server, string Client, int Port), (string State, TimeSpan Age, bool FromCreation)> _longLived = [];
+    private TimeSpan _longLivedFloor;
     private readonly Dictionary<(int Server, DateTime Minute), Dictionary<string, long>> _created = [];
     private readonly Dictionary<int, DateTime> _previousTaken = [];
     private readonly long[] _portBuckets = new long[64];
-    private Dictionary<string, long> _roundClients = new(StringComparer.Ordinal);
     private int _round = -1;
+
+    private const int MaxStates = 32;
 
     public ConnectionDayAggregator(TimeZoneInfo zone, ReportOptions options)
     {
@@ -65,23 +73,32 @@ public sealed class ConnectionDayAggregator
         var taken = snapshot.TakenAtUtc;
         var createdAfter = _previousTaken.TryGetValue(server, out var prev) ? prev : taken - _options.ExpectedSnapshotInterval;
         _previousTaken[server] = taken;
+        var serverStates = _serverStateTotals[server];
+        var hourStates = _hourStateTotals[hour];
         long count = 0;
         foreach (var row in rows)
         {
             count++;
-            _serverStateTotals[(server, row.State)] = _serverStateTotals.GetValueOrDefault((server, row.State)) + 1;
-            _hourStateTotals[(hour, row.State)] = _hourStateTotals.GetValueOrDefault((hour, row.State)) + 1;
-            _stateTotals[row.State] = _stateTotals.GetValueOrDefault(row.State) + 1;
-            _roundClients[row.RemoteAddress] = _roundClients.GetValueOrDefault(row.RemoteAddress) + 1;
+            var state = StateIndex(row.State);
+            serverStates[state]++;
+            hourStates[state]++;
+            _stateTotals[state]++;
             var client = Client(row.RemoteAddress);
-            client.Servers.Add(server);
+            if (client.CurrentRound != _round)
+            {
+                client.CurrentRound = _round;
+                client.RoundCount = 0;
+                _touchedThisRound.Add(client);
+            }
+
+            client.RoundCount++;
+            client.AddServer(server);
             _portBuckets[(row.RemotePort >> 10) & 63]++;
 
-            var fromCreation = row.CreatedAtUtc is not null;
             var age = taken - (row.CreatedAtUtc ?? row.FirstSeenUtc);
-            if (age >= _options.LongLivedThreshold && (_longLived.Count < _options.MaxTrackedLongLived || _longLived.ContainsKey((server, row.RemoteAddress, row.RemotePort))))
+            if (age >= _options.LongLivedThreshold && age >= _longLivedFloor)
             {
-                _longLived[(server, row.RemoteAddress, row.RemotePort)] = (row.State, age, fromCreation);
+                TrackLongLived(server, row, age);
             }
 
             if (row.CreatedAtUtc is { } created && created > createdAfter && created <= taken)
@@ -103,16 +120,17 @@ public sealed class ConnectionDayAggregator
     public ConnectionSection Build(SiteMap sites, Func<string, string?> dnsName, Func<string, (IReadOnlyList<string> Protocols, IReadOnlyList<string> Agents, IReadOnlyList<string> Users)>? iis = null)
     {
         FlushRound();
-        if (_rounds.Count == 0 || Rows == 0 && _clients.Count == 0)
+        if (_rounds.Count == 0 || (Rows == 0 && _clients.Count == 0))
         {
             return Empty(_options.ImbalanceThreshold);
         }
 
-        var states = _stateTotals.OrderByDescending(kv => kv.Value).Select(kv => kv.Key).ToList();
-        var statesPerServer = _servers.Select((name, i) => new ServerStates(name, states.ToDictionary(
-            s => s, s => (double)_serverStateTotals.GetValueOrDefault((i, s)) / Math.Max(1, _okSnapshotsPerServer.GetValueOrDefault(i))))).ToList();
-        var statesPerHour = Enumerable.Range(0, 24).Where(_roundsPerHour.ContainsKey).Select(h => new HourStates(h, states.ToDictionary(
-            s => s, s => (double)_hourStateTotals.GetValueOrDefault((h, s)) / _roundsPerHour[h]))).ToList();
+        var order = Enumerable.Range(0, _stateNames.Count).OrderByDescending(i => _stateTotals[i]).ThenBy(i => _stateNames[i], StringComparer.Ordinal).ToList();
+        var states = order.Select(i => _stateNames[i]).ToList();
+        var statesPerServer = _servers.Select((name, server) => new ServerStates(name, order.ToDictionary(
+            i => _stateNames[i], i => (double)_serverStateTotals[server][i] / Math.Max(1, _okSnapshotsPerServer.GetValueOrDefault(server))))).ToList();
+        var statesPerHour = Enumerable.Range(0, 24).Where(_roundsPerHour.ContainsKey).Select(h => new HourStates(h, order.ToDictionary(
+            i => _stateNames[i], i => (double)_hourStateTotals[h][i] / _roundsPerHour[h]))).ToList();
 
         var perServer = _servers.Select((name, i) => new ServerSeries(name,
             _perServerRound.Select(r => r.TryGetValue(i, out var c) ? c : double.NaN).ToList())).ToList();
@@ -126,7 +144,7 @@ public sealed class ConnectionDayAggregator
             {
                 var facts = iis?.Invoke(kv.Key) ?? ([], [], []);
                 return new TopClient(kv.Key, dnsName(kv.Key), sitesOfClients[kv.Key], kv.Value.Peak, (double)kv.Value.Sum / _rounds.Count,
-                    kv.Value.Servers.Count, Local(_rounds[kv.Value.FirstRound]), Local(_rounds[kv.Value.LastRound]), facts.Protocols, facts.Agents, facts.Users);
+                    kv.Value.ServerCount, Local(_rounds[kv.Value.FirstRound]), Local(_rounds[kv.Value.LastRound]), facts.Protocols, facts.Agents, facts.Users);
             }).ToList();
 
         var longLived = _longLived.OrderByDescending(kv => kv.Value.Age).ThenBy(kv => kv.Key.Client, StringComparer.Ordinal).Take(_options.TopLongLived)
@@ -163,6 +181,7 @@ public sealed class ConnectionDayAggregator
             i = _servers.Count;
             _servers.Add(server);
             _serverIndex[server] = i;
+            _serverStateTotals.Add(new long[MaxStates]);
         }
 
         return i;
@@ -272,39 +291,66 @@ public sealed class ConnectionDayAggregator
 
     private void FlushRound()
     {
-        if (_round < 0 || _roundClients.Count == 0)
+        foreach (var c in _touchedThisRound)
         {
-            return;
-        }
-
-        foreach (var (address, count) in _roundClients)
-        {
-            var c = _clients[address];
-            c.Sum += count;
-            if (count > c.Peak)
+            c.Sum += c.RoundCount;
+            if (c.RoundCount > c.Peak)
             {
-                c.Peak = count;
+                c.Peak = c.RoundCount;
             }
 
             if (c.FirstRound < 0)
             {
-                c.FirstRound = _round;
+                c.FirstRound = c.CurrentRound;
             }
 
-            c.LastRound = _round;
+            c.LastRound = c.CurrentRound;
+            c.RoundCount = 0;
         }
 
-        _roundClients = new Dictionary<string, long>(StringComparer.Ordinal);
+        _touchedThisRound.Clear();
+    }
+
+    private int StateIndex(string state)
+    {
+        ref var index = ref CollectionsMarshal.GetValueRefOrAddDefault(_stateIndex, state, out var exists);
+        if (!exists)
+        {
+            // More distinct states than TCP has means garbage in the store: fold the rest into the last slot.
+            index = Math.Min(_stateNames.Count, MaxStates - 1);
+            if (index == _stateNames.Count)
+            {
+                _stateNames.Add(state);
+            }
+        }
+
+        return index;
+    }
+
+    /// <summary>
+    /// Keeps the oldest connections, bounded: ages only grow through the day, so once the tracked set is pruned to
+    /// the longest <see cref="ReportOptions.TopLongLived"/>, anything younger than the shortest of them cannot enter
+    /// the list any more and is skipped without a lookup.
+    /// </summary>
+    private void TrackLongLived(int server, in ConnectionRow row, TimeSpan age)
+    {
+        _longLived[(server, row.RemoteAddress, row.RemotePort)] = (row.State, age, row.CreatedAtUtc is not null);
+        if (_longLived.Count >= Math.Max(4 * _options.TopLongLived, 64))
+        {
+            var keep = _longLived.OrderByDescending(kv => kv.Value.Age).Take(_options.TopLongLived).ToList();
+            _longLivedFloor = keep[^1].Value.Age;
+            _longLived.Clear();
+            foreach (var kv in keep)
+            {
+                _longLived[kv.Key] = kv.Value;
+            }
+        }
     }
 
     private ClientAccumulator Client(string address)
     {
-        if (!_clients.TryGetValue(address, out var c))
-        {
-            _clients[address] = c = new ClientAccumulator();
-        }
-
-        return c;
+        ref var c = ref CollectionsMarshal.GetValueRefOrAddDefault(_clients, address, out _);
+        return c ??= new ClientAccumulator();
     }
 
     private DateTime Local(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), _zone);
@@ -319,6 +365,25 @@ public sealed class ConnectionDayAggregator
 
         public int LastRound { get; set; }
 
-        public HashSet<int> Servers { get; } = [];
+        public int CurrentRound { get; set; } = -1;
+
+        public long RoundCount { get; set; }
+
+        public int ServerCount => BitOperations.PopCount(_mask) + (_more?.Count ?? 0);
+
+        private ulong _mask;
+        private HashSet<int>? _more;
+
+        public void AddServer(int server)
+        {
+            if (server < 64)
+            {
+                _mask |= 1UL << server;
+            }
+            else
+            {
+                (_more ??= []).Add(server);
+            }
+        }
     }
 }

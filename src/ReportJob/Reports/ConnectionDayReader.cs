@@ -43,16 +43,21 @@ internal sealed class ConnectionDayReader(IDbConnectionFactory factory)
         }
     }
 
-    private static IEnumerable<ConnectionRow> Rows(DbDataReader reader)
+    private IEnumerable<ConnectionRow> Rows(DbDataReader reader)
     {
+        // SQLite keeps times as text: its general DateTime parser would cost more than the rest of the row.
+        var text = factory.Provider == StorageProvider.Sqlite;
         while (reader.Read())
         {
             yield return new ConnectionRow(
                 reader.GetString(0),
-                Convert.ToInt32(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture),
+                reader.GetInt32(1),
                 reader.GetString(2),
-                reader.IsDBNull(3) ? null : DbTime.Utc(reader.GetDateTime(3)),
-                DbTime.Utc(reader.GetDateTime(4)));
+                reader.IsDBNull(3) ? null : Time(reader, 3, text),
+                Time(reader, 4, text));
         }
     }
+
+    private static DateTime Time(DbDataReader reader, int ordinal, bool text) =>
+        text ? DbTimeText.ParseUtc(reader.GetString(ordinal)) : DbTime.Utc(reader.GetDateTime(ordinal));
 }
