@@ -14,12 +14,16 @@ internal static class CliApp
         root.Options.Add(GlobalOptions.Config);
         root.Options.Add(GlobalOptions.Verbose);
         root.Subcommands.Add(DbCommand.Create());
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(JobsCommand.Create());
         return root;
     }
 
     public static async Task<int> RunAsync(string[] args)
     {
         var parse = CreateRoot().Parse(args);
-        return await parse.InvokeAsync();
+        // Ctrl+C / SIGTERM cancel the verb's token; the default 2 s before the process is torn down would cut
+        // `run`'s graceful shutdown short, which Scheduling:ShutdownTimeout bounds instead.
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromMinutes(65) });
     }
 }
