@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using ReportJob.Scheduling;
 
 namespace ReportJob.Cli;
@@ -26,8 +27,19 @@ internal static class RunCommand
                 // Ctrl+C / SIGTERM: the normal way to stop a job server.
             }
 
-            // Bounded by HostOptions.ShutdownTimeout (Scheduling:ShutdownTimeout).
-            await host.StopAsync(CancellationToken.None);
+            // Running jobs are cancelled and waited for up to Scheduling:ShutdownTimeout. A job store that cannot be
+            // reached keeps Quartz retrying past that, so the process leaves anyway; the firing is recovered later.
+            var timeout = services.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout + TimeSpan.FromSeconds(5);
+            try
+            {
+                await host.StopAsync(CancellationToken.None).WaitAsync(timeout, CancellationToken.None);
+            }
+            catch (TimeoutException)
+            {
+                await Console.Error.WriteLineAsync($"Shutdown did not finish within {timeout}; exiting. An interrupted firing is recovered when a job server next starts.");
+                return ExitCodes.RunFailed;
+            }
+
             return ExitCodes.Ok;
         }, configureServices: AddJobServer));
         return run;
