@@ -22,6 +22,8 @@ internal static class CliApp
         root.Subcommands.Add(ReportCommand.CreateMail());
         root.Subcommands.Add(CollectCommand.Create());
         root.Subcommands.Add(IisCommand.Create());
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(JobsCommand.Create());
         return root;
     }
 
@@ -40,6 +42,8 @@ internal static class CliApp
             return ExitCodes.BadUsage;
         }
 
-        return await parse.InvokeAsync();
+        // Ctrl+C / SIGTERM cancel the verb's token; the default 2 s before the process is torn down would cut
+        // `run`'s graceful shutdown short, which Scheduling:ShutdownTimeout bounds instead.
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromMinutes(65) });
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -15,7 +16,7 @@ internal static class CliRunner
         CancellationToken cancellationToken,
         Func<IServiceProvider, CancellationToken, Task<int>> body,
         bool migrate = true,
-        Action<IServiceCollection>? configureServices = null)
+        Action<IServiceCollection, IConfiguration>? configureServices = null)
     {
         // The invocation's writer (Console.Error unless a test or a host passes its own).
         var stderr = parse.InvocationConfiguration.Error;
@@ -24,7 +25,7 @@ internal static class CliRunner
         {
             var configuration = AppConfiguration.Build(parse.GetValue(GlobalOptions.Config)?.FullName);
             var builder = AppHost.CreateBuilder(configuration, parse.GetValue(GlobalOptions.Verbose));
-            configureServices?.Invoke(builder.Services);
+            configureServices?.Invoke(builder.Services, configuration);
             host = builder.Build();
         }
         catch (Exception ex) when (ex is ConfigurationFileMissingException or InvalidOperationException or FormatException or System.IO.InvalidDataException)
