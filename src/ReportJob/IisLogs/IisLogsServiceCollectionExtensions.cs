@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using ReportJob.Scheduling;
 
 namespace ReportJob.IisLogs;
 
@@ -12,6 +13,7 @@ public static class IisLogsServiceCollectionExtensions
         services.AddSingleton<IisLogImporter>();
         services.AddSingleton<IisLogInbox>();
         services.AddSingleton<IisQueries>();
+        services.AddScheduledWork<IngestIisLogsWork>();
         return services;
     }
 }

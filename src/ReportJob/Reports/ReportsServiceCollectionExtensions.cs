@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using ReportJob.Scheduling;
 
 namespace ReportJob.Reports;
 
@@ -15,6 +16,8 @@ public static class ReportsServiceCollectionExtensions
         services.AddSingleton<ReportWriter>();
         services.AddSingleton<ReportMailComposer>();
         services.AddSingleton<DailyReportRunner>();
+        services.AddScheduledWork<DailyReportWork>();
+        services.AddScheduledWork<MailReportWork>();
         return services;
     }
 }

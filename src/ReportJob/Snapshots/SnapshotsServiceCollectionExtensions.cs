@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
+using ReportJob.Scheduling;
 
 namespace ReportJob.Snapshots;
 
@@ -17,6 +18,7 @@ public static class SnapshotsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISnapshotSource, LocalSnapshotSource>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISnapshotSource, SshSnapshotSource>());
         services.AddSingleton<SnapshotCollector>();
+        services.AddScheduledWork<CollectSnapshotsWork>();
         return services;
     }
 }
