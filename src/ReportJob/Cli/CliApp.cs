@@ -13,6 +13,7 @@ internal static class CliApp
             """);
         root.Options.Add(GlobalOptions.Config);
         root.Options.Add(GlobalOptions.Verbose);
+        root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(DbCommand.Create());
         root.Subcommands.Add(ImportCommand.Create());
         root.Subcommands.Add(ConnectionsCommand.Create());

@@ -16,14 +16,15 @@ internal static class CliRunner
         CancellationToken cancellationToken,
         Func<IServiceProvider, CancellationToken, Task<int>> body,
         bool migrate = true,
-        Action<IServiceCollection, IConfiguration>? configureServices = null)
+        Action<IServiceCollection, IConfiguration>? configureServices = null,
+        IDictionary<string, string?>? overrides = null)
     {
         // The invocation's writer (Console.Error unless a test or a host passes its own).
         var stderr = parse.InvocationConfiguration.Error;
         IHost host;
         try
         {
-            var configuration = AppConfiguration.Build(parse.GetValue(GlobalOptions.Config)?.FullName);
+            var configuration = AppConfiguration.Build(parse.GetValue(GlobalOptions.Config)?.FullName, overrides);
             var builder = AppHost.CreateBuilder(configuration, parse.GetValue(GlobalOptions.Verbose));
             configureServices?.Invoke(builder.Services, configuration);
             host = builder.Build();

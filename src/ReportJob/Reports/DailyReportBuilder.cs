@@ -66,7 +66,7 @@ internal sealed class DailyReportBuilder(
         var report = new DailyReport(day, o.TimeZone, time.GetUtcNow().UtcDateTime,
             TimeZoneInfo.ConvertTimeFromUtc(window.StartUtc, zone), TimeZoneInfo.ConvertTimeFromUtc(window.EndUtc, zone),
             headline, connectionSection, protocols, flows, quality);
-        Log.ReportBuilt(logger, day, aggregator.Rows, snapshots.Count, watch.Elapsed.TotalSeconds);
+        Log.ReportBuilt(logger, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), aggregator.Rows, snapshots.Count, watch.Elapsed.TotalSeconds);
         return report;
     }
 

@@ -5,10 +5,10 @@ namespace ReportJob.Reports;
 internal static partial class Log
 {
     [LoggerMessage(4101, LogLevel.Information, "Report model of {Day} built: {Rows} connection rows from {Snapshots} snapshots in {Seconds:0.00} s")]
-    public static partial void ReportBuilt(ILogger logger, DateOnly day, long rows, int snapshots, double seconds);
+    public static partial void ReportBuilt(ILogger logger, string day, long rows, int snapshots, double seconds);
 
     [LoggerMessage(4102, LogLevel.Information, "Report of {Day} written to {Path} ({Bytes} bytes, {Seconds:0.00} s)")]
-    public static partial void ReportWritten(ILogger logger, DateOnly day, string path, long bytes, double seconds);
+    public static partial void ReportWritten(ILogger logger, string day, string path, long bytes, double seconds);
 
     [LoggerMessage(4103, LogLevel.Information, "Pruned {Count} report files older than {Days} days from {Path}")]
     public static partial void Pruned(ILogger logger, int count, int days, string path);

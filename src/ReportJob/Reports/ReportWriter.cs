@@ -46,7 +46,7 @@ internal sealed class ReportWriter(RazorRenderer renderer, IOptions<ReportOption
             [nameof(IndexPage.F)] = new ReportFormat(options.Value.CultureInfo()),
         });
         await ReportFiles.WriteTextAtomicAsync(Path.Combine(dir, "index.html"), index, cancellationToken);
-        Log.ReportWritten(logger, report.Day, path, html.Length, watch.Elapsed.TotalSeconds);
+        Log.ReportWritten(logger, report.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), path, html.Length, watch.Elapsed.TotalSeconds);
         return path;
     }
 

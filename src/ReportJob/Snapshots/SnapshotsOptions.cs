@@ -6,8 +6,15 @@ public sealed class SnapshotsOptions : IValidatableObject
 {
     public const string Section = "Snapshots";
 
-    /// <summary>Only connections whose local port is in this list are kept (443: Exchange clients; 444 is back-end traffic).</summary>
-    public List<int> LocalPorts { get; set; } = [443];
+    /// <summary>The local ports a snapshot keeps when <see cref="LocalPorts"/> is not set.</summary>
+    public static readonly IReadOnlyList<int> DefaultLocalPorts = [443];
+
+    /// <summary>
+    /// Only connections whose local port is in this list are kept (default 443: Exchange clients; 444 is back-end
+    /// traffic). Empty in code on purpose: the configuration binder appends to a list that already has items, so a
+    /// configured [8443] would become [443, 8443]; the default is applied after binding.
+    /// </summary>
+    public List<int> LocalPorts { get; set; } = [];
 
     /// <summary>Keep connections to or from loopback (they are marked either way).</summary>
     public bool IncludeLoopback { get; set; } = true;

@@ -9,7 +9,15 @@ public static class SnapshotsServiceCollectionExtensions
 {
     public static IServiceCollection AddSnapshots(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<SnapshotsOptions>().Bind(configuration.GetSection(SnapshotsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SnapshotsOptions>().Bind(configuration.GetSection(SnapshotsOptions.Section))
+            .PostConfigure(o =>
+            {
+                if (o.LocalPorts.Count == 0)
+                {
+                    o.LocalPorts.AddRange(SnapshotsOptions.DefaultLocalPorts);
+                }
+            })
+            .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SnapshotStore>();
         services.AddSingleton<CsvSnapshotImporter>();
         services.AddSingleton<CsvDropFolderImporter>();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ReportJob.Hosting;
@@ -25,6 +26,8 @@ internal static class SchedulerHost
 
         var configuration = AppConfiguration.Build(null, all);
         var builder = AppHost.CreateBuilder(configuration);
+        // The features' own works (collect, report…) give way to the test's works of the same names.
+        builder.Services.RemoveAll<IScheduledWork>();
         builder.Services.AddScheduling(configuration);
         builder.Services.AddStatusPage(configuration);
         works(builder.Services);

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using ReportJob.Hosting;
+using ReportJob.Snapshots;
+
+namespace ReportJob.Tests.Snapshots;
+
+public sealed class SnapshotsOptionsTests
+{
+    private static SnapshotsOptions Bind(Dictionary<string, string?> settings)
+    {
+        var services = new ServiceCollection();
+        services.AddSnapshots(AppConfiguration.Build(null, settings));
+        return services.BuildServiceProvider().GetRequiredService<IOptions<SnapshotsOptions>>().Value;
+    }
+
+    [Fact]
+    public void LocalPorts_NotConfigured_Default443()
+    {
+        // The appsettings.json beside the test binary says [443] too: either way, exactly one 443.
+        Assert.Equal([443], Bind([]).LocalPorts);
+    }
+
+    [Fact]
+    public void LocalPorts_Configured_ReplacesTheDefault()
+    {
+        var options = Bind(new() { ["Snapshots:LocalPorts:0"] = "8443", ["Snapshots:LocalPorts:1"] = "444" });
+        Assert.Equal([8443, 444], options.LocalPorts);
+    }
+}
