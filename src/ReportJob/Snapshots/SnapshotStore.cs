@@ -40,10 +40,22 @@ public sealed class SnapshotStore(IDbConnectionFactory factory, BulkInserter bul
         var id = await InsertSnapshotAsync(connection, tx, snapshot.Server, snapshot.Source, snapshot.TakenAtUtc, "ok", null, snapshot.Connections.Count, snapshot.Duration, cancellationToken);
         var previous = await PreviousFirstSeenAsync(connection, tx, snapshot.Server, snapshot.TakenAtUtc, cancellationToken);
         var taken = snapshot.TakenAtUtc;
+        // Clients hold several connections and the local address is nearly always the same: format each address once.
+        var names = new Dictionary<System.Net.IPAddress, string>();
+        string Name(System.Net.IPAddress a)
+        {
+            if (!names.TryGetValue(a, out var n))
+            {
+                names[a] = n = a.ToString();
+            }
+
+            return n;
+        }
+
         await bulk.InsertAsync(connection, tx, "connection", ConnectionColumns, snapshot.Connections, (c, v) =>
         {
-            var local = c.LocalAddress.ToString();
-            var remote = c.RemoteAddress.ToString();
+            var local = Name(c.LocalAddress);
+            var remote = Name(c.RemoteAddress);
             v[0] = id;
             v[1] = local;
             v[2] = c.LocalPort;
@@ -75,20 +87,35 @@ public sealed class SnapshotStore(IDbConnectionFactory factory, BulkInserter bul
             tx, cancellationToken: cancellationToken));
     }
 
-    private static async Task<Dictionary<(string, int, string, int), DateTime>> PreviousFirstSeenAsync(DbConnection connection, DbTransaction tx, string server, DateTime takenAt, CancellationToken cancellationToken)
+    private async Task<Dictionary<(string, int, string, int), DateTime>> PreviousFirstSeenAsync(DbConnection connection, DbTransaction tx, string server, DateTime takenAt, CancellationToken cancellationToken)
     {
-        var rows = await connection.QueryAsync<(string Local, int LocalPort, string Remote, int RemotePort, DateTime FirstSeen)>(new CommandDefinition(
+        // Two steps, so that the rows are read through ix_connection_snapshot; and a raw reader, not Dapper: this reads
+        // a whole snapshot back (50,000 rows for a busy server) on every save.
+        var previousId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             """
-            SELECT c.local_address, c.local_port, c.remote_address, c.remote_port, c.first_seen
-            FROM connection c JOIN snapshot s ON s.id = c.snapshot_id
-            WHERE s.server = @server AND s.status = 'ok' AND s.taken_at = (
+            SELECT MAX(id) FROM snapshot WHERE server = @server AND status = 'ok' AND taken_at = (
                 SELECT MAX(taken_at) FROM snapshot WHERE server = @server AND status = 'ok' AND taken_at < @takenAt AND taken_at >= @since)
             """,
             new { server, takenAt = DbTime.Utc(takenAt), since = DbTime.Utc(takenAt - FirstSeenWindow) }, tx, cancellationToken: cancellationToken));
-        var map = new Dictionary<(string, int, string, int), DateTime>();
-        foreach (var r in rows)
+        if (previousId is null)
         {
-            map.TryAdd((r.Local, r.LocalPort, r.Remote, r.RemotePort), DbTime.Utc(r.FirstSeen));
+            return [];
+        }
+
+        await using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = "SELECT local_address, local_port, remote_address, remote_port, first_seen FROM connection WHERE snapshot_id = @id";
+        var p = command.CreateParameter();
+        p.ParameterName = "@id";
+        p.Value = previousId.Value;
+        command.Parameters.Add(p);
+        var map = new Dictionary<(string, int, string, int), DateTime>();
+        var text = factory.Provider == StorageProvider.Sqlite;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var firstSeen = text ? DbTimeText.ParseUtc(reader.GetString(4)) : DbTime.Utc(reader.GetDateTime(4));
+            map.TryAdd((reader.GetString(0), reader.GetInt32(1), reader.GetString(2), reader.GetInt32(3)), firstSeen);
         }
 
         return map;
