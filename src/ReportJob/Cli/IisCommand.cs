@@ -92,8 +92,7 @@ internal static class IisCommand
         var date = new Option<string?>("--date") { Description = "The UTC day, yyyy-MM-dd (default: the latest day with IIS data)." };
         var by = new Option<string>("--by") { Description = "Rows per client address, protocol or site.", DefaultValueFactory = _ => "client" };
         by.AcceptOnlyFromAmong("client", "protocol", "site");
-        var format = new Option<string>("--format") { Description = "table (terminal), csv or json.", DefaultValueFactory = _ => "table" };
-        format.AcceptOnlyFromAmong("table", "csv", "json");
+        var format = OutputWriter.CreateOption();
         var top = new Option<int>("--top") { Description = "Clients shown with --by client.", DefaultValueFactory = _ => 25 };
         var command = new Command("top", "Show the IIS data of a day: top clients (protocols, user agents, users, status codes), protocols or sites.")
         {
@@ -128,21 +127,16 @@ internal static class IisCommand
                 day = days[0];
             }
 
-            var outputFormat = Enum.Parse<IisOutputFormat>(parse.GetValue(format)!, ignoreCase: true);
-            var stdout = Console.Out;
-            switch (parse.GetValue(by))
+            var outputFormat = parse.GetValue(format);
+            var rowsBy = parse.GetValue(by);
+            await Console.Error.WriteLineAsync($"IIS data of {day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} (UTC), by {rowsBy}");
+            var table = rowsBy switch
             {
-                case "protocol":
-                    IisTopWriter.WriteProtocols(stdout, day, await queries.ProtocolsAsync(day, token), outputFormat);
-                    break;
-                case "site":
-                    IisTopWriter.WriteSites(stdout, day, await queries.SitesAsync(day, token), outputFormat);
-                    break;
-                default:
-                    IisTopWriter.WriteClients(stdout, day, await queries.TopClientsAsync(day, count, token), outputFormat);
-                    break;
-            }
-
+                "protocol" => IisTables.Protocols(await queries.ProtocolsAsync(day, token), outputFormat),
+                "site" => IisTables.Sites(await queries.SitesAsync(day, token), outputFormat),
+                _ => IisTables.Clients(await queries.TopClientsAsync(day, count, token), outputFormat),
+            };
+            OutputWriter.Write(Console.Out, table, outputFormat);
             return ExitCodes.Ok;
         }));
         return command;
@@ -161,7 +155,7 @@ internal static class IisCommand
         Console.WriteLine($"{r.File}: {what}");
         foreach (var bad in r.BadLineSamples)
         {
-            Console.WriteLine("  bad line " + SafeText.ForDisplay(bad.ToString()));
+            Console.WriteLine("  bad line " + OutputWriter.Neutralise(bad.ToString()));
         }
 
         if (r.BadLines > r.BadLineSamples.Count)

@@ -5,9 +5,9 @@ using System.Text;
 namespace ReportJob.IisLogs;
 
 /// <summary>
-/// Text that came from a client (user agents, user names) made harmless: stored with control and formatting characters
-/// (terminal escapes, bidi overrides, zero-width) replaced and a bounded length; shown again through these methods so a
-/// value from anywhere cannot drive a terminal, break a table or a CSV row, or start a spreadsheet formula.
+/// Text that came from a client (user agents, user names) made harmless before it is stored: control and formatting
+/// characters (terminal escapes, bidi overrides, zero-width) replaced and a bounded length. Output applies the same
+/// <see cref="IsUnsafe"/> rule again to every cell (Cli's OutputWriter), whatever verb and wherever the text came from.
 /// </summary>
 public static class SafeText
 {
@@ -44,54 +44,6 @@ public static class SafeText
                 ArrayPool<char>.Shared.Return(rented);
             }
         }
-    }
-
-    /// <summary>The value with unsafe characters replaced (the same instance when there are none).</summary>
-    public static string ForDisplay(string value)
-    {
-        var first = -1;
-        for (var i = 0; i < value.Length; i++)
-        {
-            if (IsUnsafe(value[i]))
-            {
-                first = i;
-                break;
-            }
-        }
-
-        if (first < 0)
-        {
-            return value;
-        }
-
-        return string.Create(value.Length, (value, first), static (span, state) =>
-        {
-            state.value.AsSpan().CopyTo(span);
-            for (var i = state.first; i < span.Length; i++)
-            {
-                if (IsUnsafe(span[i]))
-                {
-                    span[i] = Replacement;
-                }
-            }
-        });
-    }
-
-    /// <summary>
-    /// One CSV field: unsafe characters replaced, a leading <c>= + - @</c> (or tab, CR) prefixed with <c>'</c> so that
-    /// Excel and LibreOffice show it as text instead of running it as a formula (OWASP "CSV injection"), quoted per RFC 4180.
-    /// </summary>
-    public static string ForCsv(string value)
-    {
-        var s = ForDisplay(value);
-        if (s.Length > 0 && s[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
-        {
-            s = "'" + s;
-        }
-
-        return s.AsSpan().IndexOfAny(",\"\n\r;") >= 0 || (s.Length > 0 && (s[0] == ' ' || s[^1] == ' '))
-            ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""
-            : s;
     }
 
     /// <summary>At most <paramref name="maxLength"/> characters, the last one an ellipsis when cut; never splits a surrogate pair.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Dapper;
+using ReportJob.Cli;
 using ReportJob.IisLogs;
 using ReportJob.Sites;
 using ReportJob.Storage;
@@ -267,31 +268,43 @@ public sealed class IisLogImporterTests
         Assert.All(stored, a => Assert.DoesNotContain(a, ch => SafeText.IsUnsafe(ch)));
         Assert.Contains(stored, a => a.Length == 400 && a.EndsWith('…'));
 
-        string Render(IisOutputFormat format)
+        // The rows go through the same path as 'reportjob iis top --by client': IisTables, then the shared OutputWriter.
+        string Render(OutputFormat format)
         {
             var writer = new StringWriter(CultureInfo.InvariantCulture);
-            IisTopWriter.WriteClients(writer, Day, clients, format);
+            OutputWriter.Write(writer, IisTables.Clients(clients, format), format);
             return writer.ToString();
         }
 
-        foreach (var output in new[] { Render(IisOutputFormat.Table), Render(IisOutputFormat.Csv), Render(IisOutputFormat.Json) })
+        foreach (var output in new[] { Render(OutputFormat.Table), Render(OutputFormat.Csv), Render(OutputFormat.Json) })
         {
             Assert.DoesNotContain('\u001b', output);
             Assert.DoesNotContain('\u0007', output);
             Assert.DoesNotContain('\u202E', output);
         }
 
-        var csv = Render(IisOutputFormat.Csv).Split("\r\n");
+        var table = Render(OutputFormat.Table).Split(Environment.NewLine);
+        Assert.Contains(table, line => line.Contains("=HYPERLINK(", StringComparison.Ordinal) && line.Contains('…'));
+        Assert.All(table, line => Assert.True(line.Length < 200, line));
+
+        var csv = Render(OutputFormat.Csv).Split(Environment.NewLine);
+        Assert.Equal("\"client\",\"site\",\"requests\",\"protocols\",\"distinct_users\",\"users\",\"top_user_agent\",\"user_agents\",\"other_user_agent_requests\",\"status_401\",\"status_403\",\"status_5xx\",\"bytes_sent\",\"bytes_received\"", csv[0]);
         var cells = ParseCsvLine(csv[1]);
+        Assert.Equal(14, cells.Count);
         Assert.All(cells, cell => Assert.DoesNotMatch("^[=+\\-@]", cell));
         Assert.Contains(cells, cell => cell.StartsWith("'=HYPERLINK(", StringComparison.Ordinal));
         Assert.Contains(cells, cell => cell.Contains("'-@evil", StringComparison.Ordinal) || cell.StartsWith("'=cmd", StringComparison.Ordinal));
 
-        var json = Render(IisOutputFormat.Json);
+        var json = Render(OutputFormat.Json);
         Assert.DoesNotContain("<script>", json, StringComparison.Ordinal);
+        Assert.DoesNotContain('<', json);
+        Assert.DoesNotContain('>', json);
         Assert.Contains("\\u003Cscript\\u003E", json, StringComparison.Ordinal);
         using var parsed = System.Text.Json.JsonDocument.Parse(json);
-        Assert.Contains(parsed.RootElement.GetProperty("rows")[0].GetProperty("userAgents").EnumerateArray(), a => a.GetProperty("name").GetString()!.StartsWith("=HYPERLINK(", StringComparison.Ordinal));
+        var row = parsed.RootElement[0];
+        Assert.StartsWith("=HYPERLINK(", row.GetProperty("user_agents").GetString(), StringComparison.Ordinal);
+        Assert.Contains("<script>alert(1)</script>", row.GetProperty("user_agents").GetString(), StringComparison.Ordinal);
+        Assert.All(row.EnumerateObject(), p => Assert.True(p.Value.ValueKind != System.Text.Json.JsonValueKind.String || !p.Value.GetString()!.Any(SafeText.IsUnsafe), p.Name));
     }
 
     private static async Task<long> TotalRequestsAsync(TestDatabase db)

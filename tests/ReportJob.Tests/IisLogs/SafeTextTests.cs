@@ -29,12 +29,18 @@ public sealed class SafeTextTests
     }
 
     [Theory]
-    [InlineData("=HYPERLINK(\"http://evil\",\"x\")", "\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\"")]
-    [InlineData("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0")]
-    [InlineData("-2+3", "'-2+3")]
-    [InlineData("@SUM(A1)", "'@SUM(A1)")]
-    [InlineData("Outlook, Pro", "\"Outlook, Pro\"")]
-    [InlineData("plain", "plain")]
-    [InlineData("a\u001bb", "a\uFFFDb")]
-    public void ForCsv_HostileText_Neutralised(string value, string expected) => Assert.Equal(expected, SafeText.ForCsv(value));
+    [InlineData('\u001b', true)]
+    [InlineData('\u0007', true)]
+    [InlineData('\u007F', true)]
+    [InlineData('\u009B', true)]
+    [InlineData('\u00AD', true)]
+    [InlineData('\u200B', true)]
+    [InlineData('\u202E', true)]
+    [InlineData('\u2028', true)]
+    [InlineData('\uFEFF', true)]
+    [InlineData('a', false)]
+    [InlineData('é', false)]
+    [InlineData('…', false)]
+    [InlineData('<', false)]
+    public void IsUnsafe_ControlAndFormatCharacters_True(char c, bool unsafeChar) => Assert.Equal(unsafeChar, SafeText.IsUnsafe(c));
 }

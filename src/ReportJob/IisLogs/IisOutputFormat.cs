@@ -1,8 +1,0 @@
-namespace ReportJob.IisLogs;
-
-public enum IisOutputFormat
-{
-    Table,
-    Csv,
-    Json,
-}

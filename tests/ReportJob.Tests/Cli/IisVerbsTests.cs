@@ -1,0 +1,91 @@
+using System.Text.Json;
+using ReportJob.Cli;
+using ReportJob.Tests.IisLogs;
+
+namespace ReportJob.Tests.Cli;
+
+[Collection(ConsoleCollection.Name)]
+public sealed class IisVerbsTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "reportjob-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _config;
+
+    public IisVerbsTests()
+    {
+        Directory.CreateDirectory(_dir);
+        _config = Path.Combine(_dir, "settings.json");
+        File.WriteAllText(_config, JsonSerializer.Serialize(new
+        {
+            Storage = new { Provider = "Sqlite", ConnectionString = $"Data Source={Path.Combine(_dir, "cli.db")}" },
+            Logging = new { LogLevel = new { Default = "Warning" } },
+        }));
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
+    {
+        var (oldOut, oldErr) = (Console.Out, Console.Error);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        Console.SetOut(output);
+        Console.SetError(error);
+        try
+        {
+            var exit = await CliApp.RunAsync([.. args, "--config", _config]);
+            return (exit, output.ToString(), error.ToString());
+        }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Console.SetError(oldErr);
+        }
+    }
+
+    [Fact]
+    public async Task Top_HostileLog_EveryFormatThroughSharedWriter()
+    {
+        var log = IisLogSamples.Lines(
+            "#Fields: date time c-ip cs-uri-stem cs-username cs(User-Agent) sc-status",
+            "2026-11-20 00:00:01 198.51.100.66 /owa/ -@evil =HYPERLINK(\"x\")+\u001b[2J<b>\u202Efdp.exe 200",
+            "2026-11-20 00:00:02 198.51.100.66 /EWS/Exchange.asmx jdoe Outlook 401");
+        var import = await RunAsync("iis", "import", IisLogSamples.Write(_dir, "u_ex261120.log", log));
+        Assert.True(import.Exit == 0, import.Err);
+
+        var table = await RunAsync("iis", "top");
+        Assert.Equal(0, table.Exit);
+        Assert.Contains("IIS data of 2026-11-20 (UTC), by client", table.Err, StringComparison.Ordinal);
+        Assert.StartsWith("client", table.Out, StringComparison.Ordinal);
+        Assert.Contains("top_user_agent", table.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', table.Out);
+        Assert.DoesNotContain('\u202E', table.Out);
+
+        var csv = await RunAsync("iis", "top", "--date", "2026-11-20", "--format", "csv");
+        Assert.Equal(0, csv.Exit);
+        Assert.Contains("\"'=HYPERLINK(\"\"x\"\") \uFFFD[2J<b>\uFFFDfdp.exe\"", csv.Out, StringComparison.Ordinal);
+        Assert.Contains("\"'-@evil (1); jdoe (1)\"", csv.Out, StringComparison.Ordinal);
+
+        var json = await RunAsync("iis", "top", "--by", "protocol", "--format", "json");
+        Assert.Equal(0, json.Exit);
+        using var protocols = JsonDocument.Parse(json.Out);
+        Assert.Equal(["EWS", "OWA"], protocols.RootElement.EnumerateArray().Select(p => p.GetProperty("protocol").GetString()).Order(StringComparer.Ordinal));
+        Assert.All(protocols.RootElement.EnumerateArray(), p => Assert.Equal(1, p.GetProperty("requests").GetInt64()));
+
+        var sites = await RunAsync("iis", "top", "--by", "site", "--format", "json");
+        Assert.Equal(0, sites.Exit);
+        Assert.DoesNotContain('<', sites.Out);
+        Assert.Equal(2, JsonDocument.Parse(sites.Out).RootElement[0].GetProperty("requests").GetInt64());
+
+        Assert.Equal(2, (await RunAsync("iis", "top", "--format", "xml")).Exit);
+    }
+}
