@@ -12,6 +12,9 @@ internal sealed class FixedRecordLayout
     {
     }
 
+    /// <summary>The template's record length: every slot lies inside it.</summary>
+    public int RecordLength { get; private init; }
+
     public FieldSlot Source { get; private set; }
 
     public FieldSlot Destination { get; private set; }
@@ -80,13 +83,20 @@ internal sealed class FixedRecordLayout
     /// repeated address kind (Procera sends IPv4 and IPv6 fields, and a zero address never overwrites a
     /// real one), which the general plan handles.
     /// </summary>
-    public static FixedRecordLayout? TryCreate(ReadOnlySpan<FieldOp> plan)
+    public static FixedRecordLayout? TryCreate(ReadOnlySpan<FieldOp> plan, int recordLength)
     {
-        var layout = new FixedRecordLayout();
+        var layout = new FixedRecordLayout { RecordLength = recordLength };
         byte bytesRank = 0, packetsRank = 0;
         bool source = false, destination = false, nextHop = false;
         foreach (var op in plan)
         {
+            if (op.Offset + op.Length > recordLength)
+            {
+                // FieldSlot reads rely on every slot lying inside the record (a template over 64 KiB,
+                // whose offsets saturate, is rejected before use anyway).
+                return null;
+            }
+
             var slot = new FieldSlot(op.Offset, op.Length);
             switch (op.Kind)
             {

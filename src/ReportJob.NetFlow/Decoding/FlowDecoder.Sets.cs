@@ -50,7 +50,7 @@ public sealed partial class FlowDecoder
     private void DecodeFixedLayoutSet<TSink>(FlowTemplate template, FixedRecordLayout layout, ReadOnlySpan<byte> body, ref PacketContext ctx, ref SetCounts counts, ref TSink sink)
         where TSink : IFlowSink
     {
-        var recordLength = template.MinimumRecordLength;
+        var recordLength = layout.RecordLength;
         var templateId = template.Key.TemplateId;
         var exportTime = new DateTime(ctx.ExportTicks, DateTimeKind.Utc);
         var setSampling = layout.HasRecordSampling ? 0 : RecordBuilder.ResolveSampling(0, false, 0, ref ctx);
@@ -59,7 +59,7 @@ public sealed partial class FlowDecoder
         // Leftover bytes shorter than one record are padding (RFC 3954 §5.3, RFC 7011 §3.3.1).
         while (body.Length >= recordLength)
         {
-            // Every slot lies inside the template's record length (FixedRecordLayout is built from it).
+            // A checked slice of exactly RecordLength bytes: FieldSlot reads rely on it.
             var record = body[..recordLength];
             var start = layout.StartKind switch
             {
@@ -86,9 +86,9 @@ public sealed partial class FlowDecoder
                 ExportTimeUtc = exportTime,
                 StartUtc = new DateTime(start, DateTimeKind.Utc),
                 EndUtc = new DateTime(end, DateTimeKind.Utc),
-                SourceAddress = RecordBuilder.AddressOf(layout.Source.Of(record)),
-                DestinationAddress = RecordBuilder.AddressOf(layout.Destination.Of(record)),
-                NextHop = RecordBuilder.AddressOf(layout.NextHop.Of(record)),
+                SourceAddress = layout.Source.ReadAddress(record),
+                DestinationAddress = layout.Destination.ReadAddress(record),
+                NextHop = layout.NextHop.ReadAddress(record),
                 SourcePort = (ushort)layout.SourcePort.ReadUnsigned(record),
                 DestinationPort = (ushort)layout.DestinationPort.ReadUnsigned(record),
                 Protocol = (byte)layout.Protocol.ReadUnsigned(record),

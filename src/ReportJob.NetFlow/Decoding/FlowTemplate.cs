@@ -32,7 +32,7 @@ public sealed class FlowTemplate
         IsVariableLength = variable;
         MinimumRecordLength = fixedLength;
         Plan = Compile(fields, variable);
-        Layout = variable || isOptions ? null : FixedRecordLayout.TryCreate(Plan);
+        Layout = variable || isOptions ? null : FixedRecordLayout.TryCreate(Plan, fixedLength);
     }
 
     /// <summary>The template's identity.</summary>

@@ -264,7 +264,7 @@ internal struct RecordBuilder
 
     /// <summary>An address field: 4 bytes IPv4, 16 bytes IPv6, any other length none.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static FlowAddress AddressOf(ReadOnlySpan<byte> v)
+    private static FlowAddress AddressOf(ReadOnlySpan<byte> v)
     {
         if (v.Length == 4)
         {
