@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace ReportJob.NetFlow;
@@ -47,6 +48,7 @@ public sealed partial class FlowDecoder
     /// The common case: a fixed-length flow template, decoded by stride with each value read from its
     /// precomputed slot. Per-set values (export time, sampling without per-record fields) are computed once.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void DecodeFixedLayoutSet<TSink>(FlowTemplate template, FixedRecordLayout layout, ReadOnlySpan<byte> body, ref PacketContext ctx, ref SetCounts counts, ref TSink sink)
         where TSink : IFlowSink
     {
