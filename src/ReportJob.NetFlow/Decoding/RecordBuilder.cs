@@ -298,6 +298,7 @@ internal struct RecordBuilder
     public static long UnixTicks(ulong unixMilliseconds) => FromUnixMilliseconds(unixMilliseconds);
 
     /// <summary>Clamps a tick count to the accepted range, 0 meaning "not usable".</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static long Valid(long ticks) => ticks is >= MinimumValidTicks and <= MaximumValidTicks ? ticks : 0;
 
     public static long FromUnixSeconds(uint seconds, uint nanoseconds) =>
