@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace ReportJob.NetFlow;
@@ -33,10 +34,98 @@ public sealed partial class FlowDecoder
         {
             DecodeVariableSet(template, body, ref ctx, ref counts, ref status, ref sink);
         }
+        else if (template.Layout is { } layout && UseFixedLayouts)
+        {
+            DecodeFixedLayoutSet(template, layout, body, ref ctx, ref counts, ref sink);
+        }
         else
         {
             DecodeFixedSet(template, body, ref ctx, ref counts, ref sink);
         }
+    }
+
+    /// <summary>
+    /// The common case: a fixed-length flow template, decoded by stride with each value read from its
+    /// precomputed slot. Per-set values (export time, sampling without per-record fields) are computed once.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void DecodeFixedLayoutSet<TSink>(FlowTemplate template, FixedRecordLayout layout, ReadOnlySpan<byte> body, ref PacketContext ctx, ref SetCounts counts, ref TSink sink)
+        where TSink : IFlowSink
+    {
+        var recordLength = layout.RecordLength;
+        var templateId = template.Key.TemplateId;
+        var exportTime = new DateTime(ctx.ExportTicks, DateTimeKind.Utc);
+        var setSampling = layout.HasRecordSampling ? 0 : RecordBuilder.ResolveSampling(0, false, 0, ref ctx);
+        var n = 0;
+
+        // Leftover bytes shorter than one record are padding (RFC 3954 §5.3, RFC 7011 §3.3.1).
+        while (body.Length >= recordLength)
+        {
+            // A checked slice of exactly RecordLength bytes: FieldSlot reads rely on it.
+            var record = body[..recordLength];
+            var start = layout.StartKind switch
+            {
+                FieldKind.Skip => 0,
+                FieldKind.FirstUptime => RecordBuilder.FromUptime((uint)layout.Start.ReadUnsigned(record), ref ctx),
+                _ => RecordBuilder.TimeTicks(layout.StartKind, layout.Start.Of(record), ref ctx),
+            };
+            var end = layout.EndKind switch
+            {
+                FieldKind.Skip => 0,
+                FieldKind.LastUptime => RecordBuilder.FromUptime((uint)layout.End.ReadUnsigned(record), ref ctx),
+                _ => RecordBuilder.TimeTicks(layout.EndKind, layout.End.Of(record), ref ctx),
+            };
+            (start, end) = RecordBuilder.CompleteTimes(start, end, ref ctx);
+            var sampling = layout.HasRecordSampling ? RecordSampling(layout, record, ref ctx) : setSampling;
+            var flowCount = layout.FlowCount.ReadUnsigned(record);
+            var direction = layout.Direction.Length == 0 ? (byte)FlowDirection.Unknown : record[layout.Direction.Offset + layout.Direction.Length - 1];
+            var flow = new FlowRecord
+            {
+                Exporter = ctx.Exporter,
+                Version = ctx.Version,
+                ObservationDomain = ctx.Domain,
+                TemplateId = templateId,
+                ExportTimeUtc = exportTime,
+                StartUtc = new DateTime(start, DateTimeKind.Utc),
+                EndUtc = new DateTime(end, DateTimeKind.Utc),
+                SourceAddress = layout.Source.ReadAddress(record),
+                DestinationAddress = layout.Destination.ReadAddress(record),
+                NextHop = layout.NextHop.ReadAddress(record),
+                SourcePort = (ushort)layout.SourcePort.ReadUnsigned(record),
+                DestinationPort = (ushort)layout.DestinationPort.ReadUnsigned(record),
+                Protocol = (byte)layout.Protocol.ReadUnsigned(record),
+                TcpFlags = (ushort)layout.TcpFlags.ReadUnsigned(record),
+                Tos = (byte)layout.Tos.ReadUnsigned(record),
+                Bytes = layout.Bytes.ReadUnsigned(record),
+                Packets = layout.Packets.ReadUnsigned(record),
+                InputInterface = (uint)layout.InputInterface.ReadUnsigned(record),
+                OutputInterface = (uint)layout.OutputInterface.ReadUnsigned(record),
+                Direction = (FlowDirection)(direction <= 1 ? direction : (byte)FlowDirection.Unknown),
+                SourceAs = (uint)layout.SourceAs.ReadUnsigned(record),
+                DestinationAs = (uint)layout.DestinationAs.ReadUnsigned(record),
+                SourceMask = (byte)layout.SourceMask.ReadUnsigned(record),
+                DestinationMask = (byte)layout.DestinationMask.ReadUnsigned(record),
+                SamplingInterval = sampling,
+                FlowCount = flowCount == 0 ? 1 : flowCount,
+            };
+            sink.OnFlow(in flow, new FlowFields(template, record));
+            body = body[recordLength..];
+            n++;
+        }
+
+        counts.Flows += n;
+        Statistics.FlowRecords += n;
+    }
+
+    private static uint RecordSampling(FixedRecordLayout layout, ReadOnlySpan<byte> record, ref PacketContext ctx)
+    {
+        var own = RecordBuilder.SamplingRate(
+            layout.SamplingInterval.ReadUnsigned(record),
+            layout.SamplingPacketInterval.ReadUnsigned(record),
+            layout.SamplingPacketSpace.ReadUnsigned(record),
+            layout.SamplingSize.ReadUnsigned(record),
+            layout.SamplingPopulation.ReadUnsigned(record));
+        return RecordBuilder.ResolveSampling(own, layout.HasSamplerId, layout.SamplerId.ReadUnsigned(record), ref ctx);
     }
 
     private void DecodeFixedSet<TSink>(FlowTemplate template, ReadOnlySpan<byte> body, ref PacketContext ctx, ref SetCounts counts, ref TSink sink)

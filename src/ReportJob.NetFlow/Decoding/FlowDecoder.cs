@@ -45,6 +45,12 @@ public sealed partial class FlowDecoder
     /// <summary>Number of templates in the cache.</summary>
     public int TemplateCount => _templates.Count;
 
+    /// <summary>
+    /// False forces every fixed template through the general field plan: the differential tests decode
+    /// the same input both ways and require identical records.
+    /// </summary>
+    internal bool UseFixedLayouts { get; init; } = true;
+
     /// <summary>Number of data sets waiting for their template.</summary>
     public int PendingSetCount
     {

@@ -32,6 +32,7 @@ public sealed class FlowTemplate
         IsVariableLength = variable;
         MinimumRecordLength = fixedLength;
         Plan = Compile(fields, variable);
+        Layout = variable || isOptions ? null : FixedRecordLayout.TryCreate(Plan, fixedLength);
     }
 
     /// <summary>The template's identity.</summary>
@@ -53,6 +54,9 @@ public sealed class FlowTemplate
     public int MinimumRecordLength { get; }
 
     internal FieldOp[] Plan { get; }
+
+    /// <summary>The plan resolved to one slot per record value (fixed flow templates), or null.</summary>
+    internal FixedRecordLayout? Layout { get; }
 
     /// <summary>Export time (Unix seconds) of the packet that last carried or used this template.</summary>
     internal uint LastSeenExportSeconds { get; set; }

@@ -118,36 +118,13 @@ internal struct RecordBuilder
             case FieldKind.DestinationMask:
                 DestinationMask = (byte)NetFlowReader.ReadUnsigned(v);
                 break;
-            case FieldKind.FirstUptime:
-                StartTicks = FromUptime((uint)NetFlowReader.ReadUnsigned(v), ref ctx);
+            case FieldKind.FirstUptime or FieldKind.StartSeconds or FieldKind.StartMilliseconds
+                or FieldKind.StartNtp or FieldKind.StartDeltaMicroseconds:
+                StartTicks = TimeTicks(kind, v, ref ctx);
                 break;
-            case FieldKind.LastUptime:
-                EndTicks = FromUptime((uint)NetFlowReader.ReadUnsigned(v), ref ctx);
-                break;
-            case FieldKind.StartSeconds:
-                StartTicks = FromUnixMilliseconds(NetFlowReader.ReadUnsigned(v) * 1000);
-                break;
-            case FieldKind.EndSeconds:
-                EndTicks = FromUnixMilliseconds(NetFlowReader.ReadUnsigned(v) * 1000);
-                break;
-            case FieldKind.StartMilliseconds:
-                StartTicks = FromUnixMilliseconds(NetFlowReader.ReadUnsigned(v));
-                break;
-            case FieldKind.EndMilliseconds:
-                EndTicks = FromUnixMilliseconds(NetFlowReader.ReadUnsigned(v));
-                break;
-            case FieldKind.StartNtp:
-                StartTicks = FromNtp(v);
-                break;
-            case FieldKind.EndNtp:
-                EndTicks = FromNtp(v);
-                break;
-            case FieldKind.StartDeltaMicroseconds:
-                // RFC 7011 IE 158: microseconds before the export time.
-                StartTicks = ctx.ExportTicks - (long)(NetFlowReader.ReadUnsigned(v) & 0xFFFF_FFFF) * 10;
-                break;
-            case FieldKind.EndDeltaMicroseconds:
-                EndTicks = ctx.ExportTicks - (long)(NetFlowReader.ReadUnsigned(v) & 0xFFFF_FFFF) * 10;
+            case FieldKind.LastUptime or FieldKind.EndSeconds or FieldKind.EndMilliseconds
+                or FieldKind.EndNtp or FieldKind.EndDeltaMicroseconds:
+                EndTicks = TimeTicks(kind, v, ref ctx);
                 break;
             case FieldKind.SamplerId:
                 SamplerId = NetFlowReader.ReadUnsigned(v);
@@ -206,38 +183,8 @@ internal struct RecordBuilder
 
     public readonly FlowRecord Build(ref PacketContext ctx, ushort templateId)
     {
-        var start = StartTicks;
-        var end = EndTicks;
-        if (start == 0)
-        {
-            start = end != 0 ? end : ctx.ExportTicks;
-        }
-
-        if (end == 0)
-        {
-            end = start;
-        }
-
-        uint sampling = ctx.SamplingOverride;
-        if (sampling == 0)
-        {
-            sampling = OwnSamplingRate();
-            if (sampling == 0 && HasSamplerId && ctx.State.Samplers is { } samplers)
-            {
-                samplers.TryGetValue(SamplerId, out sampling);
-            }
-
-            if (sampling == 0)
-            {
-                sampling = ctx.State.DefaultSampling;
-            }
-
-            if (sampling == 0)
-            {
-                sampling = ctx.HeaderSampling == 0 ? 1 : ctx.HeaderSampling;
-            }
-        }
-
+        var (start, end) = CompleteTimes(StartTicks, EndTicks, ref ctx);
+        var sampling = ResolveSampling(OwnSamplingRate(), HasSamplerId, SamplerId, ref ctx);
         return new FlowRecord
         {
             Exporter = ctx.Exporter,
@@ -269,9 +216,89 @@ internal struct RecordBuilder
         };
     }
 
+    /// <summary>A missing start is the end (or the export time); a missing end is the start.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (long Start, long End) CompleteTimes(long start, long end, ref PacketContext ctx)
+    {
+        if (start == 0)
+        {
+            start = end != 0 ? end : ctx.ExportTicks;
+        }
+
+        if (end == 0)
+        {
+            end = start;
+        }
+
+        return (start, end);
+    }
+
+    /// <summary>
+    /// The sampling interval in effect: the configured override, the record's own rate, the rate of the
+    /// sampler it names, the exporter's announced default, then the v5 header (1 = unsampled).
+    /// </summary>
+    public static uint ResolveSampling(uint ownRate, bool hasSamplerId, ulong samplerId, ref PacketContext ctx)
+    {
+        uint sampling = ctx.SamplingOverride;
+        if (sampling == 0)
+        {
+            sampling = ownRate;
+            if (sampling == 0 && hasSamplerId && ctx.State.Samplers is { } samplers)
+            {
+                samplers.TryGetValue(samplerId, out sampling);
+            }
+
+            if (sampling == 0)
+            {
+                sampling = ctx.State.DefaultSampling;
+            }
+
+            if (sampling == 0)
+            {
+                sampling = ctx.HeaderSampling == 0 ? 1 : ctx.HeaderSampling;
+            }
+        }
+
+        return sampling;
+    }
+
+    /// <summary>An address field: 4 bytes IPv4, 16 bytes IPv6, any other length none.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static FlowAddress AddressOf(ReadOnlySpan<byte> v)
+    {
+        if (v.Length == 4)
+        {
+            return FlowAddress.FromIPv4(BinaryPrimitives.ReadUInt32BigEndian(v));
+        }
+
+        return v.Length == 16 ? FlowAddress.FromIPv6(v) : default;
+    }
+
+    /// <summary>A start or end time field as UTC ticks, 0 when unusable.</summary>
+    public static long TimeTicks(FieldKind kind, ReadOnlySpan<byte> v, ref PacketContext ctx)
+    {
+        switch (kind)
+        {
+            case FieldKind.FirstUptime or FieldKind.LastUptime:
+                return FromUptime((uint)NetFlowReader.ReadUnsigned(v), ref ctx);
+            case FieldKind.StartSeconds or FieldKind.EndSeconds:
+                return FromUnixMilliseconds(NetFlowReader.ReadUnsigned(v) * 1000);
+            case FieldKind.StartMilliseconds or FieldKind.EndMilliseconds:
+                return FromUnixMilliseconds(NetFlowReader.ReadUnsigned(v));
+            case FieldKind.StartNtp or FieldKind.EndNtp:
+                return FromNtp(v);
+            case FieldKind.StartDeltaMicroseconds or FieldKind.EndDeltaMicroseconds:
+                // RFC 7011 IE 158/159: microseconds before the export time.
+                return ctx.ExportTicks - ((long)(NetFlowReader.ReadUnsigned(v) & 0xFFFF_FFFF) * 10);
+            default:
+                return 0;
+        }
+    }
+
     public static long UnixTicks(ulong unixMilliseconds) => FromUnixMilliseconds(unixMilliseconds);
 
     /// <summary>Clamps a tick count to the accepted range, 0 meaning "not usable".</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static long Valid(long ticks) => ticks is >= MinimumValidTicks and <= MaximumValidTicks ? ticks : 0;
 
     public static long FromUnixSeconds(uint seconds, uint nanoseconds) =>
@@ -298,25 +325,18 @@ internal struct RecordBuilder
     private static FlowAddress Address(ReadOnlySpan<byte> v, FlowAddress current)
     {
         // Templates carrying both IPv4 and IPv6 fields (Procera) leave the unused one zero: a zero
-        // address never overwrites a real one.
-        FlowAddress value;
-        if (v.Length == 4)
-        {
-            value = FlowAddress.FromIPv4(BinaryPrimitives.ReadUInt32BigEndian(v));
-        }
-        else if (v.Length == 16)
-        {
-            value = FlowAddress.FromIPv6(v);
-        }
-        else
+        // address never overwrites a real one; a field of another length is ignored.
+        if (v.Length is not (4 or 16))
         {
             return current;
         }
 
+        var value = AddressOf(v);
         return value.IsUnspecified && !current.IsUnspecified ? current : value;
     }
 
-    private static long FromUptime(uint uptimeMs, ref PacketContext ctx)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long FromUptime(uint uptimeMs, ref PacketContext ctx)
     {
         if (ctx.Version == NetFlowVersion.Ipfix)
         {
