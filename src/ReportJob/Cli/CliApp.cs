@@ -14,6 +14,9 @@ internal static class CliApp
         root.Options.Add(GlobalOptions.Config);
         root.Options.Add(GlobalOptions.Verbose);
         root.Subcommands.Add(DbCommand.Create());
+        root.Subcommands.Add(IngestCommand.Create());
+        root.Subcommands.Add(FlowsCommand.Create());
+        root.Subcommands.Add(ListenCommand.Create());
         root.Subcommands.Add(ReportCommand.CreateReport());
         root.Subcommands.Add(ReportCommand.CreateMail());
         return root;
