@@ -32,36 +32,44 @@ internal static class SoftflowdExport
         var args = new List<string>
         {
             "-r", trafficPcap, "-v", version.ToString(CultureInfo.InvariantCulture), "-n", $"127.0.0.1:{port}", "-d", "-T", "full", "-m", "65536",
-            "-p", Path.Combine(workDirectory, $"softflowd-{port}.pid"), "-c", Path.Combine(workDirectory, $"softflowd-{port}.ctl"),
+            // No -c: softflowd hangs in -r mode when given a control socket (PLATFORM-NOTES).
+            "-p", Path.Combine(workDirectory, $"softflowd-{port}.pid"),
         };
         if (extraSoftflowdArgs is not null)
         {
             args.AddRange(extraSoftflowdArgs.Split(' ', StringSplitOptions.RemoveEmptyEntries));
         }
 
-        var softflowd = ExternalTools.RunRaw("softflowd", args, TimeSpan.FromMinutes(10));
-        if (softflowd.ExitCode != 0)
+        try
         {
-            throw new InvalidOperationException($"softflowd exited {softflowd.ExitCode}: {softflowd.StdErr}");
-        }
+            var softflowd = ExternalTools.RunRaw("softflowd", args, TimeSpan.FromMinutes(10));
+            if (softflowd.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"softflowd exited {softflowd.ExitCode}: {softflowd.StdErr}");
+            }
 
-        // Let the last datagrams reach both receivers, then stop them gracefully (tcpdump flushes, nfcapd closes its file).
-        Thread.Sleep(1000);
-        Stop(tcpdump);
-        if (nfcapd is not null)
+            // Let the last datagrams reach both receivers before they stop.
+            Thread.Sleep(1000);
+        }
+        finally
         {
-            Stop(nfcapd);
+            // Stopped gracefully: tcpdump flushes its file, nfcapd closes its own.
+            Stop(tcpdump);
+            if (nfcapd is not null)
+            {
+                Stop(nfcapd);
+            }
         }
 
         return (capture, nfcapdDir);
     }
 
-    /// <summary>nfdump's totals of a folder of nfcapd files: (flows, packets, bytes).</summary>
-    public static (long Flows, long Packets, long Bytes) NfdumpTotals(string nfcapdDirectory)
+    /// <summary>nfdump's totals of a folder of nfcapd files: (flows, packets, bytes, sequence failures).</summary>
+    public static (long Flows, long Packets, long Bytes, long SequenceFailures) NfdumpTotals(string nfcapdDirectory)
     {
         var output = ExternalTools.Run("nfdump", ["-R", nfcapdDirectory, "-I"]);
         long Value(string name) => long.Parse(output.Split('\n').First(l => l.StartsWith(name + ":", StringComparison.Ordinal))[(name.Length + 1)..].Trim(), CultureInfo.InvariantCulture);
-        return (Value("Flows"), Value("Packets"), Value("Bytes"));
+        return (Value("Flows"), Value("Packets"), Value("Bytes"), Value("Sequence failures"));
     }
 
     /// <summary>nfdump's top sources by bytes (<c>-s srcip/bytes -n N</c>): address and bytes, in order.</summary>
