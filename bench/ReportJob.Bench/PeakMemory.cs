@@ -26,5 +26,17 @@ internal static class PeakMemory
         }
     }
 
+    /// <summary>Resets the peak to the current working set (Linux: "5" to /proc/self/clear_refs), so one phase can be measured alone.</summary>
+    public static void Reset()
+    {
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
     public static string Describe() => $"{Bytes / (1024.0 * 1024.0):0.0} MB peak working set";
 }

@@ -157,7 +157,11 @@ internal sealed class FlowIngestor(
                     cancellationToken.ThrowIfCancellationRequested();
                     if (aggregator.EntryCount >= settings.MaxEntriesInMemory)
                     {
-                        rows += await store.WriteAsync(connection, tx, aggregator.Drain(resolver), cancellationToken);
+                        var flush = Stopwatch.StartNew();
+                        var batch = aggregator.Drain(resolver);
+                        var drained = flush.Elapsed.TotalSeconds;
+                        rows += await store.WriteAsync(connection, tx, batch, cancellationToken);
+                        Log.Flushed(logger, path, batch.RowCount, drained, flush.Elapsed.TotalSeconds - drained);
                     }
                 }
             }

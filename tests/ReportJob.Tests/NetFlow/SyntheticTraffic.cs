@@ -20,7 +20,7 @@ internal static class SyntheticTraffic
     private static readonly ushort[] ServicePorts = [443, 80, 53, 22, 25, 389, 445, 3389, 123, 8080];
 
     /// <summary>Writes <paramref name="flows"/> conversations over <paramref name="span"/>; returns the packets written.</summary>
-    public static long Write(string path, int flows, int seed = 7, TimeSpan? span = null, int maxPacketsPerFlow = 12, bool scanner = true)
+    public static long Write(string path, int flows, int seed = 7, TimeSpan? span = null, int maxPacketsPerFlow = 12, bool scanner = true, int maxPacketSize = 1440)
     {
         var random = new Random(seed);
         var duration = span ?? TimeSpan.FromMinutes(12);
@@ -71,7 +71,7 @@ internal static class SyntheticTraffic
                     sent++;
                 }
 
-                var size = 40 + random.Next(protocol == 6 ? 1400 : 500);
+                var size = 40 + random.Next(Math.Max(1, protocol == 6 ? maxPacketSize - 40 : Math.Min(500, maxPacketSize - 40)));
                 var length = Frame(buffer, v6, reply ? Server(server, v6) : Client(client, v6), reply ? Client(client, v6) : Server(server, v6),
                     protocol, reply ? port : clientPort, reply ? clientPort : port, size, (byte)(p == 0 ? 0x02 : 0x18));
                 Record(file, buffer, length, t + (p * TimeSpan.TicksPerMillisecond * 10));
