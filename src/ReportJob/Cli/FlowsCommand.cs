@@ -78,15 +78,10 @@ internal static class FlowsCommand
             var found = await services.GetRequiredService<FlowQueries>().ScannersAsync(
                 TimeOption.Parse("--from", parse.GetValue(from)), TimeOption.Parse("--to", parse.GetValue(to)), scan, 10, token);
             TabularWriter.Write(Console.Out, parse.GetValue(format)!, ["source", "ports", "hosts", "flows", "first_seen", "last_seen", "evidence"],
-                found.Select(f => new object?[] { f.Source, f.DistinctPorts, f.DistinctHosts, f.Flows, f.FirstSeenUtc, f.LastSeenUtc, Evidence(f) }));
+                found.Select(f => new object?[] { f.Source, f.DistinctPorts, f.DistinctHosts, f.Flows, f.FirstSeenUtc, f.LastSeenUtc, f.Evidence() }));
             return ExitCodes.Ok;
         }));
 
         return new Command("flows", "Query the stored NetFlow/IPFIX aggregates.") { summary, top, scanners };
     }
-
-    public static string Evidence(ScannerFinding f) =>
-        (f.TopPorts.Count > 0 ? "ports " + string.Join(' ', f.TopPorts) + (f.DistinctPorts > f.TopPorts.Count ? " …" : "") : "")
-        + (f.TopPorts.Count > 0 && f.TopHosts.Count > 0 ? "; " : "")
-        + (f.TopHosts.Count > 0 ? "hosts " + string.Join(' ', f.TopHosts) + (f.DistinctHosts > f.TopHosts.Count ? " …" : "") : "");
 }

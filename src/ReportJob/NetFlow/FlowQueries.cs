@@ -10,7 +10,7 @@ namespace ReportJob.NetFlow;
 /// a key that never made a file's top N is counted only in "(other)", so the global ranking is an approximation
 /// (exact while every bucket of every file holds at most N keys).
 /// </summary>
-internal sealed class FlowQueries(IDbConnectionFactory factory)
+public sealed class FlowQueries(IDbConnectionFactory factory)
 {
     private const string Other = FlowAggregator.Other;
 

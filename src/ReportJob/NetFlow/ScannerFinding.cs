@@ -9,4 +9,11 @@ public sealed record ScannerFinding(
     DateTime FirstSeenUtc,
     DateTime LastSeenUtc,
     IReadOnlyList<string> TopPorts,
-    IReadOnlyList<string> TopHosts);
+    IReadOnlyList<string> TopHosts)
+{
+    /// <summary>"ports tcp/1 tcp/2 …; hosts 10.0.0.1 …": the busiest targets, with an ellipsis when there are more.</summary>
+    public string Evidence() =>
+        (TopPorts.Count > 0 ? "ports " + string.Join(' ', TopPorts) + (DistinctPorts > TopPorts.Count ? " …" : "") : "")
+        + (TopPorts.Count > 0 && TopHosts.Count > 0 ? "; " : "")
+        + (TopHosts.Count > 0 ? "hosts " + string.Join(' ', TopHosts) + (DistinctHosts > TopHosts.Count ? " …" : "") : "");
+}

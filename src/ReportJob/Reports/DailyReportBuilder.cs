@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ReportJob.NetFlow;
 using ReportJob.Reports.Model;
 using ReportJob.Sites;
 using ReportJob.Snapshots;
@@ -12,6 +13,7 @@ namespace ReportJob.Reports;
 public sealed class DailyReportBuilder(
     ConnectionDayReader connections,
     SiteStore sites,
+    FlowSectionBuilder flowSections,
     ReverseDns dns,
     IOptions<ReportOptions> options,
     IOptions<SnapshotsOptions> snapshotOptions,
@@ -44,8 +46,10 @@ public sealed class DailyReportBuilder(
             TopClients = preliminary.TopClients.Select(c => c with { DnsName = names.GetValueOrDefault(c.Address) }).ToList(),
         };
 
-        var flows = new FlowSection(false, [], [], [], [], [], [], [], []);
-        var quality = Quality(window, snapshots, o, zone);
+        var flowPart = await flowSections.BuildAsync(window, zone, siteMap, o, cancellationToken);
+        var flows = flowPart.Section;
+        connectionSection = connectionSection with { Sites = FlowSectionBuilder.WithSiteBytes(connectionSection.Sites, flowPart.SiteBytes) };
+        var quality = Quality(window, snapshots, o, zone, flows.HasData, flowPart.Quality);
         var headline = Headline(connectionSection, flows, quality);
         var report = new DailyReport(day, o.TimeZone, time.GetUtcNow().UtcDateTime,
             TimeZoneInfo.ConvertTimeFromUtc(window.StartUtc, zone), TimeZoneInfo.ConvertTimeFromUtc(window.EndUtc, zone),
@@ -54,7 +58,7 @@ public sealed class DailyReportBuilder(
         return report;
     }
 
-    private DataQuality Quality(DayWindow window, IReadOnlyList<SnapshotInfo> snapshots, ReportOptions o, TimeZoneInfo zone)
+    private DataQuality Quality(DayWindow window, IReadOnlyList<SnapshotInfo> snapshots, ReportOptions o, TimeZoneInfo zone, bool hasFlows, FlowQualityTotal flowQuality)
     {
         var expected = (int)Math.Round(window.Length / o.ExpectedSnapshotInterval);
         var configured = snapshotOptions.Value.Servers.Where(s => s.Enabled).Select(s => s.Name);
@@ -72,8 +76,13 @@ public sealed class DailyReportBuilder(
             notes.Add("No connection snapshot was stored for this day.");
         }
 
-        notes.Add("No NetFlow/IPFIX capture was ingested for this day.");
-        return new DataQuality(health, 0, 0, [], notes);
+        if (!hasFlows)
+        {
+            notes.Add("No NetFlow/IPFIX capture was ingested for this day.");
+        }
+
+        // Undecodable: data sets whose template never came plus malformed sets and datagrams (counted per set, not per record).
+        return new DataQuality(health, flowQuality.SequenceLost, flowQuality.MissingTemplateSets + flowQuality.UndecodableSets, flowQuality.SamplingNotes, notes);
     }
 
     private Headline Headline(ConnectionSection c, FlowSection f, DataQuality q)
