@@ -20,7 +20,7 @@ internal static class IngestBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var flows = 1_100_000;
+        var flows = 620_000;
         string? capture = null, nfcapd = null, postgres = null;
         var work = Path.Combine(Path.GetTempPath(), "reportjob-bench-ingest");
         for (var i = 0; i + 1 < args.Length; i += 2)
@@ -44,7 +44,8 @@ internal static class IngestBenchmark
         {
             var traffic = Path.Combine(work, "traffic.pcap");
             var sw = Stopwatch.StartNew();
-            var packets = SyntheticTraffic.Write(traffic, flows, seed: 1, span: TimeSpan.FromHours(1), maxPacketsPerFlow: 1, scanner: false, maxPacketSize: 64);
+            // Conversations of 1–8 packets each way (softflowd exports one record per direction): about 1.1 M records.
+            var packets = SyntheticTraffic.Write(traffic, flows, seed: 1, span: TimeSpan.FromHours(1), maxPacketsPerFlow: 8, scanner: true, maxPacketSize: 64);
             Print($"synthetic traffic: {packets:N0} packets, {new FileInfo(traffic).Length / 1e6:F1} MB in {sw.Elapsed.TotalSeconds:F1} s");
             sw.Restart();
             (capture, nfcapd) = SoftflowdExport.Run(traffic, 9, work, port);
@@ -124,6 +125,7 @@ internal static class IngestBenchmark
         }
 
         GC.Collect();
+        Print($"before ingest: {Environment.WorkingSet / 1e6:F0} MB working set");
         PeakMemory.Reset();
         var outcome = await host.Services.GetRequiredService<FlowIngestor>().IngestFileAsync(capture, CancellationToken.None);
         var memory = PeakMemory.Describe();

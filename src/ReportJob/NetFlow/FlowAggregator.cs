@@ -96,9 +96,10 @@ internal sealed class FlowAggregator
             .Add(flows, packets, bytes);
         CollectionsMarshal.GetValueRefOrAddDefault(_ports, new PortKey(bucket, r.Protocol, r.DestinationPort), out _).Add(flows, packets, bytes);
 
-        // Scan evidence: tiny flows (unsampled packet count), leaving out replies of services (a TCP/UDP flow from a
-        // well-known port to an ephemeral one), which would otherwise flag every busy DNS or web server.
-        if (rawPackets <= _scanMaxPackets && !IsServiceReply(r))
+        // Scan evidence: tiny flows (unsampled packet count) that look like probes: no TCP ACK ever seen (SYN scans,
+        // RSTs; a short exchange on an established connection has ACKs), and not a reply of a service (a TCP/UDP flow
+        // from a well-known port to an ephemeral one), which would otherwise flag every busy DNS or web server.
+        if (rawPackets <= _scanMaxPackets && !IsServiceReply(r) && (r.Protocol != 6 || (r.TcpFlags & 0x10) == 0))
         {
             _scans.Add(endTicks - (endTicks % HourTicks), r.SourceAddress, r.DestinationAddress, r.Protocol, r.DestinationPort, flows, r.StartUtc.Ticks, endTicks);
         }
