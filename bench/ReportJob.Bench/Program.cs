@@ -5,6 +5,7 @@ using ReportJob.Bench;
 var benchmarks = new Dictionary<string, (string Usage, Func<string[], Task<int>> Run)>(StringComparer.OrdinalIgnoreCase)
 {
     ["decode"] = (DecodeBenchmark.Usage, DecodeBenchmark.RunAsync),
+    ["ingest"] = (IngestBenchmark.Usage, IngestBenchmark.RunAsync),
     ["generate-v9"] = ("FILE RECORDS: write a softflowd-like NetFlow v9 pcap", a =>
     {
         SoftflowdLikeGenerator.Write(a[0], int.Parse(a[1], CultureInfo.InvariantCulture));

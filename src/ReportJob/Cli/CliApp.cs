@@ -19,6 +19,9 @@ internal static class CliApp
         root.Subcommands.Add(ConnectionsCommand.Create());
         root.Subcommands.Add(ExportCsvCommand.Create());
         root.Subcommands.Add(SitesCommand.Create());
+        root.Subcommands.Add(IngestCommand.Create());
+        root.Subcommands.Add(FlowsCommand.Create());
+        root.Subcommands.Add(ListenCommand.Create());
         root.Subcommands.Add(ReportCommand.CreateReport());
         root.Subcommands.Add(ReportCommand.CreateMail());
         root.Subcommands.Add(CollectCommand.Create());

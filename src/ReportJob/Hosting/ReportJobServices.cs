@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ReportJob.Mail;
+using ReportJob.NetFlow;
 using ReportJob.Reports;
 using ReportJob.IisLogs;
 using ReportJob.Sites;
@@ -18,6 +19,7 @@ internal static class ReportJobServices
         services.AddStorage(configuration);
         services.AddSites(configuration);
         services.AddSnapshots(configuration);
+        services.AddNetFlow(configuration);
         services.AddReports(configuration);
         services.AddMail(configuration);
         services.AddIisLogs(configuration);

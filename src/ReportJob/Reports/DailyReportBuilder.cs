@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReportJob.IisLogs;
+using ReportJob.NetFlow;
 using ReportJob.Reports.Model;
 using ReportJob.Sites;
 using ReportJob.Snapshots;
@@ -13,6 +14,7 @@ namespace ReportJob.Reports;
 internal sealed class DailyReportBuilder(
     ConnectionDayReader connections,
     SiteStore sites,
+    FlowSectionBuilder flowSections,
     ReverseDns dns,
     IisQueries iis,
     IOptions<ReportOptions> options,
@@ -60,8 +62,10 @@ internal sealed class DailyReportBuilder(
         };
         var protocols = (await iis.ProtocolsAsync(day, cancellationToken)).Select(p => new ProtocolUsage(p.Name, p.Clients, p.Requests)).ToList();
 
-        var flows = new FlowSection(false, [], [], [], [], [], [], [], []);
-        var quality = Quality(window, snapshots, o, zone);
+        var flowPart = await flowSections.BuildAsync(window, zone, siteMap, o, cancellationToken);
+        var flows = flowPart.Section;
+        connectionSection = connectionSection with { Sites = FlowSectionBuilder.WithSiteBytes(connectionSection.Sites, flowPart.SiteBytes) };
+        var quality = Quality(window, snapshots, o, zone, flows.HasData, flowPart.Quality);
         var headline = Headline(connectionSection, flows, quality);
         var report = new DailyReport(day, o.TimeZone, time.GetUtcNow().UtcDateTime,
             TimeZoneInfo.ConvertTimeFromUtc(window.StartUtc, zone), TimeZoneInfo.ConvertTimeFromUtc(window.EndUtc, zone),
@@ -70,7 +74,7 @@ internal sealed class DailyReportBuilder(
         return report;
     }
 
-    private DataQuality Quality(DayWindow window, IReadOnlyList<SnapshotInfo> snapshots, ReportOptions o, TimeZoneInfo zone)
+    private DataQuality Quality(DayWindow window, IReadOnlyList<SnapshotInfo> snapshots, ReportOptions o, TimeZoneInfo zone, bool hasFlows, FlowQualityTotal flowQuality)
     {
         var expected = (int)Math.Round(window.Length / o.ExpectedSnapshotInterval);
         var configured = snapshotOptions.Value.Servers.Where(s => s.Enabled).Select(s => s.Name);
@@ -88,8 +92,13 @@ internal sealed class DailyReportBuilder(
             notes.Add("No connection snapshot was stored for this day.");
         }
 
-        notes.Add("No NetFlow/IPFIX capture was ingested for this day.");
-        return new DataQuality(health, 0, 0, [], notes);
+        if (!hasFlows)
+        {
+            notes.Add("No NetFlow/IPFIX capture was ingested for this day.");
+        }
+
+        // Undecodable: data sets whose template never came plus malformed sets and datagrams (counted per set, not per record).
+        return new DataQuality(health, flowQuality.SequenceLost, flowQuality.MissingTemplateSets + flowQuality.UndecodableSets, flowQuality.SamplingNotes, notes);
     }
 
     private Headline Headline(ConnectionSection c, FlowSection f, DataQuality q)
@@ -126,8 +135,9 @@ internal sealed class DailyReportBuilder(
             peakIndex < 0 ? null : c.RoundTimes[peakIndex],
             totals.Length == 0 ? 0 : totals.Average(),
             c.Sites.Count(s => s.Site != SiteMap.Unknown),
-            f.TopSources.Sum(s => s.Flows),
-            f.BytesPerExporter.Sum(e => (long)e.Connections.Where(v => !double.IsNaN(v)).Sum()),
+            // Every protocol is listed (the top is not cut below 256), so its sums are the day's totals.
+            f.Protocols.Sum(p => p.Flows),
+            f.Protocols.Sum(p => p.Bytes),
             alerts);
     }
 }

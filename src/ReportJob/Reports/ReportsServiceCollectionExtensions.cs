@@ -12,6 +12,7 @@ public static class ReportsServiceCollectionExtensions
         services.AddSingleton<RazorRenderer>();
         services.AddSingleton<ReverseDns>();
         services.AddSingleton<ConnectionDayReader>();
+        services.AddSingleton<FlowSectionBuilder>();
         services.AddSingleton<DailyReportBuilder>();
         services.AddSingleton<ReportWriter>();
         services.AddSingleton<ReportMailComposer>();

@@ -24,6 +24,7 @@ public sealed class ReportWorkTests
         var works = db.Services.GetServices<IScheduledWork>().ToDictionary(w => w.JobName);
         Assert.Contains(JobNames.CollectSnapshots, works.Keys);
         Assert.Contains(JobNames.IngestIisLogs, works.Keys);
+        Assert.Contains(JobNames.IngestCaptures, works.Keys);
         var fire = new DateTimeOffset(2026, 11, 21, 1, 0, 0, TimeSpan.Zero);
 
         var report = await works[JobNames.DailyReport].RunAsync(fire, default);

@@ -1,0 +1,224 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using ReportJob.Hosting;
+using ReportJob.NetFlow;
+using ReportJob.Tests.NetFlow;
+
+namespace ReportJob.Bench;
+
+/// <summary>
+/// End-to-end NetFlow figures for one v9 capture (softflowd from synthetic traffic, ≥ 1,000,000 records by default):
+/// decode-only records/s on one core, ingest (capture → aggregates committed) into SQLite and, with --postgres,
+/// PostgreSQL, each with its peak memory; beside them the same flows through nfdump -A srcip,dstip,proto,dstport
+/// (from the nfcapd files of the same export) and through tshark's decode of the capture.
+/// </summary>
+internal static class IngestBenchmark
+{
+    public const string Usage = "[--flows N] [--capture FILE --nfcapd DIR] [--postgres CONNSTRING] [--work DIR]: decode, ingest → SQLite/PostgreSQL, nfdump, tshark";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var flows = 620_000;
+        string? capture = null, nfcapd = null, postgres = null;
+        var work = Path.Combine(Path.GetTempPath(), "reportjob-bench-ingest");
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            switch (args[i])
+            {
+                case "--flows": flows = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--capture": capture = args[i + 1]; break;
+                case "--nfcapd": nfcapd = args[i + 1]; break;
+                case "--postgres": postgres = args[i + 1]; break;
+                case "--work": work = args[i + 1]; break;
+                default:
+                    Console.Error.WriteLine("usage: ingest " + Usage);
+                    return 2;
+            }
+        }
+
+        Directory.CreateDirectory(work);
+        var port = 2055 + 20_000 + (Environment.ProcessId % 1000);
+        if (capture is null)
+        {
+            var traffic = Path.Combine(work, "traffic.pcap");
+            var sw = Stopwatch.StartNew();
+            // Conversations of 1–8 packets each way (softflowd exports one record per direction): about 1.1 M records.
+            var packets = SyntheticTraffic.Write(traffic, flows, seed: 1, span: TimeSpan.FromHours(1), maxPacketsPerFlow: 8, scanner: true, maxPacketSize: 64);
+            Print($"synthetic traffic: {packets:N0} packets, {new FileInfo(traffic).Length / 1e6:F1} MB in {sw.Elapsed.TotalSeconds:F1} s");
+            sw.Restart();
+            (capture, nfcapd) = SoftflowdExport.Run(traffic, 9, work, port);
+            Print($"softflowd -v 9 → tcpdump + nfcapd: {new FileInfo(capture).Length / 1e6:F1} MB capture in {sw.Elapsed.TotalSeconds:F1} s");
+            File.Delete(traffic);
+        }
+
+        var rows = new List<(string What, long Records, double Seconds, string Memory)>();
+
+        rows.Add(await IngestAsync("ingest → SQLite (end to end)", capture, "Sqlite", $"Data Source={Path.Combine(work, "bench.db")}", work));
+        if (postgres is not null)
+        {
+            rows.Add(await IngestAsync("ingest → PostgreSQL (end to end)", capture, "Postgres", postgres, work));
+        }
+
+        rows.Add(DecodeOnly(capture));
+        rows.Add(Aggregate(capture));
+
+        if (nfcapd is not null)
+        {
+            var sw = Stopwatch.StartNew();
+            var outFile = Path.Combine(work, "nfdump-aggregated.txt");
+            var result = ReportJob.Tests.TestSupport.ExternalTools.RunRaw("nfdump", ["-R", nfcapd, "-A", "srcip,dstip,proto,dstport", "-q", "-o", "fmt:%sa %da %pr %dp %pkt %byt %fl", "-w", outFile], TimeSpan.FromMinutes(30));
+            var nfdumpSeconds = sw.Elapsed.TotalSeconds;
+            var totals = SoftflowdExport.NfdumpTotals(nfcapd);
+            rows.Add(("nfdump -A srcip,dstip,proto,dstport", totals.Flows, nfdumpSeconds, result.ExitCode == 0 ? "(separate process)" : $"exit {result.ExitCode}"));
+            Print($"nfdump totals: {totals.Flows:N0} flows, {totals.Packets:N0} packets, {totals.Bytes:N0} bytes, sequence failures {totals.SequenceFailures}");
+        }
+
+        using (var stream = File.OpenRead(capture))
+        using (var reader = CaptureReader.Open(stream))
+        {
+            // The export's UDP port, for tshark's "decode as" (a given capture was not made on this run's port).
+            port = reader.TryRead(out var first) ? first.DestinationPort : port;
+        }
+
+        var tsharkWatch = Stopwatch.StartNew();
+        var tsharkRecords = SoftflowdExport.TsharkRecordCount(capture, port);
+        rows.Add(("tshark -T fields (cflow decode)", tsharkRecords, tsharkWatch.Elapsed.TotalSeconds, "(separate process)"));
+
+        Console.WriteLine();
+        Console.WriteLine($"{"what",-38} {"records",12} {"seconds",9} {"records/s",12}  peak memory");
+        foreach (var (what, records, seconds, memory) in rows)
+        {
+            Print($"{what,-38} {records,12:N0} {seconds,9:F2} {records / seconds,12:N0}  {memory}");
+        }
+
+        return 0;
+    }
+
+    private static async Task<(string, long, double, string)> IngestAsync(string label, string capture, string provider, string connectionString, string work)
+    {
+        if (provider == "Sqlite")
+        {
+            foreach (var f in Directory.GetFiles(work, "bench.db*"))
+            {
+                File.Delete(f);
+            }
+        }
+
+        var builder = AppHost.CreateBuilder(AppConfiguration.Build(null, new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = provider,
+            ["Storage:ConnectionString"] = connectionString,
+            ["Logging:LogLevel:Default"] = "Warning",
+        }));
+        using var host = builder.Build();
+        await AppHost.StartAsync(host.Services, migrate: true, CancellationToken.None);
+        if (provider == "Postgres")
+        {
+            // A rerun of the benchmark on the same database must not be a ledger no-op.
+            var factory = host.Services.GetRequiredService<ReportJob.Storage.IDbConnectionFactory>();
+            await using var c = await factory.OpenAsync(CancellationToken.None);
+            await using var cmd = c.CreateCommand();
+            cmd.CommandText = "DELETE FROM ingest_ledger WHERE kind = 'netflow'; TRUNCATE flow_exporter, flow_host, flow_conversation, flow_port, flow_site, flow_scan_target, flow_quality, flow_template;";
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        GC.Collect();
+        Print($"before ingest: {Environment.WorkingSet / 1e6:F0} MB working set");
+        PeakMemory.Reset();
+        var outcome = await host.Services.GetRequiredService<FlowIngestor>().IngestFileAsync(capture, CancellationToken.None);
+        var memory = PeakMemory.Describe();
+        if (outcome.Status != IngestStatus.Ingested)
+        {
+            throw new InvalidOperationException($"ingest {outcome.Status}: {outcome.Error}");
+        }
+
+        Print($"{label}: {outcome.FlowRecords:N0} records, {outcome.Datagrams:N0} datagrams, {outcome.Rows:N0} rows in {outcome.Seconds:F2} s");
+        return (label, outcome.FlowRecords, outcome.Seconds, memory);
+    }
+
+    private static (string, long, double, string) DecodeOnly(string capture)
+    {
+        var datagrams = new List<(FlowAddress Exporter, byte[] Payload)>();
+        using (var stream = File.OpenRead(capture))
+        using (var reader = CaptureReader.Open(stream))
+        {
+            while (reader.TryRead(out var d))
+            {
+                datagrams.Add((d.Exporter, d.Payload.ToArray()));
+            }
+        }
+
+        var best = double.MaxValue;
+        long records = 0;
+        for (var round = 0; round < 4; round++)
+        {
+            var decoder = new FlowDecoder();
+            var sink = new CountingSink();
+            var sw = Stopwatch.StartNew();
+            foreach (var (exporter, payload) in datagrams)
+            {
+                decoder.Decode(exporter, payload, ref sink);
+            }
+
+            best = Math.Min(best, sw.Elapsed.TotalSeconds);
+            records = sink.Records;
+        }
+
+        return ("decode only (1 core, in memory, best of 4)", records, best, "(capture held in memory)");
+    }
+
+    /// <summary>Decode + aggregate in memory (default options), draining as the ingest does, without the store.</summary>
+    private static (string, long, double, string) Aggregate(string capture)
+    {
+        var settings = new IngestSettings(new NetFlowOptions());
+        GC.Collect();
+        PeakMemory.Reset();
+        var sw = Stopwatch.StartNew();
+        var aggregator = new FlowAggregator(settings);
+        var sink = new AggregatingSink(aggregator);
+        var decoder = new FlowDecoder();
+        var resolver = new SiteResolver(ReportJob.Sites.SiteMap.Empty);
+        long rows = 0;
+        double drain = 0;
+        using (var stream = new FileStream(capture, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
+        using (var reader = CaptureReader.Open(stream))
+        {
+            var n = 0;
+            while (reader.TryRead(out var d))
+            {
+                decoder.Decode(d.Exporter, d.Payload.Span, d.TimestampUtc, ref sink);
+                if (++n % 64 == 0 && aggregator.EntryCount >= settings.MaxEntriesInMemory)
+                {
+                    var t = sw.Elapsed.TotalSeconds;
+                    rows += aggregator.Drain(resolver).RowCount;
+                    drain += sw.Elapsed.TotalSeconds - t;
+                }
+            }
+        }
+
+        var t2 = sw.Elapsed.TotalSeconds;
+        rows += aggregator.Drain(resolver).RowCount;
+        drain += sw.Elapsed.TotalSeconds - t2;
+        Print($"decode + aggregate: {aggregator.FlowRecords:N0} records → {rows:N0} rows; of {sw.Elapsed.TotalSeconds:F2} s, top-N drains {drain:F2} s");
+        return ("decode + aggregate (no store)", aggregator.FlowRecords, sw.Elapsed.TotalSeconds, PeakMemory.Describe());
+    }
+
+    private static void Print(FormattableString text) => Console.WriteLine(text.ToString(CultureInfo.InvariantCulture));
+
+    private struct CountingSink : IFlowSink
+    {
+        public long Records;
+
+        public void OnFlow(in FlowRecord record, FlowFields fields) => Records++;
+
+        public readonly void OnOptions(in OptionsRecord record, FlowFields fields)
+        {
+        }
+
+        public readonly void OnTemplate(in TemplateEvent templateEvent)
+        {
+        }
+    }
+}

@@ -1,0 +1,19 @@
+namespace ReportJob.NetFlow;
+
+/// <summary>The rows of one flush of the aggregator, written in the file's transaction.</summary>
+internal sealed class FlowBatch
+{
+    public List<FlowExporterRow> Exporters { get; } = [];
+
+    public List<FlowHostRow> Hosts { get; } = [];
+
+    public List<FlowConversationRow> Conversations { get; } = [];
+
+    public List<FlowPortRow> Ports { get; } = [];
+
+    public List<FlowSiteRow> Sites { get; } = [];
+
+    public List<FlowScanTargetRow> ScanTargets { get; } = [];
+
+    public int RowCount => Exporters.Count + Hosts.Count + Conversations.Count + Ports.Count + Sites.Count + ScanTargets.Count;
+}

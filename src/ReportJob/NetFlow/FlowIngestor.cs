@@ -1,0 +1,225 @@
+using System.Data.Common;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ReportJob.Sites;
+using ReportJob.Storage;
+
+namespace ReportJob.NetFlow;
+
+/// <summary>
+/// Ingests capture files: decode (templates seeded from the store), aggregate with bounded memory, write everything
+/// plus the ledger entry in one transaction per file. A file already in the ledger is a no-op; a file that fails
+/// half-way is rolled back and leaves nothing behind.
+/// </summary>
+internal sealed class FlowIngestor(
+    IDbConnectionFactory factory,
+    FlowStore store,
+    SiteStore sites,
+    IOptions<NetFlowOptions> options,
+    TimeProvider time,
+    ILogger<FlowIngestor> logger)
+{
+    public const string LedgerKind = "netflow";
+
+    private const int CheckEveryDatagrams = 64;
+
+    /// <summary>Ingests the files in order (templates of one feed the next) and returns one outcome each.</summary>
+    public async Task<IReadOnlyList<IngestOutcome>> IngestFilesAsync(IEnumerable<string> paths, CancellationToken cancellationToken)
+    {
+        var settings = new IngestSettings(options.Value);
+        var resolver = new SiteResolver(await sites.LoadAsync(cancellationToken));
+        var outcomes = new List<IngestOutcome>();
+        foreach (var path in paths)
+        {
+            outcomes.Add(await IngestFileAsync(path, settings, resolver, cancellationToken));
+        }
+
+        return outcomes;
+    }
+
+    public async Task<IngestOutcome> IngestFileAsync(string path, CancellationToken cancellationToken) =>
+        (await IngestFilesAsync([path], cancellationToken))[0];
+
+    /// <summary>
+    /// Every capture in the inbox (by name, so rotated files go in order; <c>.partial</c> files are being written and
+    /// wait): ingested or already-ingested files move to <c>done/</c>, failed ones to <c>failed/</c> beside a
+    /// <c>.reason.txt</c>.
+    /// </summary>
+    public async Task<IReadOnlyList<IngestOutcome>> IngestInboxAsync(CancellationToken cancellationToken)
+    {
+        var inbox = Path.GetFullPath(options.Value.InboxPath);
+        Directory.CreateDirectory(inbox);
+        var files = Directory.EnumerateFiles(inbox)
+            .Where(f => !f.EndsWith(".partial", StringComparison.OrdinalIgnoreCase) && !Path.GetFileName(f).StartsWith('.'))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        var settings = new IngestSettings(options.Value);
+        var resolver = new SiteResolver(await sites.LoadAsync(cancellationToken));
+        var outcomes = new List<IngestOutcome>();
+        foreach (var file in files)
+        {
+            var outcome = await IngestFileAsync(file, settings, resolver, cancellationToken);
+            outcomes.Add(outcome);
+            if (outcome.Status == IngestStatus.Failed)
+            {
+                var moved = MoveTo(file, Path.Combine(inbox, "failed"));
+                await File.WriteAllTextAsync(moved + ".reason.txt",
+                    $"{time.GetUtcNow().UtcDateTime:u} {outcome.Error}{Environment.NewLine}", cancellationToken);
+            }
+            else
+            {
+                MoveTo(file, Path.Combine(inbox, "done"));
+            }
+        }
+
+        Log.InboxDone(logger, inbox, outcomes.Count(o => o.Status == IngestStatus.Ingested),
+            outcomes.Count(o => o.Status == IngestStatus.AlreadyIngested), outcomes.Count(o => o.Status == IngestStatus.Failed));
+        return outcomes;
+    }
+
+    private async Task<IngestOutcome> IngestFileAsync(string path, IngestSettings settings, SiteResolver resolver, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        string hash;
+        try
+        {
+            hash = await IngestLedger.HashFileAsync(path, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Log.FileFailed(logger, ex, path, ex.Message);
+            return IngestOutcome.Failure(path, $"{path}: {ex.Message}");
+        }
+
+        await using var connection = await factory.OpenAsync(cancellationToken);
+        if (await IngestLedger.FindAsync(connection, null, hash, cancellationToken) is { } entry)
+        {
+            Log.AlreadyIngested(logger, path, entry.IngestedAt, entry.FileName);
+            return new IngestOutcome(path, IngestStatus.AlreadyIngested, 0, 0, 0, 0, watch.Elapsed.TotalSeconds, null);
+        }
+
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            var outcome = await IngestInTransactionAsync(path, hash, settings, resolver, connection, tx, watch, cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+            Log.FileIngested(logger, path, outcome.Datagrams, outcome.FlowRecords, outcome.SkippedRecords, outcome.Rows, watch.Elapsed.TotalSeconds,
+                outcome.FlowRecords / Math.Max(watch.Elapsed.TotalSeconds, 1e-6));
+            return outcome with { Seconds = watch.Elapsed.TotalSeconds };
+        }
+        catch (Exception ex) when (ex is not (DbException or OperationCanceledException))
+        {
+            // The file's fault (bad capture, or a decoder bug on its bytes): roll back, report, go on with the next.
+            // Database and cancellation failures are not the file's: they propagate and the file stays where it is.
+            await tx.RollbackAsync(CancellationToken.None);
+            var reason = $"{path}: {ex.Message}";
+            Log.FileFailed(logger, ex, path, reason);
+            return IngestOutcome.Failure(path, reason);
+        }
+    }
+
+    private async Task<IngestOutcome> IngestInTransactionAsync(
+        string path, string hash, IngestSettings settings, SiteResolver resolver, DbConnection connection, DbTransaction tx, Stopwatch watch, CancellationToken cancellationToken)
+    {
+        var decoder = new FlowDecoder(new FlowDecoderOptions { SamplingOverrides = settings.SamplingOverrides });
+        foreach (var snapshot in await FlowStore.LoadTemplatesAsync(connection, tx, cancellationToken))
+        {
+            if (!decoder.TryImportTemplates(snapshot, out _))
+            {
+                Log.TemplateSnapshotUnreadable(logger);
+            }
+        }
+
+        var aggregator = new FlowAggregator(settings);
+        var quality = new QualityTracker();
+        var sink = new AggregatingSink(aggregator);
+        var exporters = new HashSet<FlowAddress>();
+        long datagrams = 0;
+        long rows = 0;
+        long size;
+        await using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
+        {
+            size = stream.Length;
+            using var reader = CaptureReader.Open(stream, leaveOpen: true);
+            while (reader.TryRead(out var datagram))
+            {
+                var payload = datagram.Payload.Span;
+                var current = quality.For(datagram.Exporter, payload);
+                current.Datagrams++;
+                sink.Current = current;
+                exporters.Add(datagram.Exporter);
+                var before = DecoderCounters.Of(decoder.Statistics);
+                decoder.Decode(datagram.Exporter, payload, datagram.TimestampUtc, ref sink);
+                DecoderCounters.Of(decoder.Statistics).ChargeDifference(before, current);
+                if (++datagrams % CheckEveryDatagrams == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (aggregator.EntryCount >= settings.MaxEntriesInMemory)
+                    {
+                        var flush = Stopwatch.StartNew();
+                        var batch = aggregator.Drain(resolver);
+                        var drained = flush.Elapsed.TotalSeconds;
+                        rows += await store.WriteAsync(connection, tx, batch, cancellationToken);
+                        Log.Flushed(logger, path, batch.RowCount, drained, flush.Elapsed.TotalSeconds - drained);
+                    }
+                }
+            }
+        }
+
+        quality.ChargeUnresolved(decoder.DropPending());
+        rows += await store.WriteAsync(connection, tx, aggregator.Drain(resolver), cancellationToken);
+
+        var name = Path.GetFileName(path);
+        var qualityRows = quality.Streams.Select(kv => Row(hash, name, kv.Key, kv.Value, settings)).ToList();
+        rows += await store.WriteQualityAsync(connection, tx, qualityRows, cancellationToken);
+        var lost = qualityRows.Sum(q => q.SequenceLost);
+        var missing = qualityRows.Sum(q => q.MissingTemplateSets);
+        var undecodable = qualityRows.Sum(q => q.UndecodableSets);
+        if (lost + missing + undecodable > 0)
+        {
+            Log.FileLosses(logger, path, lost, missing, undecodable);
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var templates = TemplateSnapshot.SplitByExporter(decoder.ExportTemplates())
+            .Where(kv => exporters.Contains(kv.Key))
+            .ToDictionary(kv => kv.Key, kv => kv.Value);
+        await FlowStore.SaveTemplatesAsync(connection, tx, templates, now, cancellationToken);
+        await IngestLedger.RecordAsync(connection, tx, new LedgerEntry(hash, LedgerKind, name, size, aggregator.FlowRecords, now), cancellationToken);
+        return new IngestOutcome(path, IngestStatus.Ingested, datagrams, aggregator.FlowRecords, aggregator.SkippedRecords, rows, watch.Elapsed.TotalSeconds, null);
+    }
+
+    private static FlowQualityRow Row(string hash, string name, QualityKey key, QualityCounters c, IngestSettings settings) => new(
+        hash,
+        name,
+        key.Exporter.IsUnspecified && key.Version == 0 ? "(file)" : key.Exporter.ToString(),
+        key.Version,
+        key.Domain,
+        c.FirstExportTicks == 0 ? null : new DateTime(c.FirstExportTicks, DateTimeKind.Utc),
+        c.LastExportTicks == 0 ? null : new DateTime(c.LastExportTicks, DateTimeKind.Utc),
+        c.Datagrams,
+        c.FlowRecords,
+        c.OptionsRecords,
+        c.SequenceGaps,
+        c.SequenceLost,
+        c.MissingTemplateSets,
+        c.UndecodableSets,
+        c.SamplingMin,
+        c.SamplingMax,
+        DirectionPolicies.Name(settings.PolicyFor(key.Exporter).Direction),
+        c.SkippedFlows);
+
+    private static string MoveTo(string file, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var target = Path.Combine(folder, Path.GetFileName(file));
+        for (var i = 1; File.Exists(target); i++)
+        {
+            target = Path.Combine(folder, $"{Path.GetFileNameWithoutExtension(file)}-{i}{Path.GetExtension(file)}");
+        }
+
+        File.Move(file, target);
+        return target;
+    }
+}

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Logging;
+
+namespace ReportJob.NetFlow;
+
+internal static partial class Log
+{
+    [LoggerMessage(6001, LogLevel.Information, "Ingested {CaptureFile}: {Datagrams} datagrams, {Records} flow records ({Skipped} left out by the direction policy), {Rows} rows in {Seconds:0.00} s ({Rate:0} records/s)")]
+    public static partial void FileIngested(ILogger logger, string captureFile, long datagrams, long records, long skipped, long rows, double seconds, double rate);
+
+    [LoggerMessage(6002, LogLevel.Information, "Skipped {CaptureFile}: the same content was ingested on {IngestedAt:u} as {LedgerName}")]
+    public static partial void AlreadyIngested(ILogger logger, string captureFile, DateTime ingestedAt, string ledgerName);
+
+    [LoggerMessage(6003, LogLevel.Error, "Capture {CaptureFile} failed and was rolled back: {Reason}")]
+    public static partial void FileFailed(ILogger logger, Exception exception, string captureFile, string reason);
+
+    [LoggerMessage(6004, LogLevel.Warning, "Capture {CaptureFile}: {Lost} export units lost per sequence numbers, {MissingTemplate} data sets without template, {Undecodable} undecodable sets or datagrams")]
+    public static partial void FileLosses(ILogger logger, string captureFile, long lost, long missingTemplate, long undecodable);
+
+    [LoggerMessage(6005, LogLevel.Warning, "A stored template snapshot could not be read and was ignored")]
+    public static partial void TemplateSnapshotUnreadable(ILogger logger);
+
+    [LoggerMessage(6006, LogLevel.Information, "Inbox {Inbox}: {Ingested} ingested, {Duplicates} already ingested, {Failed} failed")]
+    public static partial void InboxDone(ILogger logger, string inbox, int ingested, int duplicates, int failed);
+
+    [LoggerMessage(6007, LogLevel.Debug, "Capture {CaptureFile}: memory budget reached, flushed {Rows} rows (top N {DrainSeconds:0.000} s, write {WriteSeconds:0.000} s)")]
+    public static partial void Flushed(ILogger logger, string captureFile, int rows, double drainSeconds, double writeSeconds);
+
+    [LoggerMessage(6011, LogLevel.Information, "Listening for NetFlow/IPFIX on {Endpoint}; receive buffer asked {Asked} bytes, granted {Granted}; writing to {Folder}")]
+    public static partial void Listening(ILogger logger, string endpoint, int asked, int granted, string folder);
+
+    [LoggerMessage(6012, LogLevel.Information, "Capture file {CaptureFile} complete: {Datagrams} datagrams, {Bytes} bytes")]
+    public static partial void CaptureRotated(ILogger logger, string captureFile, long datagrams, long bytes);
+
+    [LoggerMessage(6013, LogLevel.Warning, "UDP receive failed ({Error}); dropped so far {Dropped}")]
+    public static partial void ReceiveFailed(ILogger logger, string error, long dropped);
+
+    [LoggerMessage(6014, LogLevel.Information, "Collector stopped: received {Received}, written {Written}, dropped {Dropped}, files {Files}")]
+    public static partial void CollectorStopped(ILogger logger, long received, long written, long dropped, long files);
+}

@@ -1,0 +1,112 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+
+namespace ReportJob.NetFlow;
+
+/// <summary>NetFlow/IPFIX ingest, aggregation, scan detection and the UDP collector.</summary>
+public sealed class NetFlowOptions : IValidatableObject
+{
+    public const string Section = "NetFlow";
+
+    /// <summary>Drop folder of captures (pcap, pcapng, raw .dat) read by <c>reportjob ingest</c> without files; done/ and failed/ go inside.</summary>
+    public string InboxPath { get; set; } = "./inbox/netflow";
+
+    /// <summary>Length of an aggregate bucket (UTC, by flow end time); must divide an hour.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "01:00:00")]
+    public TimeSpan BucketLength { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Hosts (per role), conversations and ports (per protocol) kept per bucket; the rest is summed into an "(other)" row.</summary>
+    [Range(1, 1_000_000)]
+    public int TopN { get; set; } = 1000;
+
+    /// <summary>Aggregate entries held in memory before they are written (inside the file's transaction); bounds memory.</summary>
+    [Range(1000, 50_000_000)]
+    public int MaxEntriesInMemory { get; set; } = 400_000;
+
+    /// <summary>Sampling interval (1 in N) assumed for exporters that announce none; 1 = unsampled.</summary>
+    [Range(1, int.MaxValue)]
+    public int DefaultSamplingInterval { get; set; } = 1;
+
+    /// <summary>Default direction policy: <c>all</c>, <c>ingress-only</c> or <c>egress-only</c> (double counting, see README).</summary>
+    public string Direction { get; set; } = "all";
+
+    /// <summary>Per-exporter overrides (sampling, direction policy).</summary>
+    public List<ExporterOptions> Exporters { get; set; } = [];
+
+    /// <summary>Scan detection thresholds.</summary>
+    public ScanOptions Scan { get; set; } = new();
+
+    /// <summary>The UDP collector.</summary>
+    public ListenOptions Listen { get; set; } = new();
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (string.IsNullOrWhiteSpace(InboxPath))
+        {
+            yield return new ValidationResult($"{Section}:InboxPath is required", [nameof(InboxPath)]);
+        }
+
+        if (BucketLength > TimeSpan.Zero && TimeSpan.FromHours(1).Ticks % BucketLength.Ticks != 0)
+        {
+            yield return new ValidationResult($"{Section}:BucketLength {BucketLength} does not divide an hour", [nameof(BucketLength)]);
+        }
+
+        if (!DirectionPolicies.TryParse(Direction, out _))
+        {
+            yield return new ValidationResult($"{Section}:Direction '{Direction}' is not one of {DirectionPolicies.Allowed}", [nameof(Direction)]);
+        }
+
+        var seen = new HashSet<FlowAddress>();
+        for (var i = 0; i < Exporters.Count; i++)
+        {
+            var e = Exporters[i];
+            var key = string.Create(CultureInfo.InvariantCulture, $"{Section}:Exporters:{i}");
+            if (!FlowAddress.TryParse(e.Address, out var address))
+            {
+                yield return new ValidationResult($"{key}:Address '{e.Address}' is not an IP address", [nameof(Exporters)]);
+            }
+            else if (!seen.Add(address))
+            {
+                yield return new ValidationResult($"{key}:Address '{e.Address}' is listed twice", [nameof(Exporters)]);
+            }
+
+            if (e.SamplingInterval is < 1)
+            {
+                yield return new ValidationResult($"{key}:SamplingInterval must be at least 1", [nameof(Exporters)]);
+            }
+
+            if (e.DefaultSamplingInterval is < 1)
+            {
+                yield return new ValidationResult($"{key}:DefaultSamplingInterval must be at least 1", [nameof(Exporters)]);
+            }
+
+            if (e.Direction is not null && !DirectionPolicies.TryParse(e.Direction, out _))
+            {
+                yield return new ValidationResult($"{key}:Direction '{e.Direction}' is not one of {DirectionPolicies.Allowed}", [nameof(Exporters)]);
+            }
+        }
+
+        foreach (var r in Nested(Scan, "Scan").Concat(Nested(Listen, "Listen")))
+        {
+            yield return r;
+        }
+
+        if (Scan.EvidenceLimit < Math.Max(Scan.MinDistinctPorts, Scan.MinDistinctHosts))
+        {
+            yield return new ValidationResult($"{Section}:Scan:EvidenceLimit {Scan.EvidenceLimit} is below a threshold (MinDistinctPorts/MinDistinctHosts)", [nameof(Scan)]);
+        }
+
+        if (string.IsNullOrWhiteSpace(Listen.Bind) || !System.Net.IPAddress.TryParse(Listen.Bind, out _))
+        {
+            yield return new ValidationResult($"{Section}:Listen:Bind '{Listen.Bind}' is not an IP address", [nameof(Listen)]);
+        }
+    }
+
+    /// <summary>Data annotations of a nested section, reported with the full key (ValidateDataAnnotations does not recurse).</summary>
+    private static IEnumerable<ValidationResult> Nested(object section, string name)
+    {
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(section, new ValidationContext(section), results, validateAllProperties: true);
+        return results.Select(r => new ValidationResult($"{Section}:{name}:{string.Join(',', r.MemberNames)}: {r.ErrorMessage}", [name]));
+    }
+}

@@ -1,0 +1,112 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace ReportJob.NetFlow;
+
+/// <summary>
+/// Receives NetFlow v5/v9/IPFIX over UDP (IPv4 and IPv6; dual stack when bound to <c>::</c>) with a large socket
+/// receive buffer, and writes every datagram to rotated pcap files for the ingest. Stops gracefully when the token is
+/// cancelled (Ctrl+C): the current file is completed.
+/// </summary>
+internal sealed class UdpCollector(TimeProvider time, ILogger<UdpCollector> logger)
+{
+    private long _received;
+    private long _dropped;
+
+    /// <summary>Raised once the socket is bound, with the local endpoint (tests wait for it).</summary>
+    public event Action<IPEndPoint>? Bound;
+
+    public async Task<CollectorCounters> RunAsync(ListenSettings settings, CancellationToken cancellationToken)
+    {
+        using var socket = new Socket(settings.Bind.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        if (settings.Bind.Equals(IPAddress.IPv6Any))
+        {
+            socket.DualMode = true;
+        }
+
+        socket.ReceiveBufferSize = settings.ReceiveBufferBytes;
+        socket.Bind(new IPEndPoint(settings.Bind, settings.Port));
+        var local = (IPEndPoint)socket.LocalEndPoint!;
+        Log.Listening(logger, local.ToString(), settings.ReceiveBufferBytes, socket.ReceiveBufferSize, Path.GetFullPath(settings.OutputPath));
+        var kernelDropsAtStart = KernelUdpDrops.Read(local.Port);
+
+        var gate = new Lock();
+        using var writer = new RotatingPcapWriter(settings.OutputPath, settings.RotateEvery, settings.RotateBytes, time)
+        {
+            Completed = (path, datagrams, bytes) => Log.CaptureRotated(logger, path, datagrams, bytes),
+        };
+        using var ticker = new PeriodicTimer(TimeSpan.FromSeconds(Math.Clamp(settings.RotateEvery.TotalSeconds / 4, 0.25, 5)), time);
+        var rotation = RotateWhenIdleAsync(ticker, writer, gate, cancellationToken);
+        Bound?.Invoke(local);
+
+        var buffer = GC.AllocateArray<byte>(65_536, pinned: true);
+        EndPoint any = settings.Bind.AddressFamily == AddressFamily.InterNetworkV6 ? new IPEndPoint(IPAddress.IPv6Any, 0) : new IPEndPoint(IPAddress.Any, 0);
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                SocketReceiveFromResult result;
+                try
+                {
+                    result = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any, cancellationToken);
+                }
+                catch (SocketException ex)
+                {
+                    // E.g. ICMP port unreachable reflected on some platforms, or a datagram larger than the buffer.
+                    Interlocked.Increment(ref _dropped);
+                    Log.ReceiveFailed(logger, ex.SocketErrorCode.ToString(), Interlocked.Read(ref _dropped));
+                    continue;
+                }
+
+                Interlocked.Increment(ref _received);
+                var source = Normalize((IPEndPoint)result.RemoteEndPoint);
+                var destination = new IPEndPoint(
+                    source.AddressFamily == AddressFamily.InterNetwork
+                        ? (settings.Bind.AddressFamily == AddressFamily.InterNetwork ? settings.Bind : IPAddress.Any)
+                        : (settings.Bind.AddressFamily == AddressFamily.InterNetworkV6 ? settings.Bind : IPAddress.IPv6Any),
+                    local.Port);
+                lock (gate)
+                {
+                    writer.Write(buffer.AsSpan(0, result.ReceivedBytes), source, destination);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C or the job stopping: the normal end of a collector run.
+        }
+
+        try
+        {
+            await rotation;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        lock (gate)
+        {
+            writer.Complete();
+        }
+
+        var kernelDrops = kernelDropsAtStart < 0 ? -1 : Math.Max(0, KernelUdpDrops.Read(local.Port) - kernelDropsAtStart);
+        var counters = new CollectorCounters(Interlocked.Read(ref _received), writer.Written, Interlocked.Read(ref _dropped), writer.FilesCompleted, kernelDrops);
+        Log.CollectorStopped(logger, counters.Received, counters.Written, counters.Dropped + Math.Max(0, counters.KernelDrops), counters.Files);
+        return counters;
+    }
+
+    private static IPEndPoint Normalize(IPEndPoint e) =>
+        e.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(e.Address.MapToIPv4(), e.Port) : e;
+
+    private static async Task RotateWhenIdleAsync(PeriodicTimer ticker, RotatingPcapWriter writer, Lock gate, CancellationToken cancellationToken)
+    {
+        while (await ticker.WaitForNextTickAsync(cancellationToken))
+        {
+            lock (gate)
+            {
+                writer.RotateIfDue();
+            }
+        }
+    }
+}

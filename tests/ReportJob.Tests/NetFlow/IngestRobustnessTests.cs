@@ -1,0 +1,128 @@
+using Dapper;
+using ReportJob.NetFlow;
+using ReportJob.Storage;
+using ReportJob.Tests.TestSupport;
+using Flow = ReportJob.Tests.NetFlow.ExportPcapBuilder.Flow;
+
+namespace ReportJob.Tests.NetFlow;
+
+/// <summary>Bad input never crashes or hangs the ingest; a failed file names file and offset and leaves the store as it was.</summary>
+public sealed class IngestRobustnessTests
+{
+    private static readonly DateTime T0 = new(2026, 11, 20, 10, 0, 0, DateTimeKind.Utc);
+
+    private static byte[] GoodCapture()
+    {
+        var builder = new ExportPcapBuilder();
+        var flows = Enumerable.Range(1, 90).Select(i => new Flow($"10.1.0.{i}", "10.2.0.1", 40000, (ushort)(i % 20), 6, 3, 300, T0, T0.AddSeconds(i))).ToList();
+        builder.V9("192.0.2.1", T0.AddMinutes(2), flows.Take(30).ToList());
+        builder.V5("192.0.2.2", T0.AddMinutes(2), flows.Skip(30).Take(30).ToList());
+        builder.V9("192.0.2.1", T0.AddMinutes(3), flows.Skip(60).ToList(), withTemplate: false);
+        return builder.ToPcap();
+    }
+
+    [Theory]
+    [ProviderData(StorageProvider.Sqlite)]
+    [ProviderData(StorageProvider.Postgres)]
+    public async Task Ingest_TruncatedCapture_FailsNamingFileAndOffset_StoreUnchanged(StorageProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var good = GoodCapture();
+        var ingestor = db.Get<FlowIngestor>();
+        var baseline = Path.Combine(db.Directory, "good.pcap");
+        await File.WriteAllBytesAsync(baseline, good);
+        await ingestor.IngestFileAsync(baseline, default);
+        var before = await Snapshot(db);
+
+        var truncated = Path.Combine(db.Directory, "truncated.pcap");
+        await File.WriteAllBytesAsync(truncated, good[..(good.Length - 20)]);
+        var outcome = await ingestor.IngestFileAsync(truncated, default);
+
+        Assert.Equal(IngestStatus.Failed, outcome.Status);
+        Assert.Contains("truncated.pcap", outcome.Error, StringComparison.Ordinal);
+        Assert.Contains("offset", outcome.Error, StringComparison.Ordinal);
+        Assert.Equal(before, await Snapshot(db));
+    }
+
+    [Fact]
+    public async Task Ingest_Garbage_FailsWithReason()
+    {
+        await using var db = await TestDatabase.CreateAsync(StorageProvider.Sqlite);
+        var garbage = Path.Combine(db.Directory, "garbage.pcap");
+        await File.WriteAllBytesAsync(garbage, [.. Enumerable.Range(0, 5000).Select(i => (byte)(i * 7919 % 251))]);
+        var empty = Path.Combine(db.Directory, "empty.pcap");
+        await File.WriteAllBytesAsync(empty, []);
+
+        var outcomes = await db.Get<FlowIngestor>().IngestFilesAsync([garbage, empty], default);
+
+        Assert.All(outcomes, o => Assert.Equal(IngestStatus.Failed, o.Status));
+        Assert.Contains("offset 0", outcomes[0].Error, StringComparison.Ordinal);
+        Assert.Equal(0, (await Snapshot(db)).Ledger);
+    }
+
+    [Fact]
+    public async Task Ingest_MutatedCaptures_NeverThrowOrHang_FailuresLeaveNothing()
+    {
+        await using var db = await TestDatabase.CreateAsync(StorageProvider.Sqlite);
+        var good = GoodCapture();
+        var random = new Random(1234);
+        var ingestor = db.Get<FlowIngestor>();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        for (var round = 0; round < 200; round++)
+        {
+            var mutated = (byte[])good.Clone();
+            var flips = 1 + random.Next(8);
+            for (var i = 0; i < flips; i++)
+            {
+                mutated[random.Next(mutated.Length)] = (byte)random.Next(256);
+            }
+
+            if (random.Next(4) == 0)
+            {
+                mutated = mutated[..random.Next(mutated.Length)];
+            }
+
+            var before = await Snapshot(db);
+            var path = Path.Combine(db.Directory, $"m{round}.pcap");
+            await File.WriteAllBytesAsync(path, mutated);
+            var outcome = await ingestor.IngestFileAsync(path, default);
+            if (outcome.Status == IngestStatus.Failed)
+            {
+                Assert.Contains($"m{round}.pcap", outcome.Error, StringComparison.Ordinal);
+                Assert.Equal(before, await Snapshot(db));
+            }
+        }
+
+        Assert.True(watch.Elapsed < TimeSpan.FromMinutes(2), $"200 mutated captures took {watch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task IngestInbox_GoodBadAndPartial_MovedToDoneAndFailedWithReason()
+    {
+        var inbox = Path.Combine(Path.GetTempPath(), "reportjob-tests", Guid.NewGuid().ToString("N"), "inbox");
+        Directory.CreateDirectory(inbox);
+        await using var db = await TestDatabase.CreateAsync(StorageProvider.Sqlite, new Dictionary<string, string?> { ["NetFlow:InboxPath"] = inbox });
+        await File.WriteAllBytesAsync(Path.Combine(inbox, "a.pcap"), GoodCapture());
+        await File.WriteAllBytesAsync(Path.Combine(inbox, "b.pcap"), GoodCapture()[..100]);
+        await File.WriteAllBytesAsync(Path.Combine(inbox, "c.pcap.partial"), GoodCapture());
+
+        var outcomes = await db.Get<FlowIngestor>().IngestInboxAsync(default);
+
+        Assert.Equal([IngestStatus.Ingested, IngestStatus.Failed], outcomes.Select(o => o.Status));
+        Assert.True(File.Exists(Path.Combine(inbox, "done", "a.pcap")));
+        Assert.True(File.Exists(Path.Combine(inbox, "failed", "b.pcap")));
+        Assert.Contains("offset", await File.ReadAllTextAsync(Path.Combine(inbox, "failed", "b.pcap.reason.txt")), StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(inbox, "c.pcap.partial")));
+        Directory.Delete(Path.GetDirectoryName(inbox)!, recursive: true);
+    }
+
+    private static async Task<(long Ledger, long Exporter, long Hosts, long Quality, long Bytes)> Snapshot(TestDatabase db)
+    {
+        await using var c = await db.Get<IDbConnectionFactory>().OpenAsync(default);
+        return (await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM ingest_ledger"),
+            await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM flow_exporter"),
+            await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM flow_host"),
+            await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM flow_quality"),
+            await c.ExecuteScalarAsync<long>("SELECT COALESCE(SUM(bytes), 0) FROM flow_exporter"));
+    }
+}

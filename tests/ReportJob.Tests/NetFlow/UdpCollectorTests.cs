@@ -1,0 +1,107 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using ReportJob.NetFlow;
+using ReportJob.Storage;
+using ReportJob.Tests.TestSupport;
+
+namespace ReportJob.Tests.NetFlow;
+
+public sealed class UdpCollectorTests
+{
+    [ToolFact("softflowd", "tcpdump")]
+    public async Task Listen_SoftflowdOnLoopback_FilesIngestLikeTcpdumpCapture()
+    {
+        await using var viaCollector = await TestDatabase.CreateAsync(StorageProvider.Sqlite);
+        await using var viaTcpdump = await TestDatabase.CreateAsync(StorageProvider.Sqlite);
+        var traffic = Path.Combine(viaCollector.Directory, "traffic.pcap");
+        SyntheticTraffic.Write(traffic, flows: 2000, seed: 11);
+        var port = SoftflowdExport.NextPort();
+        var outDir = Path.Combine(viaCollector.Directory, "inbox");
+        using var stop = new CancellationTokenSource();
+        var collector = viaCollector.Services.GetRequiredService<UdpCollector>();
+        var bound = new TaskCompletionSource();
+        collector.Bound += _ => bound.TrySetResult();
+        // Rotate every 64 KB so the export spans several files: rotation must lose nothing.
+        var run = Task.Run(() => collector.RunAsync(new ListenSettings(IPAddress.IPv6Any, port, outDir, TimeSpan.FromMinutes(10), 64 * 1024, 8 << 20), stop.Token));
+        await bound.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var (capture, _) = SoftflowdExport.Run(traffic, 9, viaTcpdump.Directory, port, withNfcapd: false);
+        await stop.CancelAsync();
+        var counters = await run.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var files = Directory.GetFiles(outDir).Order(StringComparer.Ordinal).ToList();
+        Assert.All(files, f => Assert.EndsWith(".pcap", f, StringComparison.Ordinal));
+        Assert.True(files.Count >= 2, $"expected rotation into several files, got {files.Count}");
+        Assert.Equal(files.Count, counters.Files);
+        Assert.Equal(counters.Received, counters.Written);
+        Assert.Equal(0, counters.Dropped);
+        var fromCollector = await viaCollector.Get<FlowIngestor>().IngestFilesAsync(files, default);
+        var fromTcpdump = await viaTcpdump.Get<FlowIngestor>().IngestFileAsync(capture, default);
+        Assert.All(fromCollector, o => Assert.Equal(IngestStatus.Ingested, o.Status));
+        Assert.Equal(fromTcpdump.Datagrams, counters.Written);
+        Assert.Equal(fromTcpdump.Datagrams, fromCollector.Sum(o => o.Datagrams));
+
+        var a = await viaCollector.Get<FlowQueries>().SummaryAsync(null, null, default);
+        var b = await viaTcpdump.Get<FlowQueries>().SummaryAsync(null, null, default);
+        Assert.True(b.Total.Flows > 1000);
+        Assert.Equal(b.Exporters, a.Exporters);
+        Assert.Equal(b.Total, a.Total);
+        Assert.Equal((b.Quality.FlowRecords, b.Quality.SequenceLost, b.Quality.MissingTemplateSets, b.Quality.UndecodableSets),
+            (a.Quality.FlowRecords, a.Quality.SequenceLost, a.Quality.MissingTemplateSets, a.Quality.UndecodableSets));
+        Assert.Equal(b.Quality.SamplingNotes, a.Quality.SamplingNotes);
+        foreach (var by in Enum.GetValues<FlowTopBy>())
+        {
+            Assert.Equal(
+                await viaTcpdump.Get<FlowQueries>().TopAsync(by, FlowMetric.Bytes, null, null, 20, default),
+                await viaCollector.Get<FlowQueries>().TopAsync(by, FlowMetric.Bytes, null, null, 20, default));
+        }
+    }
+
+    [Fact]
+    public async Task Listen_Ipv6Datagram_WrittenWithSourceAddressAndReadBack()
+    {
+        await using var db = await TestDatabase.CreateAsync(StorageProvider.Sqlite);
+        var outDir = Path.Combine(db.Directory, "out");
+        using var stop = new CancellationTokenSource();
+        var collector = db.Services.GetRequiredService<UdpCollector>();
+        var bound = new TaskCompletionSource<IPEndPoint>();
+        collector.Bound += e => bound.TrySetResult(e);
+        var run = Task.Run(() => collector.RunAsync(new ListenSettings(IPAddress.IPv6Any, 0, outDir, TimeSpan.FromMinutes(10), 1 << 20, 1 << 20), stop.Token));
+        var local = await bound.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var datagram = new ExportPcapBuilder().V5("192.0.2.1", new DateTime(2026, 11, 20, 10, 0, 0, DateTimeKind.Utc),
+            [new ExportPcapBuilder.Flow("10.1.0.1", "10.2.0.1", 1, 2, 6, 1, 40, new DateTime(2026, 11, 20, 9, 59, 0, DateTimeKind.Utc), new DateTime(2026, 11, 20, 9, 59, 30, DateTimeKind.Utc))])
+            .ToPcap()[(24 + 16 + 42)..];
+        using (var v6 = new UdpClient(AddressFamily.InterNetworkV6))
+        {
+            await v6.SendAsync(datagram, new IPEndPoint(IPAddress.IPv6Loopback, local.Port));
+        }
+
+        using (var v4 = new UdpClient(AddressFamily.InterNetwork))
+        {
+            await v4.SendAsync(datagram, new IPEndPoint(IPAddress.Loopback, local.Port));
+        }
+
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while ((!Directory.Exists(outDir) || Directory.GetFiles(outDir).Length == 0) && waited.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(50);
+        }
+
+        await Task.Delay(300);
+        await stop.CancelAsync();
+        var counters = await run.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal((2L, 2L, 1L), (counters.Received, counters.Written, counters.Files));
+        using var stream = File.OpenRead(Assert.Single(Directory.GetFiles(outDir)));
+        using var reader = CaptureReader.Open(stream);
+        var exporters = new List<string>();
+        while (reader.TryRead(out var d))
+        {
+            exporters.Add(d.Exporter.ToString());
+            Assert.Equal(local.Port, d.DestinationPort);
+        }
+
+        Assert.Equal(["::1", "127.0.0.1"], exporters);
+    }
+}
