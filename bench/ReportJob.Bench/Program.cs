@@ -8,7 +8,7 @@ var benchmarks = new Dictionary<string, (string Usage, Func<string[], Task<int>>
     ["ingest"] = (IngestBenchmark.Usage, IngestBenchmark.RunAsync),
     ["generate-v9"] = ("FILE RECORDS: write a softflowd-like NetFlow v9 pcap", a =>
     {
-        SoftflowdLikeGenerator.Write(a[0], int.Parse(a[1], CultureInfo.InvariantCulture));
+        ReportJob.NetFlow.SampleCapture.Write(a[0], int.Parse(a[1], CultureInfo.InvariantCulture));
         Console.WriteLine($"wrote {a[0]}");
         return Task.FromResult(0);
     }),

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using ReportJob.NetFlow;
 using ReportJob.Reports;
 using ReportJob.Snapshots;
 using ReportJob.Storage;
@@ -41,9 +42,20 @@ internal static class DemoCommand
                 await output.WriteLineAsync("2. no Local server configured under Snapshots:Servers: nothing collected");
             }
 
+            var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+            var zone = services.GetRequiredService<IOptions<ReportOptions>>().Value.Zone();
+            var today = DayWindow.DayOf(now.UtcDateTime, zone);
+            // A sample export of today (ten minutes ago, or the day's start when it is younger), written by the
+            // project's own generator: softflowd-shaped NetFlow v9, 3,000 flows.
+            var dayStart = DayWindow.For(today, zone).StartUtc;
+            var sampleStart = now.UtcDateTime.AddMinutes(-10) < dayStart ? dayStart.AddMinutes(1) : now.UtcDateTime.AddMinutes(-10);
+            var sample = Path.Combine(DataFolder(storage), "demo-netflow-v9.pcap");
+            Directory.CreateDirectory(Path.GetDirectoryName(sample)!);
+            SampleCapture.Write(sample, 3_000, (uint)new DateTimeOffset(sampleStart).ToUnixTimeSeconds());
+            var ingested = await services.GetRequiredService<FlowIngestor>().IngestFileAsync(sample, token);
+            await output.WriteLineAsync($"3. NetFlow sample {sample}: {ingested.Status}, {ingested.FlowRecords:N0} flow records{(ingested.Error is null ? "" : " — " + ingested.Error)}");
+
             var runner = services.GetRequiredService<DailyReportRunner>();
-            var today = DayWindow.DayOf(services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime,
-                services.GetRequiredService<IOptions<ReportOptions>>().Value.Zone());
             var result = await runner.RunAsync(today, mail: true, token);
             await output.WriteLineAsync($"4. report:   {result.HtmlPath}");
             await output.WriteLineAsync($"   workbook: {result.WorkbookPath}");
@@ -59,6 +71,12 @@ internal static class DemoCommand
         }));
         return command;
     }
+
+    /// <summary>Beside the SQLite file (./data by default); the temp folder for a server database.</summary>
+    private static string DataFolder(StorageOptions storage) =>
+        storage.Provider == StorageProvider.Sqlite
+            ? Path.GetDirectoryName(Path.GetFullPath(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(storage.ConnectionString).DataSource))!
+            : Path.GetTempPath();
 
     private static string DescribeStore(StorageOptions storage) =>
         storage.Provider == StorageProvider.Sqlite

@@ -1,13 +1,14 @@
 using System.Buffers.Binary;
 
-namespace ReportJob.Bench;
+namespace ReportJob.NetFlow;
 
 /// <summary>
 /// Writes a pcap (Ethernet/IPv4/UDP to port 2055) of NetFlow v9 packets shaped like softflowd's:
 /// templates 1024 (IPv4) and 2048 (IPv6) with its 14 fields, 30 IPv4 records of 40 bytes per packet,
-/// templates re-sent every 16 packets. Deterministic, so runs are comparable.
+/// templates re-sent every 16 packets. Deterministic for a given start, so benchmark runs are comparable;
+/// <c>reportjob demo</c> writes one that starts now, the benchmark one with a fixed start.
 /// </summary>
-internal static class SoftflowdLikeGenerator
+internal static class SampleCapture
 {
     private static readonly (ushort Id, ushort Length)[] V4Fields =
         [(8, 4), (12, 4), (21, 4), (22, 4), (1, 4), (2, 4), (10, 4), (14, 4), (7, 2), (11, 2), (4, 1), (6, 1), (60, 1), (5, 1)];
@@ -15,7 +16,11 @@ internal static class SoftflowdLikeGenerator
     private static readonly (ushort Id, ushort Length)[] V6Fields =
         [(27, 16), (28, 16), (21, 4), (22, 4), (1, 4), (2, 4), (10, 4), (14, 4), (7, 2), (11, 2), (4, 1), (6, 1), (60, 1), (5, 1)];
 
-    public static void Write(string path, int records)
+    /// <summary>The benchmark's fixed start (2023-11-14 22:13:20 UTC).</summary>
+    public const uint FixedStartUnixSeconds = 1_700_000_000u;
+
+    /// <summary>Writes <paramref name="records"/> flow records; export times start at <paramref name="startUnixSeconds"/> and advance a second per 100 packets.</summary>
+    public static void Write(string path, int records, uint startUnixSeconds = FixedStartUnixSeconds)
     {
         const int perPacket = 30;
         using var file = File.Create(path);
@@ -31,7 +36,7 @@ internal static class SoftflowdLikeGenerator
         Span<byte> record = stackalloc byte[16];
         var random = new Random(42);
         uint sequence = 0;
-        var baseSeconds = 1_700_000_000u;
+        var baseSeconds = startUnixSeconds;
         for (var written = 0; written < records; sequence++)
         {
             var count = Math.Min(perPacket, records - written);
