@@ -51,7 +51,7 @@ internal sealed class DbConnectionFactory : IDbConnectionFactory, IDisposable
                 await using (var cmd = sqlite.CreateCommand())
                 {
                     // WAL lets the report read while a collection writes; busy_timeout waits instead of failing.
-                    cmd.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
+                    cmd.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;";
                     await cmd.ExecuteNonQueryAsync(cancellationToken);
                 }
 
