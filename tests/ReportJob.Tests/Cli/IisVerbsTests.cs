@@ -1,56 +1,24 @@
 using System.Text.Json;
 using ReportJob.Cli;
 using ReportJob.Tests.IisLogs;
+using ReportJob.Tests.TestSupport;
 
 namespace ReportJob.Tests.Cli;
 
 [Collection(ConsoleCollection.Name)]
 public sealed class IisVerbsTests : IDisposable
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "reportjob-tests", Guid.NewGuid().ToString("N"));
-    private readonly string _config;
+    private readonly CliSandbox _cli = new();
+    private readonly string _dir;
 
     public IisVerbsTests()
     {
-        Directory.CreateDirectory(_dir);
-        _config = Path.Combine(_dir, "settings.json");
-        File.WriteAllText(_config, JsonSerializer.Serialize(new
-        {
-            Storage = new { Provider = "Sqlite", ConnectionString = $"Data Source={Path.Combine(_dir, "cli.db")}" },
-            Logging = new { LogLevel = new { Default = "Warning" } },
-        }));
+        _dir = _cli.Folder;
     }
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _cli.Dispose();
 
-    private async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
-    {
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            var exit = await CliApp.RunAsync([.. args, "--config", _config]);
-            return (exit, output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldErr);
-        }
-    }
+    private Task<(int Exit, string Out, string Err)> RunAsync(params string[] args) => _cli.RunAsync(args);
 
     [Fact]
     public async Task Top_HostileLog_EveryFormatThroughSharedWriter()

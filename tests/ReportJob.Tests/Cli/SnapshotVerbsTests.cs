@@ -1,57 +1,27 @@
 using System.Text.Json;
 using ReportJob.Cli;
 using ReportJob.Tests.Snapshots;
+using ReportJob.Tests.TestSupport;
 
 namespace ReportJob.Tests.Cli;
 
 [Collection(ConsoleCollection.Name)]
 public sealed class SnapshotVerbsTests : IDisposable
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "reportjob-tests", Guid.NewGuid().ToString("N"));
-    private readonly string _config;
+    private readonly CliSandbox _cli = new(new Dictionary<string, object>
+    {
+        ["Snapshots"] = new { TimeZone = CsvTestData.Zone, Servers = Array.Empty<object>() },
+    });
+    private readonly string _dir;
 
     public SnapshotVerbsTests()
     {
-        Directory.CreateDirectory(_dir);
-        _config = Path.Combine(_dir, "settings.json");
-        File.WriteAllText(_config, JsonSerializer.Serialize(new
-        {
-            Storage = new { Provider = "Sqlite", ConnectionString = $"Data Source={Path.Combine(_dir, "cli.db")}" },
-            Snapshots = new { TimeZone = CsvTestData.Zone, Servers = Array.Empty<object>() },
-            Logging = new { LogLevel = new { Default = "Warning" } },
-        }));
+        _dir = _cli.Folder;
     }
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _cli.Dispose();
 
-    private async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
-    {
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            var exit = await CliApp.RunAsync([.. args, "--config", _config]);
-            return (exit, output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldErr);
-        }
-    }
+    private Task<(int Exit, string Out, string Err)> RunAsync(params string[] args) => _cli.RunAsync(args);
 
     private async Task ImportFixturesAsync()
     {
