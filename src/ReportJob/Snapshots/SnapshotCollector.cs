@@ -124,9 +124,12 @@ internal sealed class SnapshotCollector
         if (table is not null)
         {
             var kept = new List<TcpConnection>();
+            // /proc/net/tcp is not read atomically: while sockets come and go (the ssh session itself opens some), an
+            // entry can be read twice. A connection is its 4-tuple, so the first of a repeated one is kept.
+            var seen = new HashSet<(System.Net.IPAddress, int, System.Net.IPAddress, int)>();
             foreach (var c in table.Connections)
             {
-                if (_filter.Keep(c))
+                if (_filter.Keep(c) && seen.Add((c.LocalAddress, c.LocalPort, c.RemoteAddress, c.RemotePort)))
                 {
                     kept.Add(c);
                 }

@@ -31,6 +31,13 @@ public sealed partial class StatusPageTests
         {
             var url = host.Services.GetRequiredService<StatusPageServer>().Addresses.Single();
             var page = new HtmlParser().ParseDocument(DumpDom(url + "/"));
+            // The page can be served a moment before Quartz reports itself started: ask again, briefly.
+            for (var i = 0; i < 20 && !page.QuerySelector("#scheduler")!.TextContent.Contains("Running", StringComparison.Ordinal); i++)
+            {
+                await Task.Delay(250);
+                page = new HtmlParser().ParseDocument(DumpDom(url + "/"));
+            }
+
             var job = page.QuerySelector("#jobs tr[data-job='collect-snapshots']");
             Assert.NotNull(job);
             Assert.Contains("0 0 3 * * ?", job.TextContent, StringComparison.Ordinal);

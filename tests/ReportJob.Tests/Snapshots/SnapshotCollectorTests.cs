@@ -39,6 +39,21 @@ public sealed class SnapshotCollectorTests
             }
         });
 
+    [Fact]
+    public async Task Collect_SameConnectionReadTwice_StoredOnce()
+    {
+        // /proc/net/tcp read while sockets change can list an entry twice (seen with the ssh source in a full test run).
+        var ssh = new FakeSnapshotSource(SnapshotSourceKind.Ssh, (_, _) => Task.FromResult(FakeSnapshotSource.Table(
+            Conn(443, "10.2.1.5", 50000),
+            Conn(443, "10.2.1.5", 50000),
+            Conn(443, "10.2.1.5", 50001))));
+        await using var db = await CreateAsync(StorageProvider.Sqlite, Servers(("ex01", "Ssh")), ssh);
+
+        var results = await db.Get<SnapshotCollector>().CollectAsync([], null, default);
+
+        Assert.Equal(2, results.Single().Rows);
+    }
+
     [Theory]
     [ProviderData(StorageProvider.Sqlite)]
     [ProviderData(StorageProvider.Postgres)]
