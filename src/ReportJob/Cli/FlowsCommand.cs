@@ -13,18 +13,17 @@ internal static class FlowsCommand
     {
         var from = TimeOption.Create("--from", "First bucket to include");
         var to = TimeOption.Create("--to", "End of the window (exclusive)");
-        var format = new Option<string>("--format") { Description = "table, csv or json", DefaultValueFactory = _ => "table" };
-        format.AcceptOnlyFromAmong(TabularWriter.Formats);
+        var format = OutputWriter.CreateOption();
 
         var summary = new Command("summary", "Totals (flows, packets, bytes; raw and sampling-scaled), per exporter, and data quality.") { from, to, format };
         summary.SetAction((parse, ct) => CliRunner.RunAsync(parse, ct, async (services, token) =>
         {
             var s = await services.GetRequiredService<FlowQueries>().SummaryAsync(
                 TimeOption.Parse("--from", parse.GetValue(from)), TimeOption.Parse("--to", parse.GetValue(to)), token);
-            var fmt = parse.GetValue(format)!;
-            TabularWriter.Write(Console.Out, fmt, ["exporter", "flows", "packets", "bytes", "raw_packets", "raw_bytes", "sampled_flows", "skipped_flows"],
+            var fmt = parse.GetValue(format);
+            Write(fmt, ["exporter", "flows", "packets", "bytes", "raw_packets", "raw_bytes", "sampled_flows", "skipped_flows"],
                 s.Exporters.Append(s.Total).Select(e => new object?[] { e.Exporter, e.Flows, e.Packets, e.Bytes, e.RawPackets, e.RawBytes, e.SampledFlows, e.SkippedFlows }));
-            if (fmt == "table")
+            if (fmt == OutputFormat.Table)
             {
                 var q = s.Quality;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -59,12 +58,12 @@ internal static class FlowsCommand
                 TimeOption.Parse("--from", parse.GetValue(from)), TimeOption.Parse("--to", parse.GetValue(to)), n, token);
             if (key == FlowTopBy.Site)
             {
-                TabularWriter.Write(Console.Out, parse.GetValue(format)!, ["site", "flows", "packets", "bytes", "bytes_in", "bytes_out"],
+                Write(parse.GetValue(format), ["site", "flows", "packets", "bytes", "bytes_in", "bytes_out"],
                     rows.Select(r => new object?[] { r.Key, r.Flows, r.Packets, r.Bytes, r.BytesIn, r.BytesOut }));
             }
             else
             {
-                TabularWriter.Write(Console.Out, parse.GetValue(format)!, [parse.GetValue(by)!, "flows", "packets", "bytes"],
+                Write(parse.GetValue(format), [parse.GetValue(by)!, "flows", "packets", "bytes"],
                     rows.Select(r => new object?[] { r.Key, r.Flows, r.Packets, r.Bytes }));
             }
 
@@ -77,11 +76,16 @@ internal static class FlowsCommand
             var scan = services.GetRequiredService<IOptions<NetFlowOptions>>().Value.Scan;
             var found = await services.GetRequiredService<FlowQueries>().ScannersAsync(
                 TimeOption.Parse("--from", parse.GetValue(from)), TimeOption.Parse("--to", parse.GetValue(to)), scan, 10, token);
-            TabularWriter.Write(Console.Out, parse.GetValue(format)!, ["source", "ports", "hosts", "flows", "first_seen", "last_seen", "evidence"],
-                found.Select(f => new object?[] { f.Source, f.DistinctPorts, f.DistinctHosts, f.Flows, f.FirstSeenUtc, f.LastSeenUtc, f.Evidence() }));
+            Write(parse.GetValue(format), ["source", "ports", "hosts", "flows", "first_seen", "last_seen", "evidence"],
+                found.Select(f => new object?[] { f.Source, f.DistinctPorts, f.DistinctHosts, f.Flows, Utc(f.FirstSeenUtc), Utc(f.LastSeenUtc), f.Evidence() }));
             return ExitCodes.Ok;
         }));
 
         return new Command("flows", "Query the stored NetFlow/IPFIX aggregates.") { summary, top, scanners };
     }
+
+    private static void Write(OutputFormat format, IReadOnlyList<string> columns, IEnumerable<object?[]> rows) =>
+        OutputWriter.Write(Console.Out, new OutputTable(columns, rows.ToList()), format);
+
+    private static string Utc(DateTime time) => time.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }
