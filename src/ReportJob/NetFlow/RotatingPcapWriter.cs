@@ -14,8 +14,7 @@ namespace ReportJob.NetFlow;
 /// </summary>
 internal sealed class RotatingPcapWriter(string folder, TimeSpan rotateEvery, long rotateBytes, TimeProvider time) : IDisposable
 {
-    private const int LinkTypeRaw = 101;
-    private const int RecordHeader = 16;
+    private const int RecordHeader = PcapFile.RecordHeaderLength;
 
     private readonly byte[] _frame = new byte[RecordHeader + 40 + 8 + 65_536];
     private FileStream? _file;
@@ -48,11 +47,7 @@ internal sealed class RotatingPcapWriter(string folder, TimeSpan rotateEvery, lo
         }
 
         var span = _frame.AsSpan();
-        var unixTicks = now.Ticks - DateTime.UnixEpoch.Ticks;
-        BinaryPrimitives.WriteUInt32LittleEndian(span, (uint)(unixTicks / TimeSpan.TicksPerSecond));
-        BinaryPrimitives.WriteUInt32LittleEndian(span[4..], (uint)(unixTicks % TimeSpan.TicksPerSecond / 10));
-        BinaryPrimitives.WriteUInt32LittleEndian(span[8..], (uint)frameLength);
-        BinaryPrimitives.WriteUInt32LittleEndian(span[12..], (uint)frameLength);
+        PcapFile.WriteRecordHeader(span, now, frameLength);
         var ip = span[RecordHeader..];
         var headers = WriteHeaders(ip, payload.Length, source, destination);
         payload.CopyTo(ip[headers..]);
@@ -160,15 +155,7 @@ internal sealed class RotatingPcapWriter(string folder, TimeSpan rotateEvery, lo
         while (File.Exists(_partialPath) || File.Exists(_partialPath[..^".partial".Length]));
 
         _file = new FileStream(_partialPath, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1 << 20);
-        Span<byte> header = stackalloc byte[24];
-        BinaryPrimitives.WriteUInt32LittleEndian(header, 0xA1B2C3D4);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[4..], 2);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[6..], 4);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[8..], 0);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[12..], 0);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[16..], 262_144);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[20..], LinkTypeRaw);
-        _file.Write(header);
+        PcapFile.WriteFileHeader(_file, PcapFile.LinkTypeRaw, snapLength: 262_144);
         _openedUtc = now;
         _fileDatagrams = 0;
     }

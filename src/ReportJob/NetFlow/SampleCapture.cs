@@ -24,13 +24,7 @@ internal static class SampleCapture
     {
         const int perPacket = 30;
         using var file = File.Create(path);
-        Span<byte> header = stackalloc byte[24];
-        BinaryPrimitives.WriteUInt32LittleEndian(header, 0xA1B2C3D4);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[4..], 2);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[6..], 4);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[16..], 65535);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[20..], 1);
-        file.Write(header);
+        PcapFile.WriteFileHeader(file, PcapFile.LinkTypeEthernet);
 
         var packet = new byte[2048];
         Span<byte> record = stackalloc byte[16];
@@ -99,10 +93,7 @@ internal static class SampleCapture
             BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(38), (ushort)udpLength);
             BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(40), 0);
 
-            BinaryPrimitives.WriteUInt32LittleEndian(record, baseSeconds + (sequence / 100));
-            BinaryPrimitives.WriteUInt32LittleEndian(record[4..], 0);
-            BinaryPrimitives.WriteUInt32LittleEndian(record[8..], (uint)p);
-            BinaryPrimitives.WriteUInt32LittleEndian(record[12..], (uint)p);
+            PcapFile.WriteRecordHeader(record, DateTime.UnixEpoch.AddSeconds(baseSeconds + (sequence / 100)), p);
             file.Write(record);
             file.Write(packet, 0, p);
         }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
+using ReportJob.NetFlow;
 
 namespace ReportJob.Tests.NetFlow;
 
@@ -108,21 +109,11 @@ internal sealed class ExportPcapBuilder
     public byte[] ToPcap()
     {
         using var ms = new MemoryStream();
-        Span<byte> header = stackalloc byte[24];
-        BinaryPrimitives.WriteUInt32LittleEndian(header, 0xA1B2C3D4);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[4..], 2);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[6..], 4);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[16..], 65535);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[20..], 1);
-        ms.Write(header);
+        PcapFile.WriteFileHeader(ms, PcapFile.LinkTypeEthernet);
         Span<byte> record = stackalloc byte[16];
         foreach (var (frame, time) in _frames)
         {
-            var unix = time.Ticks - DateTime.UnixEpoch.Ticks;
-            BinaryPrimitives.WriteUInt32LittleEndian(record, (uint)(unix / TimeSpan.TicksPerSecond));
-            BinaryPrimitives.WriteUInt32LittleEndian(record[4..], (uint)(unix % TimeSpan.TicksPerSecond / 10));
-            BinaryPrimitives.WriteUInt32LittleEndian(record[8..], (uint)frame.Length);
-            BinaryPrimitives.WriteUInt32LittleEndian(record[12..], (uint)frame.Length);
+            PcapFile.WriteRecordHeader(record, time, frame.Length);
             ms.Write(record);
             ms.Write(frame);
         }

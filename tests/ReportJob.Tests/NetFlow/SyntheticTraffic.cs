@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using ReportJob.NetFlow;
 
 namespace ReportJob.Tests.NetFlow;
 
@@ -25,13 +26,7 @@ internal static class SyntheticTraffic
         var random = new Random(seed);
         var duration = span ?? TimeSpan.FromMinutes(12);
         using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
-        Span<byte> header = stackalloc byte[24];
-        BinaryPrimitives.WriteUInt32LittleEndian(header, 0xA1B2C3D4);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[4..], 2);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[6..], 4);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[16..], 65535);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[20..], 1);
-        file.Write(header);
+        PcapFile.WriteFileHeader(file, PcapFile.LinkTypeEthernet);
 
         // Packets must be in time order: generate per flow (start, packets spaced 10 ms), then write flow by flow in
         // start order; flows overlap little at 10 ms spacing, and softflowd does not need strict global order.
@@ -109,11 +104,7 @@ internal static class SyntheticTraffic
     private static void Record(Stream file, byte[] frame, int length, long ticks)
     {
         Span<byte> record = stackalloc byte[16];
-        var unix = ticks - DateTime.UnixEpoch.Ticks;
-        BinaryPrimitives.WriteUInt32LittleEndian(record, (uint)(unix / TimeSpan.TicksPerSecond));
-        BinaryPrimitives.WriteUInt32LittleEndian(record[4..], (uint)(unix % TimeSpan.TicksPerSecond / 10));
-        BinaryPrimitives.WriteUInt32LittleEndian(record[8..], (uint)length);
-        BinaryPrimitives.WriteUInt32LittleEndian(record[12..], (uint)length);
+        PcapFile.WriteRecordHeader(record, new DateTime(ticks, DateTimeKind.Utc), length);
         file.Write(record);
         file.Write(frame, 0, length);
     }
