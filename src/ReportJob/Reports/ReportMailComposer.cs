@@ -105,10 +105,6 @@ internal sealed class ReportMailComposer(RazorRenderer renderer, IOptions<Report
         return sb.ToString();
     }
 
-    /// <summary>Control characters out of untrusted text in the plain part.</summary>
-    private static string Plain(string s)
-    {
-        var clean = new string(s.Select(ch => char.IsControl(ch) ? ' ' : ch).ToArray());
-        return clean.Length <= 200 ? clean : clean[..199] + "…";
-    }
+    /// <summary>Untrusted text in the plain part, cleaned and short enough for its columns.</summary>
+    private static string Plain(string s) => ReportText.Clean(s, 199);
 }
