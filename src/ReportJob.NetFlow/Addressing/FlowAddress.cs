@@ -31,6 +31,12 @@ public readonly record struct FlowAddress : IComparable<FlowAddress>
     /// <summary>True for <c>::</c> and <c>0.0.0.0</c>.</summary>
     public bool IsUnspecified => _high == 0 && (_low == 0 || _low == MappedPrefix);
 
+    /// <summary>The first 64 bits in network order (0 for IPv4): with <see cref="Low"/>, a seed-free key for hash tables.</summary>
+    public ulong High => _high;
+
+    /// <summary>The last 64 bits in network order (<c>0000:ffff:a.b.c.d</c> for IPv4).</summary>
+    public ulong Low => _low;
+
     /// <summary>The IPv4 address as a host-order integer; only meaningful when <see cref="IsIPv4"/>.</summary>
     public uint IPv4Value => (uint)_low;
 

@@ -1,13 +1,15 @@
-using System.Runtime.InteropServices;
+using System.Collections.Concurrent;
 
 namespace ReportJob.NetFlow;
 
 /// <summary>
-/// Aggregates decoded flow records in memory, per bucket (flow END time floored to the bucket length, UTC): per
-/// exporter, per host as source and as destination, per conversation, per protocol/destination port, plus scan
-/// evidence. Keys are value types (no string per record). <see cref="Drain"/> turns the tables into rows, keeping the
-/// top N per bucket and an "(other)" row, and empties them; the caller drains when <see cref="EntryCount"/> grows
-/// past the memory budget and at the end of each file.
+/// Aggregates decoded flow records in memory: one <see cref="BucketAggregate"/> per bucket (flow END time floored to
+/// the bucket length, UTC) and one <see cref="ScanTracker"/> per hour of scan evidence. Keys are value types (no
+/// string per record). When <see cref="EntryCount"/> passes the memory budget, <see cref="TakeOverBudget"/> hands the
+/// oldest buckets (exports arrive roughly in time order, so those are complete) to the writer; <see cref="TakeAll"/>
+/// hands over the rest at the end of a file. A bucket that gets records after it was handed over starts afresh; the
+/// store sums the rows of a key, so totals stay exact and only the top-N cut of the late part is separate. The writer
+/// gives the tables back (<see cref="Recycle"/>) so that new buckets reuse their memory instead of growing afresh.
 /// </summary>
 internal sealed class FlowAggregator
 {
@@ -17,16 +19,17 @@ internal sealed class FlowAggregator
     // 2^48 bytes (256 TiB) or packets is garbage from a malformed or hostile export, not traffic.
     private const long MaxCounter = 1L << 48;
     private const long HourTicks = TimeSpan.TicksPerHour;
+    private const int MaxSpare = 16;
 
     private readonly IngestSettings _settings;
-    private readonly Dictionary<ExporterKey, ExporterCounters> _exporters = [];
-    private readonly Dictionary<HostKey, FlowCounters> _sources = [];
-    private readonly Dictionary<HostKey, FlowCounters> _destinations = [];
-    private readonly Dictionary<ConversationKey, FlowCounters> _conversations = [];
-    private readonly Dictionary<PortKey, FlowCounters> _ports = [];
-    private readonly ScanTracker _scans;
+    private readonly Dictionary<long, BucketAggregate> _buckets = [];
+    private readonly Dictionary<long, ScanTracker> _scans = [];
+    private readonly ConcurrentQueue<BucketAggregate> _spareBuckets = new();
+    private readonly ConcurrentQueue<ScanTracker> _spareScans = new();
     private readonly long _bucketTicks;
     private readonly int _scanMaxPackets;
+    private BucketAggregate? _bucket;
+    private ScanTracker? _scan;
     private FlowAddress _lastExporter;
     private ExporterPolicy _lastPolicy;
     private bool _hasLast;
@@ -34,7 +37,6 @@ internal sealed class FlowAggregator
     public FlowAggregator(IngestSettings settings)
     {
         _settings = settings;
-        _scans = new ScanTracker(settings.Scan);
         _bucketTicks = settings.BucketTicks;
         _scanMaxPackets = settings.Scan.MaxPackets;
     }
@@ -45,7 +47,25 @@ internal sealed class FlowAggregator
     /// <summary>Records left out by the direction policy, since creation.</summary>
     public long SkippedRecords { get; private set; }
 
-    public int EntryCount => _exporters.Count + _sources.Count + _destinations.Count + _conversations.Count + _ports.Count + _scans.EntryCount;
+    /// <summary>Entries held in all buckets and scan trackers.</summary>
+    public int EntryCount
+    {
+        get
+        {
+            var count = 0;
+            foreach (var b in _buckets.Values)
+            {
+                count += b.EntryCount;
+            }
+
+            foreach (var s in _scans.Values)
+            {
+                count += s.EntryCount;
+            }
+
+            return count;
+        }
+    }
 
     /// <summary>Counts one record; returns false when the direction policy leaves it out.</summary>
     public bool Add(in FlowRecord r, out uint sampling)
@@ -59,8 +79,14 @@ internal sealed class FlowAggregator
 
         var policy = _lastPolicy;
         var endTicks = r.EndUtc.Ticks;
-        var bucket = endTicks - (endTicks % _bucketTicks);
-        ref var e = ref CollectionsMarshal.GetValueRefOrAddDefault(_exporters, new ExporterKey(bucket, r.Exporter), out _);
+        var bucketStart = endTicks - (endTicks % _bucketTicks);
+        var b = _bucket;
+        if (b is null || b.StartTicks != bucketStart)
+        {
+            b = _bucket = Bucket(bucketStart);
+        }
+
+        ref var e = ref b.Exporters.GetOrAdd(new AddressKey(r.Exporter));
         var flows = (long)Math.Min(r.FlowCount, MaxCounter);
         // RFC 7011 IE 61 / v9 DIRECTION: 0 ingress, 1 egress; a record without the field always counts.
         if ((policy.Direction == DirectionPolicy.IngressOnly && r.Direction == FlowDirection.Egress)
@@ -90,126 +116,148 @@ internal sealed class FlowAggregator
             e.SampledFlows += flows;
         }
 
-        CollectionsMarshal.GetValueRefOrAddDefault(_sources, new HostKey(bucket, r.SourceAddress), out _).Add(flows, packets, bytes);
-        CollectionsMarshal.GetValueRefOrAddDefault(_destinations, new HostKey(bucket, r.DestinationAddress), out _).Add(flows, packets, bytes);
-        CollectionsMarshal.GetValueRefOrAddDefault(_conversations, new ConversationKey(bucket, r.SourceAddress, r.DestinationAddress, r.Protocol, r.DestinationPort), out _)
-            .Add(flows, packets, bytes);
-        CollectionsMarshal.GetValueRefOrAddDefault(_ports, new PortKey(bucket, r.Protocol, r.DestinationPort), out _).Add(flows, packets, bytes);
+        b.Sources.GetOrAdd(new AddressKey(r.SourceAddress)).Add(flows, packets, bytes);
+        b.Destinations.GetOrAdd(new AddressKey(r.DestinationAddress)).Add(flows, packets, bytes);
+        b.Conversations.GetOrAdd(new ConversationKey(r.SourceAddress, r.DestinationAddress, r.Protocol, r.DestinationPort)).Add(flows, packets, bytes);
+        b.Ports.GetOrAdd(new PortKey(r.Protocol, r.DestinationPort)).Add(flows, packets, bytes);
 
         // Scan evidence: tiny flows (unsampled packet count) that look like probes: no TCP ACK ever seen (SYN scans,
         // RSTs; a short exchange on an established connection has ACKs), and not a reply of a service (a TCP/UDP flow
         // from a well-known port to an ephemeral one), which would otherwise flag every busy DNS or web server.
         if (rawPackets <= _scanMaxPackets && !IsServiceReply(r) && (r.Protocol != 6 || (r.TcpFlags & 0x10) == 0))
         {
-            _scans.Add(endTicks - (endTicks % HourTicks), r.SourceAddress, r.DestinationAddress, r.Protocol, r.DestinationPort, flows, r.StartUtc.Ticks, endTicks);
+            var hour = endTicks - (endTicks % HourTicks);
+            var s = _scan;
+            if (s is null || s.HourTicks != hour)
+            {
+                s = _scan = Scan(hour);
+            }
+
+            s.Add(r.SourceAddress, r.DestinationAddress, r.Protocol, r.DestinationPort, flows, r.StartUtc.Ticks, endTicks);
         }
 
         FlowRecords++;
         return true;
     }
 
-    /// <summary>Rows of everything aggregated since the last drain (top N + other per bucket); empties the tables.</summary>
-    public FlowBatch Drain(SiteResolver sites)
+    /// <summary>
+    /// When the entries held reach the budget: the oldest buckets (all but the newest, or that one too when it alone
+    /// fills the budget), and the scan hours no held bucket belongs to any more — or every scan hour when the budget
+    /// is still exceeded. Empty when under budget.
+    /// </summary>
+    public FlowDrain TakeOverBudget()
     {
-        var batch = new FlowBatch();
-        foreach (var (key, c) in _exporters)
+        var drain = new FlowDrain();
+        var budget = _settings.MaxEntriesInMemory;
+        var held = EntryCount;
+        if (held < budget)
         {
-            batch.Exporters.Add(new FlowExporterRow(Utc(key.Bucket), key.Exporter.ToString(), c.Scaled.Flows, c.Scaled.Packets, c.Scaled.Bytes, c.RawPackets, c.RawBytes, c.SampledFlows, c.SkippedFlows));
+            return drain;
         }
 
-        // Sites from the complete host tables, before they are cut to the top N.
-        var siteTotals = new Dictionary<(long Bucket, string Site), (FlowCounters In, FlowCounters Out)>();
-        foreach (var (key, c) in _sources)
+        foreach (var start in _buckets.Keys.Order().ToList())
         {
-            ref var s = ref CollectionsMarshal.GetValueRefOrAddDefault(siteTotals, (key.Bucket, sites.Site(key.Address)), out _);
-            s.Out.Add(c);
+            if (held < budget / 2)
+            {
+                break;
+            }
+
+            var b = _buckets[start];
+            held -= b.EntryCount;
+            drain.Buckets.Add(b);
+            _buckets.Remove(start);
         }
 
-        foreach (var (key, c) in _destinations)
+        var oldestHeld = _buckets.Count == 0 ? long.MaxValue : _buckets.Keys.Min();
+        foreach (var hour in _scans.Keys.Order().ToList())
         {
-            ref var s = ref CollectionsMarshal.GetValueRefOrAddDefault(siteTotals, (key.Bucket, sites.Site(key.Address)), out _);
-            s.In.Add(c);
+            if (hour + HourTicks <= oldestHeld || held >= budget)
+            {
+                held -= _scans[hour].EntryCount;
+                drain.Scans.Add(_scans[hour]);
+                _scans.Remove(hour);
+            }
         }
 
-        foreach (var ((bucket, site), (i, o)) in siteTotals)
+        _bucket = null;
+        _scan = null;
+        return drain;
+    }
+
+    /// <summary>Everything held (the end of a file); the aggregator is empty afterwards.</summary>
+    public FlowDrain TakeAll()
+    {
+        var drain = new FlowDrain();
+        drain.Buckets.AddRange(_buckets.OrderBy(b => b.Key).Select(b => b.Value));
+        drain.Scans.AddRange(_scans.OrderBy(s => s.Key).Select(s => s.Value));
+        _buckets.Clear();
+        _scans.Clear();
+        _bucket = null;
+        _scan = null;
+        return drain;
+    }
+
+    /// <summary>Takes back the tables of a drain whose rows are made (called by the writing thread).</summary>
+    public void Recycle(FlowDrain drain)
+    {
+        foreach (var b in drain.Buckets)
         {
-            batch.Sites.Add(new FlowSiteRow(Utc(bucket), site, i, o));
+            if (_spareBuckets.Count < MaxSpare)
+            {
+                _spareBuckets.Enqueue(b);
+            }
         }
 
-        var n = _settings.TopN;
-        TopN(_sources, k => k.Bucket, n,
-            (k, c) => batch.Hosts.Add(new FlowHostRow(Utc(k.Bucket), 0, k.Address.ToString(), c.Flows, c.Packets, c.Bytes)),
-            (g, c) => batch.Hosts.Add(new FlowHostRow(Utc(g), 0, Other, c.Flows, c.Packets, c.Bytes)));
-        TopN(_destinations, k => k.Bucket, n,
-            (k, c) => batch.Hosts.Add(new FlowHostRow(Utc(k.Bucket), 1, k.Address.ToString(), c.Flows, c.Packets, c.Bytes)),
-            (g, c) => batch.Hosts.Add(new FlowHostRow(Utc(g), 1, Other, c.Flows, c.Packets, c.Bytes)));
-        TopN(_conversations, k => k.Bucket, n,
-            (k, c) => batch.Conversations.Add(new FlowConversationRow(Utc(k.Bucket), k.Source.ToString(), k.Destination.ToString(), k.Protocol, k.DestinationPort, c.Flows, c.Packets, c.Bytes)),
-            (g, c) => batch.Conversations.Add(new FlowConversationRow(Utc(g), Other, Other, -1, -1, c.Flows, c.Packets, c.Bytes)));
-        // Ports are grouped per bucket AND protocol (group = bucket number * 256 + protocol), so the "other" row keeps
-        // its protocol and protocol totals stay exact.
-        var bucketTicks = _bucketTicks;
-        TopN(_ports, k => (k.Bucket / bucketTicks * 256) + k.Protocol, n,
-            (k, c) => batch.Ports.Add(new FlowPortRow(Utc(k.Bucket), k.Protocol, k.Port, c.Flows, c.Packets, c.Bytes)),
-            (g, c) => batch.Ports.Add(new FlowPortRow(Utc(g / 256 * bucketTicks), (int)(g % 256), -1, c.Flows, c.Packets, c.Bytes)));
-        _scans.Drain(batch.ScanTargets);
+        foreach (var s in drain.Scans)
+        {
+            if (_spareScans.Count < MaxSpare)
+            {
+                _spareScans.Enqueue(s);
+            }
+        }
 
-        _exporters.Clear();
-        _sources.Clear();
-        _destinations.Clear();
-        _conversations.Clear();
-        _ports.Clear();
-        return batch;
+        drain.Buckets.Clear();
+        drain.Scans.Clear();
     }
 
     private static bool IsServiceReply(in FlowRecord r) =>
         r.Protocol is 6 or 17 && r.SourcePort is > 0 and < 1024 && r.DestinationPort >= 1024;
 
-    private static DateTime Utc(long ticks) => new(ticks, DateTimeKind.Utc);
-
-    /// <summary>Per group, the <paramref name="n"/> entries with most bytes, then one "other" sum of the rest.</summary>
-    private static void TopN<TKey>(Dictionary<TKey, FlowCounters> table, Func<TKey, long> group, int n, Action<TKey, FlowCounters> keep, Action<long, FlowCounters> other)
-        where TKey : notnull
+    private BucketAggregate Bucket(long start)
     {
-        if (table.Count == 0)
+        if (!_buckets.TryGetValue(start, out var b))
         {
-            return;
-        }
-
-        var entries = new (long Group, TKey Key, FlowCounters Counters)[table.Count];
-        var i = 0;
-        foreach (var (key, c) in table)
-        {
-            entries[i++] = (group(key), key, c);
-        }
-
-        Array.Sort(entries, static (a, b) => a.Group != b.Group ? a.Group.CompareTo(b.Group) : b.Counters.Bytes.CompareTo(a.Counters.Bytes));
-        var start = 0;
-        while (start < entries.Length)
-        {
-            var g = entries[start].Group;
-            var end = start;
-            var rest = default(FlowCounters);
-            var hasRest = false;
-            for (; end < entries.Length && entries[end].Group == g; end++)
+            if (_spareBuckets.TryDequeue(out b))
             {
-                if (end - start < n)
-                {
-                    keep(entries[end].Key, entries[end].Counters);
-                }
-                else
-                {
-                    rest.Add(entries[end].Counters);
-                    hasRest = true;
-                }
+                b.Reset(start);
+            }
+            else
+            {
+                b = new BucketAggregate(start);
             }
 
-            if (hasRest)
+            _buckets[start] = b;
+        }
+
+        return b;
+    }
+
+    private ScanTracker Scan(long hour)
+    {
+        if (!_scans.TryGetValue(hour, out var s))
+        {
+            if (_spareScans.TryDequeue(out s))
             {
-                other(g, rest);
+                s.Reset(hour);
+            }
+            else
+            {
+                s = new ScanTracker(hour, _settings.Scan);
             }
 
-            start = end;
+            _scans[hour] = s;
         }
+
+        return s;
     }
 }

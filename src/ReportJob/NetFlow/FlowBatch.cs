@@ -1,6 +1,6 @@
 namespace ReportJob.NetFlow;
 
-/// <summary>The rows of one flush of the aggregator, written in the file's transaction.</summary>
+/// <summary>The rows of one drain of the aggregator, written in the file's transaction.</summary>
 internal sealed class FlowBatch
 {
     public List<FlowExporterRow> Exporters { get; } = [];
@@ -13,7 +13,7 @@ internal sealed class FlowBatch
 
     public List<FlowSiteRow> Sites { get; } = [];
 
-    public List<FlowScanTargetRow> ScanTargets { get; } = [];
+    public List<FlowScanEvidenceRow> ScanEvidence { get; } = [];
 
-    public int RowCount => Exporters.Count + Hosts.Count + Conversations.Count + Ports.Count + Sites.Count + ScanTargets.Count;
+    public int RowCount => Exporters.Count + Hosts.Count + Conversations.Count + Ports.Count + Sites.Count + ScanEvidence.Count;
 }

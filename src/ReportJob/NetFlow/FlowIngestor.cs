@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics;
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReportJob.Sites;
@@ -131,44 +132,59 @@ internal sealed class FlowIngestor(
             }
         }
 
+        // Two threads: this one reads, decodes and aggregates; a writer turns the buckets the aggregator hands over
+        // (when its memory budget is reached, and at the end) into rows and writes them in the file's transaction.
+        // The bounded channel keeps at most one drain waiting, so memory stays bounded when writing is the slower.
         var aggregator = new FlowAggregator(settings);
+        var drains = Channel.CreateBounded<FlowDrain>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        using var stopWriter = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var writer = Task.Run(() => WriteDrainsAsync(drains, aggregator, path, resolver, settings.TopN, connection, tx, stopWriter.Token), CancellationToken.None);
         var quality = new QualityTracker();
         var sink = new AggregatingSink(aggregator);
         var exporters = new HashSet<FlowAddress>();
         long datagrams = 0;
-        long rows = 0;
+        long rows;
         long size;
-        await using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
+        try
         {
-            size = stream.Length;
-            using var reader = CaptureReader.Open(stream, leaveOpen: true);
-            while (reader.TryRead(out var datagram))
+            await using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
             {
-                var payload = datagram.Payload.Span;
-                var current = quality.For(datagram.Exporter, payload);
-                current.Datagrams++;
-                sink.Current = current;
-                exporters.Add(datagram.Exporter);
-                var before = DecoderCounters.Of(decoder.Statistics);
-                decoder.Decode(datagram.Exporter, payload, datagram.TimestampUtc, ref sink);
-                DecoderCounters.Of(decoder.Statistics).ChargeDifference(before, current);
-                if (++datagrams % CheckEveryDatagrams == 0)
+                size = stream.Length;
+                using var reader = CaptureReader.Open(stream, leaveOpen: true);
+                while (reader.TryRead(out var datagram))
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    if (aggregator.EntryCount >= settings.MaxEntriesInMemory)
+                    var payload = datagram.Payload.Span;
+                    var current = quality.For(datagram.Exporter, payload);
+                    current.Datagrams++;
+                    sink.Current = current;
+                    exporters.Add(datagram.Exporter);
+                    var before = DecoderCounters.Of(decoder.Statistics);
+                    decoder.Decode(datagram.Exporter, payload, datagram.TimestampUtc, ref sink);
+                    DecoderCounters.Of(decoder.Statistics).ChargeDifference(before, current);
+                    if (++datagrams % CheckEveryDatagrams == 0)
                     {
-                        var flush = Stopwatch.StartNew();
-                        var batch = aggregator.Drain(resolver);
-                        var drained = flush.Elapsed.TotalSeconds;
-                        rows += await store.WriteAsync(connection, tx, batch, cancellationToken);
-                        Log.Flushed(logger, path, batch.RowCount, drained, flush.Elapsed.TotalSeconds - drained);
+                        cancellationToken.ThrowIfCancellationRequested();
+                        if (aggregator.EntryCount >= settings.MaxEntriesInMemory)
+                        {
+                            await HandOverAsync(drains.Writer, aggregator.TakeOverBudget(), writer, cancellationToken);
+                        }
                     }
                 }
             }
-        }
 
-        quality.ChargeUnresolved(decoder.DropPending());
-        rows += await store.WriteAsync(connection, tx, aggregator.Drain(resolver), cancellationToken);
+            quality.ChargeUnresolved(decoder.DropPending());
+            await HandOverAsync(drains.Writer, aggregator.TakeAll(), writer, cancellationToken);
+            drains.Writer.Complete();
+            rows = await writer;
+        }
+        catch
+        {
+            // The writer must be done with the connection before the caller rolls back.
+            drains.Writer.TryComplete();
+            await stopWriter.CancelAsync();
+            await writer.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
+        }
 
         var name = Path.GetFileName(path);
         var qualityRows = quality.Streams.Select(kv => Row(hash, name, kv.Key, kv.Value, settings)).ToList();
@@ -188,6 +204,52 @@ internal sealed class FlowIngestor(
         await FlowStore.SaveTemplatesAsync(connection, tx, templates, now, cancellationToken);
         await IngestLedger.RecordAsync(connection, tx, new LedgerEntry(hash, LedgerKind, name, size, aggregator.FlowRecords, now), cancellationToken);
         return new IngestOutcome(path, IngestStatus.Ingested, datagrams, aggregator.FlowRecords, aggregator.SkippedRecords, rows, watch.Elapsed.TotalSeconds, null);
+    }
+
+    /// <summary>Gives a drain to the writer; when the writer has failed, its exception (not the closed channel's) is thrown.</summary>
+    private static async Task HandOverAsync(ChannelWriter<FlowDrain> drains, FlowDrain drain, Task<long> writer, CancellationToken cancellationToken)
+    {
+        if (drain.IsEmpty)
+        {
+            return;
+        }
+
+        try
+        {
+            await drains.WriteAsync(drain, cancellationToken);
+        }
+        catch (ChannelClosedException)
+        {
+            await writer;
+            throw;
+        }
+    }
+
+    private async Task<long> WriteDrainsAsync(
+        Channel<FlowDrain> drains, FlowAggregator aggregator, string path, SiteResolver resolver, int topN, DbConnection connection, DbTransaction tx, CancellationToken cancellationToken)
+    {
+        long rows = 0;
+        try
+        {
+            await foreach (var drain in drains.Reader.ReadAllAsync(cancellationToken))
+            {
+                var watch = Stopwatch.StartNew();
+                var batch = drain.ToBatch(resolver, topN);
+                var built = watch.Elapsed.TotalSeconds;
+                var (buckets, hours) = (drain.Buckets.Count, drain.Scans.Count);
+                aggregator.Recycle(drain);
+                rows += await store.WriteAsync(connection, tx, batch, cancellationToken);
+                Log.Flushed(logger, path, batch.RowCount, buckets, hours, built, watch.Elapsed.TotalSeconds - built);
+            }
+        }
+        catch (Exception ex)
+        {
+            // Wakes the decoding thread if it waits on the full channel; it then rethrows this exception.
+            drains.Writer.TryComplete(ex);
+            throw;
+        }
+
+        return rows;
     }
 
     private static FlowQualityRow Row(string hash, string name, QualityKey key, QualityCounters c, IngestSettings settings) => new(

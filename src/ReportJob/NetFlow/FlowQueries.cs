@@ -100,39 +100,61 @@ public sealed class FlowQueries(IDbConnectionFactory factory)
             .ToList();
     }
 
-    /// <summary>Sources whose tiny flows touched at least the thresholds of distinct ports or hosts in the window, busiest first.</summary>
+    /// <summary>
+    /// Sources whose tiny flows touched at least the thresholds of distinct ports or hosts in the window, busiest first.
+    /// The packed evidence rows of each source (one per hour and file) are read in source order and their target lists
+    /// united in memory, one source at a time.
+    /// </summary>
     public async Task<IReadOnlyList<ScannerFinding>> ScannersAsync(DateTime? fromUtc, DateTime? toUtc, ScanOptions scan, int evidence, CancellationToken cancellationToken)
     {
         await using var connection = await factory.OpenAsync(cancellationToken);
-        var args = Args(fromUtc, toUtc);
-        args.Add("ports", scan.MinDistinctPorts);
-        args.Add("hosts", scan.MinDistinctHosts);
-        var candidates = (await connection.QueryAsync<ScanRow>(new CommandDefinition(
+        var rows = connection.QueryUnbufferedAsync<EvidenceRow>(
             $"""
-            SELECT source AS Source,
-                   CAST(COUNT(DISTINCT CASE WHEN kind = 1 THEN target END) AS bigint) AS Ports,
-                   CAST(COUNT(DISTINCT CASE WHEN kind = 0 THEN target END) AS bigint) AS Hosts,
-                   CAST(SUM(CASE WHEN kind = 2 THEN flows ELSE 0 END) AS bigint) AS Flows,
-                   MIN(first_seen) AS FirstSeen, MAX(last_seen) AS LastSeen
-            FROM flow_scan_target WHERE {Window("hour_start")}
-            GROUP BY source
-            HAVING COUNT(DISTINCT CASE WHEN kind = 1 THEN target END) >= @ports OR COUNT(DISTINCT CASE WHEN kind = 0 THEN target END) >= @hosts
-            """, args, cancellationToken: cancellationToken))).AsList();
+            SELECT source AS Source, flows AS Flows, first_seen AS FirstSeen, last_seen AS LastSeen, hosts AS Hosts, ports AS Ports
+            FROM flow_scan_evidence WHERE {Window("hour_start")} ORDER BY source
+            """, Args(fromUtc, toUtc));
         var findings = new List<ScannerFinding>();
-        foreach (var c in candidates.OrderByDescending(c => Math.Max(c.Ports, c.Hosts)).ThenBy(c => c.Source, StringComparer.Ordinal))
+        string? source = null;
+        var hosts = new Dictionary<FlowAddress, long>();
+        var ports = new Dictionary<int, long>();
+        long flows = 0;
+        DateTime first = default, last = default;
+        await foreach (var row in rows.WithCancellation(cancellationToken))
         {
-            var targetArgs = Args(fromUtc, toUtc);
-            targetArgs.Add("source", c.Source);
-            targetArgs.Add("limit", evidence);
-            var targets = (await connection.QueryAsync<TargetRow>(new CommandDefinition(
-                $"SELECT kind AS Kind, target AS Target, {Sum("flows")} AS Flows FROM flow_scan_target WHERE {Window("hour_start")} AND source = @source AND kind < 2 GROUP BY kind, target ORDER BY Flows DESC, target",
-                targetArgs, cancellationToken: cancellationToken))).AsList();
-            findings.Add(new ScannerFinding(c.Source, (int)c.Ports, (int)c.Hosts, c.Flows, DbTime.Utc(c.FirstSeen), DbTime.Utc(c.LastSeen),
-                targets.Where(t => t.Kind == 1).Take(evidence).Select(t => t.Target).ToList(),
-                targets.Where(t => t.Kind == 0).Take(evidence).Select(t => t.Target).ToList()));
+            if (row.Source != source)
+            {
+                Finish();
+                source = row.Source;
+                flows = 0;
+                first = DateTime.MaxValue;
+                last = DateTime.MinValue;
+            }
+
+            flows += row.Flows;
+            first = Min(first, DbTime.Utc(row.FirstSeen));
+            last = Max(last, DbTime.Utc(row.LastSeen));
+            ScanEvidence.AddHosts(row.Hosts, hosts);
+            ScanEvidence.AddPorts(row.Ports, ports);
         }
 
-        return findings;
+        Finish();
+        return findings.OrderByDescending(f => Math.Max(f.DistinctPorts, f.DistinctHosts)).ThenBy(f => f.Source, StringComparer.Ordinal).ToList();
+
+        void Finish()
+        {
+            if (source is not null && (ports.Count >= scan.MinDistinctPorts || hosts.Count >= scan.MinDistinctHosts))
+            {
+                // The busiest targets first, then by label (as text, the order the evidence is shown in).
+                var topPorts = ports.Select(p => (Label: ProtocolNames.PortLabel(p.Key >> 16, p.Key & 0xFFFF), Flows: p.Value))
+                    .OrderByDescending(p => p.Flows).ThenBy(p => p.Label, StringComparer.Ordinal).Take(evidence).Select(p => p.Label).ToList();
+                var topHosts = hosts.Select(h => (Label: h.Key.ToString(), Flows: h.Value))
+                    .OrderByDescending(h => h.Flows).ThenBy(h => h.Label, StringComparer.Ordinal).Take(evidence).Select(h => h.Label).ToList();
+                findings.Add(new ScannerFinding(source, ports.Count, hosts.Count, flows, first, last, topPorts, topHosts));
+            }
+
+            hosts.Clear();
+            ports.Clear();
+        }
     }
 
     private static async Task<FlowQualityTotal> QualityAsync(DbConnection connection, DateTime? fromUtc, DateTime? toUtc, CancellationToken cancellationToken)
@@ -156,6 +178,10 @@ public sealed class FlowQueries(IDbConnectionFactory factory)
             : FormattableString.Invariant($"{s.Exporter}: 1 in {s.Low} to 1 in {s.High} (bytes and packets scaled per record)")).ToList();
         return new FlowQualityTotal(q.Files, q.FlowRecords, q.SequenceLost, q.MissingTemplateSets, q.UndecodableSets, notes);
     }
+
+    private static DateTime Min(DateTime a, DateTime b) => a <= b ? a : b;
+
+    private static DateTime Max(DateTime a, DateTime b) => a >= b ? a : b;
 
     private static string Sum(string column) => $"CAST(COALESCE(SUM({column}), 0) AS bigint)";
 
@@ -225,28 +251,19 @@ public sealed class FlowQueries(IDbConnectionFactory factory)
         public long Bytes { get; set; }
     }
 
-    private sealed class ScanRow
+    private sealed class EvidenceRow
     {
         public string Source { get; set; } = "";
-
-        public long Ports { get; set; }
-
-        public long Hosts { get; set; }
 
         public long Flows { get; set; }
 
         public DateTime FirstSeen { get; set; }
 
         public DateTime LastSeen { get; set; }
-    }
 
-    private sealed class TargetRow
-    {
-        public int Kind { get; set; }
+        public byte[] Hosts { get; set; } = [];
 
-        public string Target { get; set; } = "";
-
-        public long Flows { get; set; }
+        public byte[] Ports { get; set; } = [];
     }
 
     private sealed class QualityRow

@@ -41,8 +41,8 @@ internal sealed class FlowStore(BulkInserter bulk)
 
     private static readonly BulkColumn[] ScanColumns =
     [
-        new("hour_start", BulkType.DateTime), new("source", BulkType.Text), new("kind", BulkType.Int32), new("target", BulkType.Text),
-        new("flows", BulkType.Int64), new("first_seen", BulkType.DateTime), new("last_seen", BulkType.DateTime),
+        new("hour_start", BulkType.DateTime), new("source", BulkType.Text), new("flows", BulkType.Int64),
+        new("first_seen", BulkType.DateTime), new("last_seen", BulkType.DateTime), new("hosts", BulkType.Binary), new("ports", BulkType.Binary),
     ];
 
     private static readonly BulkColumn[] QualityColumns =
@@ -110,15 +110,15 @@ internal sealed class FlowStore(BulkInserter bulk)
             v[6] = r.Out.Packets;
             v[7] = r.Out.Bytes;
         }, cancellationToken);
-        rows += await bulk.InsertAsync(connection, tx, "flow_scan_target", ScanColumns, batch.ScanTargets, static (r, v) =>
+        rows += await bulk.InsertAsync(connection, tx, "flow_scan_evidence", ScanColumns, batch.ScanEvidence, static (r, v) =>
         {
             v[0] = r.HourStart;
             v[1] = r.Source;
-            v[2] = r.Kind;
-            v[3] = r.Target;
-            v[4] = r.Flows;
-            v[5] = r.FirstSeen;
-            v[6] = r.LastSeen;
+            v[2] = r.Flows;
+            v[3] = r.FirstSeen;
+            v[4] = r.LastSeen;
+            v[5] = r.Hosts;
+            v[6] = r.Ports;
         }, cancellationToken);
         return rows;
     }

@@ -22,8 +22,8 @@ internal static partial class Log
     [LoggerMessage(6006, LogLevel.Information, "Inbox {Inbox}: {Ingested} ingested, {Duplicates} already ingested, {Failed} failed")]
     public static partial void InboxDone(ILogger logger, string inbox, int ingested, int duplicates, int failed);
 
-    [LoggerMessage(6007, LogLevel.Debug, "Capture {CaptureFile}: memory budget reached, flushed {Rows} rows (top N {DrainSeconds:0.000} s, write {WriteSeconds:0.000} s)")]
-    public static partial void Flushed(ILogger logger, string captureFile, int rows, double drainSeconds, double writeSeconds);
+    [LoggerMessage(6007, LogLevel.Debug, "Capture {CaptureFile}: wrote {Rows} rows of {Buckets} buckets and {Hours} scan hours (top N {DrainSeconds:0.000} s, write {WriteSeconds:0.000} s)")]
+    public static partial void Flushed(ILogger logger, string captureFile, int rows, int buckets, int hours, double drainSeconds, double writeSeconds);
 
     [LoggerMessage(6011, LogLevel.Information, "Listening for NetFlow/IPFIX on {Endpoint}; receive buffer asked {Asked} bytes, granted {Granted}; writing to {Folder}")]
     public static partial void Listening(ILogger logger, string endpoint, int asked, int granted, string folder);

@@ -1,4 +1,7 @@
 namespace ReportJob.NetFlow;
 
-/// <summary>A protocol and destination port in one bucket; port -1 is the "other ports" row of the protocol.</summary>
-internal readonly record struct PortKey(long Bucket, byte Protocol, int Port);
+/// <summary>A protocol and destination port within one bucket.</summary>
+internal readonly record struct PortKey(byte Protocol, ushort Port) : IAggregateKey<PortKey>
+{
+    public ulong Hash() => AggregateHash.Mix(((ulong)Protocol << 16) | Port);
+}

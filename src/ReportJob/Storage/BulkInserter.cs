@@ -107,6 +107,7 @@ public sealed class BulkInserter(IDbConnectionFactory factory)
                 bool v => SQLitePCL.raw.sqlite3_bind_int64(stmt, p, v ? 1 : 0),
                 double v => SQLitePCL.raw.sqlite3_bind_double(stmt, p, v),
                 string v => SQLitePCL.raw.sqlite3_bind_text(stmt, p, v),
+                byte[] v => SQLitePCL.raw.sqlite3_bind_blob(stmt, p, v),
                 // Microsoft.Data.Sqlite's own text form of a DateTime, the one Dapper's parameters write: it sorts
                 // like the time it holds, so range conditions on the text columns are right.
                 DateTime v => SQLitePCL.raw.sqlite3_bind_text(stmt, p, text[..FormatSqliteDateTime(v, text)]),
@@ -186,6 +187,7 @@ public sealed class BulkInserter(IDbConnectionFactory factory)
             BulkType.Boolean => NpgsqlDbType.Boolean,
             BulkType.Text => NpgsqlDbType.Text,
             BulkType.DateTime => NpgsqlDbType.TimestampTz,
+            BulkType.Binary => NpgsqlDbType.Bytea,
             _ => throw new ArgumentOutOfRangeException(nameof(columns)),
         }).ToArray();
         await using var importer = await connection.BeginBinaryImportAsync(
@@ -219,6 +221,9 @@ public sealed class BulkInserter(IDbConnectionFactory factory)
                         await importer.WriteAsync(v, types[i], cancellationToken);
                         break;
                     case string v:
+                        await importer.WriteAsync(v, types[i], cancellationToken);
+                        break;
+                    case byte[] v:
                         await importer.WriteAsync(v, types[i], cancellationToken);
                         break;
                     default:

@@ -77,6 +77,7 @@ internal sealed class BulkRowReader<T>(IReadOnlyList<BulkColumn> columns, IEnume
         BulkType.Double => typeof(double),
         BulkType.Boolean => typeof(bool),
         BulkType.DateTime => typeof(DateTime),
+        BulkType.Binary => typeof(byte[]),
         _ => typeof(string),
     };
 
@@ -86,7 +87,18 @@ internal sealed class BulkRowReader<T>(IReadOnlyList<BulkColumn> columns, IEnume
 
     public override byte GetByte(int ordinal) => Convert.ToByte(GetValue(ordinal), CultureInfo.InvariantCulture);
 
-    public override long GetBytes(int ordinal, long dataOffset, byte[]? buffer, int bufferOffset, int length) => throw new NotSupportedException();
+    public override long GetBytes(int ordinal, long dataOffset, byte[]? buffer, int bufferOffset, int length)
+    {
+        var bytes = (byte[])GetValue(ordinal);
+        if (buffer is null)
+        {
+            return bytes.Length;
+        }
+
+        var count = (int)Math.Max(0, Math.Min(length, bytes.Length - dataOffset));
+        Array.Copy(bytes, dataOffset, buffer, bufferOffset, count);
+        return count;
+    }
 
     public override char GetChar(int ordinal) => throw new NotSupportedException();
 

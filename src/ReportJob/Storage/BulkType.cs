@@ -11,4 +11,7 @@ public enum BulkType
 
     /// <summary>A UTC <see cref="DateTime"/>.</summary>
     DateTime,
+
+    /// <summary>A byte array (BLOB / bytea / varbinary).</summary>
+    Binary,
 }

@@ -116,6 +116,45 @@ public sealed class IngestRobustnessTests
         Directory.Delete(Path.GetDirectoryName(inbox)!, recursive: true);
     }
 
+    [Fact]
+    public async Task Ingest_DatabaseFailsWhileDrainsAreInFlight_ErrorSurfacesNothingStoredAndRetryWorks()
+    {
+        // A small memory budget makes the decoding thread hand many drains to the writer; the store starts failing on
+        // the writer's thread after a few of them, while the decoding thread may be waiting on the full channel.
+        await using var db = await TestDatabase.CreateAsync(StorageProvider.Sqlite, new Dictionary<string, string?> { ["NetFlow:MaxEntriesInMemory"] = "1000" });
+        var builder = new ExportPcapBuilder();
+        var flows = Enumerable.Range(0, 6000).Select(i => new Flow($"10.1.{i / 250}.{(i % 250) + 1}", $"10.2.{i % 50}.1", 40000, (ushort)(i % 700), 6, 3, 300, T0, T0.AddSeconds(i % 3000))).ToList();
+        foreach (var chunk in flows.Chunk(30))
+        {
+            builder.V5("192.0.2.1", T0.AddMinutes(55), chunk);
+        }
+
+        var file = Path.Combine(db.Directory, "big.pcap");
+        await File.WriteAllBytesAsync(file, builder.ToPcap());
+        var before = await Snapshot(db);
+        await using (var c = await db.Get<IDbConnectionFactory>().OpenAsync(default))
+        {
+            await c.ExecuteAsync("""
+                CREATE TRIGGER fail_late BEFORE INSERT ON flow_conversation WHEN (SELECT COUNT(*) FROM flow_conversation) >= 2000
+                BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END
+                """);
+        }
+
+        var error = await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(
+            () => db.Get<FlowIngestor>().IngestFileAsync(file, default).WaitAsync(TimeSpan.FromMinutes(1)));
+
+        Assert.Contains("disk full (test)", error.Message, StringComparison.Ordinal);
+        Assert.Equal(before, await Snapshot(db));
+        await using (var c = await db.Get<IDbConnectionFactory>().OpenAsync(default))
+        {
+            await c.ExecuteAsync("DROP TRIGGER fail_late");
+        }
+
+        var retry = await db.Get<FlowIngestor>().IngestFileAsync(file, default);
+        Assert.Equal((IngestStatus.Ingested, 6000L), (retry.Status, retry.FlowRecords));
+        Assert.Equal(6000L * 300, (await Snapshot(db)).Bytes);
+    }
+
     private static async Task<(long Ledger, long Exporter, long Hosts, long Quality, long Bytes)> Snapshot(TestDatabase db)
     {
         await using var c = await db.Get<IDbConnectionFactory>().OpenAsync(default);

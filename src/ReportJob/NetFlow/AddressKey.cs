@@ -1,0 +1,7 @@
+namespace ReportJob.NetFlow;
+
+/// <summary>A host or an exporter within one bucket (or a scanning source within one hour).</summary>
+internal readonly record struct AddressKey(FlowAddress Address) : IAggregateKey<AddressKey>
+{
+    public ulong Hash() => AggregateHash.Of(Address);
+}

@@ -1,0 +1,142 @@
+namespace ReportJob.NetFlow;
+
+/// <summary>
+/// Everything aggregated for one bucket (flow END time floored to the bucket length, UTC): per exporter, per host as
+/// source and as destination, per conversation, per protocol/destination port. Filled by the ingest's decoding
+/// thread, then handed whole to the writing thread, which turns it into rows (<see cref="AppendRows"/>) and gives it
+/// back for reuse (<see cref="Reset"/>).
+/// </summary>
+internal sealed class BucketAggregate(long startTicks)
+{
+    public long StartTicks { get; private set; } = startTicks;
+
+    public AggregateTable<AddressKey, ExporterCounters> Exporters { get; } = new(4);
+
+    public AggregateTable<AddressKey, FlowCounters> Sources { get; } = new(256);
+
+    public AggregateTable<AddressKey, FlowCounters> Destinations { get; } = new(256);
+
+    public AggregateTable<ConversationKey, FlowCounters> Conversations { get; } = new(4096);
+
+    public AggregateTable<PortKey, FlowCounters> Ports { get; } = new(256);
+
+    public int EntryCount => Exporters.Count + Sources.Count + Destinations.Count + Conversations.Count + Ports.Count;
+
+    /// <summary>Empties the tables (keeping their capacity) for another bucket.</summary>
+    public void Reset(long startTicks)
+    {
+        StartTicks = startTicks;
+        Exporters.Clear();
+        Sources.Clear();
+        Destinations.Clear();
+        Conversations.Clear();
+        Ports.Clear();
+    }
+
+    /// <summary>Rows of this bucket: exporters, sites (from the complete host tables), and the top N + "(other)" of hosts, conversations and ports.</summary>
+    public void AppendRows(FlowBatch batch, SiteResolver sites, int topN)
+    {
+        var bucket = new DateTime(StartTicks, DateTimeKind.Utc);
+        foreach (var (key, c) in Exporters)
+        {
+            batch.Exporters.Add(new FlowExporterRow(bucket, key.Address.ToString(), c.Scaled.Flows, c.Scaled.Packets, c.Scaled.Bytes, c.RawPackets, c.RawBytes, c.SampledFlows, c.SkippedFlows));
+        }
+
+        var siteTotals = new Dictionary<string, (FlowCounters In, FlowCounters Out)>(StringComparer.Ordinal);
+        foreach (var (key, c) in Sources)
+        {
+            ref var s = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(siteTotals, sites.Site(key.Address), out _);
+            s.Out.Add(c);
+        }
+
+        foreach (var (key, c) in Destinations)
+        {
+            ref var s = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(siteTotals, sites.Site(key.Address), out _);
+            s.In.Add(c);
+        }
+
+        foreach (var (site, (i, o)) in siteTotals)
+        {
+            batch.Sites.Add(new FlowSiteRow(bucket, site, i, o));
+        }
+
+        TopN(Sources, topN,
+            (k, c) => batch.Hosts.Add(new FlowHostRow(bucket, 0, k.Address.ToString(), c.Flows, c.Packets, c.Bytes)),
+            c => batch.Hosts.Add(new FlowHostRow(bucket, 0, FlowAggregator.Other, c.Flows, c.Packets, c.Bytes)));
+        TopN(Destinations, topN,
+            (k, c) => batch.Hosts.Add(new FlowHostRow(bucket, 1, k.Address.ToString(), c.Flows, c.Packets, c.Bytes)),
+            c => batch.Hosts.Add(new FlowHostRow(bucket, 1, FlowAggregator.Other, c.Flows, c.Packets, c.Bytes)));
+        TopN(Conversations, topN,
+            (k, c) => batch.Conversations.Add(new FlowConversationRow(bucket, k.Source.ToString(), k.Destination.ToString(), k.Protocol, k.DestinationPort, c.Flows, c.Packets, c.Bytes)),
+            c => batch.Conversations.Add(new FlowConversationRow(bucket, FlowAggregator.Other, FlowAggregator.Other, -1, -1, c.Flows, c.Packets, c.Bytes)));
+
+        // Ports: the top N of each protocol, and an "other ports" row per protocol, so protocol totals stay exact.
+        var perProtocol = new Dictionary<byte, AggregateTable<PortKey, FlowCounters>>();
+        foreach (var (key, c) in Ports)
+        {
+            if (!perProtocol.TryGetValue(key.Protocol, out var table))
+            {
+                perProtocol[key.Protocol] = table = new AggregateTable<PortKey, FlowCounters>(Ports.Count);
+            }
+
+            table.GetOrAdd(key) = c;
+        }
+
+        foreach (var (protocol, table) in perProtocol.OrderBy(p => p.Key))
+        {
+            TopN(table, topN,
+                (k, c) => batch.Ports.Add(new FlowPortRow(bucket, k.Protocol, k.Port, c.Flows, c.Packets, c.Bytes)),
+                c => batch.Ports.Add(new FlowPortRow(bucket, protocol, -1, c.Flows, c.Packets, c.Bytes)));
+        }
+    }
+
+    /// <summary>
+    /// The <paramref name="n"/> entries with most bytes, then one "other" sum of the rest (when there is a rest). The
+    /// n-th largest byte count is selected in linear time (no sort: the store's queries order what they read); of the
+    /// entries equal to it, the first in the table's seed-free slot order are kept, the same on every run.
+    /// </summary>
+    private static void TopN<TKey>(AggregateTable<TKey, FlowCounters> table, int n, Action<TKey, FlowCounters> keep, Action<FlowCounters> other)
+        where TKey : struct, IAggregateKey<TKey>
+    {
+        if (table.Count <= n)
+        {
+            foreach (var (key, c) in table)
+            {
+                keep(key, c);
+            }
+
+            return;
+        }
+
+        var slots = table.UsedSlots();
+        var bytes = new long[slots.Length];
+        for (var i = 0; i < slots.Length; i++)
+        {
+            bytes[i] = table.ValueAt(slots[i]).Bytes;
+        }
+
+        // Selection reorders its copy; the slots keep the table's order.
+        var threshold = Selection.NthLargest(bytes.ToArray(), n);
+        var equalToKeep = n;
+        foreach (var b in bytes)
+        {
+            equalToKeep -= b > threshold ? 1 : 0;
+        }
+
+        var rest = default(FlowCounters);
+        for (var i = 0; i < slots.Length; i++)
+        {
+            ref readonly var c = ref table.ValueAt(slots[i]);
+            if (bytes[i] > threshold || (bytes[i] == threshold && equalToKeep-- > 0))
+            {
+                keep(table.KeyAt(slots[i]), c);
+            }
+            else
+            {
+                rest.Add(c);
+            }
+        }
+
+        other(rest);
+    }
+}

@@ -1,0 +1,106 @@
+using System.Runtime.CompilerServices;
+using FsCheck;
+using FsCheck.Fluent;
+using ReportJob.NetFlow;
+
+namespace ReportJob.Tests.NetFlow;
+
+/// <summary>The ingest's aggregation pieces against plain references: the hash table, the selection, the packed scan evidence.</summary>
+public sealed class AggregationTests
+{
+    [Fact]
+    public void AggregateTable_RandomKeysThroughGrowthAndReuse_SameSumsAsDictionary()
+    {
+        var random = new Random(5);
+        var table = new AggregateTable<ConversationKey, FlowCounters>(16);
+        for (var round = 0; round < 3; round++)
+        {
+            var reference = new Dictionary<ConversationKey, long>();
+            for (var i = 0; i < 50_000; i++)
+            {
+                // Few distinct values per field: many repeats, and IPv4 and IPv6 keys side by side.
+                var source = random.Next(4) == 0 ? FlowAddress.Parse($"2001:db8::{random.Next(30):x}") : FlowAddress.FromIPv4((uint)random.Next(300));
+                var key = new ConversationKey(source, FlowAddress.FromIPv4((uint)random.Next(20)), (byte)random.Next(3), (ushort)random.Next(40));
+                var bytes = random.Next(1, 1000);
+                table.GetOrAdd(key).Add(1, 1, bytes);
+                reference[key] = reference.GetValueOrDefault(key) + bytes;
+            }
+
+            Assert.Equal(reference.Count, table.Count);
+            foreach (var (key, c) in table)
+            {
+                Assert.Equal(reference[key], c.Bytes);
+            }
+
+            Assert.Equal(reference.Count, table.UsedSlots().Length);
+            var absent = new ConversationKey(FlowAddress.Parse("192.0.2.99"), FlowAddress.None, 200, 1);
+            Assert.True(Unsafe.IsNullRef(ref table.Find(absent)));
+            table.Clear();
+            Assert.Equal(0, table.Count);
+            Assert.Empty(table.UsedSlots());
+        }
+    }
+
+    [Fact]
+    public void AggregateTable_GetOrAdd_SaysWhetherTheKeyWasNew()
+    {
+        var table = new AggregateTable<PortKey, long>();
+        table.GetOrAdd(new PortKey(6, 443), out var first) += 5;
+        table.GetOrAdd(new PortKey(6, 443), out var second) += 7;
+
+        Assert.True(first);
+        Assert.False(second);
+        Assert.Equal(12, table.Find(new PortKey(6, 443)));
+    }
+
+    [Fact]
+    public void NthLargest_AnyArrayAndRank_EqualsTheSortedElement()
+    {
+        var gen =
+            from values in Gen.NonEmptyListOf(Gen.Choose(-5, 20))
+            from n in Gen.Choose(1, values.Count)
+            select (values.Select(v => (long)v).ToArray(), n);
+        Prop.ForAll(gen.ToArbitrary(), t =>
+        {
+            var (values, n) = t;
+            var expected = values.OrderDescending().ElementAt(n - 1);
+            return Selection.NthLargest(values.ToArray(), n) == expected;
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void NthLargest_RankOutsideTheArray_Throws()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => Selection.NthLargest([1, 2], 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Selection.NthLargest([1, 2], 3));
+    }
+
+    [Fact]
+    public void ScanEvidence_PackedAndAddedTwice_SumsPerTarget()
+    {
+        var v4 = FlowAddress.Parse("10.1.2.3");
+        var v6 = FlowAddress.Parse("2001:db8::7");
+        var hosts = ScanEvidence.PackHosts([(v4, 3), (v6, 1)]);
+        var ports = ScanEvidence.PackPorts([((6 << 16) | 22, 2), ((17 << 16) | 53, 9)]);
+        var hostSums = new Dictionary<FlowAddress, long>();
+        var portSums = new Dictionary<int, long>();
+
+        ScanEvidence.AddHosts(hosts, hostSums);
+        ScanEvidence.AddHosts(hosts, hostSums);
+        ScanEvidence.AddPorts(ports, portSums);
+
+        Assert.Equal(2 * ScanEvidence.HostEntryLength, hosts.Length);
+        Assert.Equal(new Dictionary<FlowAddress, long> { [v4] = 6, [v6] = 2 }, hostSums);
+        Assert.Equal(new Dictionary<int, long> { [(6 << 16) | 22] = 2, [(17 << 16) | 53] = 9 }, portSums);
+    }
+
+    [Fact]
+    public void ScanEvidence_CutEntry_FailsNamingTheColumn()
+    {
+        var hosts = ScanEvidence.PackHosts([(FlowAddress.Parse("10.1.2.3"), 3)]);
+
+        var error = Assert.Throws<FormatException>(() => ScanEvidence.AddHosts(hosts.AsSpan(0, 20), []));
+
+        Assert.Contains("flow_scan_evidence.hosts", error.Message, StringComparison.Ordinal);
+    }
+}
