@@ -67,7 +67,7 @@ internal static class IngestBenchmark
         {
             for (var round = 0; round < 3; round++)
             {
-                rows.Add(await IngestAsync("ingest → SQLite (end to end)", capture, "Sqlite", $"Data Source={Path.Combine(work, "bench.db")}", work));
+                rows.Add(await IngestAsync("ingest → SQLite (end to end)", capture, "Sqlite", $"Data Source={Path.Combine(work, $"bench-{round}.db")}", work));
             }
         }
 
@@ -128,7 +128,8 @@ internal static class IngestBenchmark
     {
         if (provider == "Sqlite")
         {
-            foreach (var f in Directory.GetFiles(work, "bench.db*"))
+            // A fresh file each time (a pooled connection may still hold a deleted one open).
+            foreach (var f in Directory.GetFiles(work, "bench*.db*"))
             {
                 File.Delete(f);
             }
@@ -162,7 +163,8 @@ internal static class IngestBenchmark
             throw new InvalidOperationException($"ingest {outcome.Status}: {outcome.Error}");
         }
 
-        Print($"{label}: {outcome.FlowRecords:N0} records, {outcome.Datagrams:N0} datagrams, {outcome.Rows:N0} rows in {outcome.Seconds:F2} s");
+        var p = outcome.Phases;
+        Print($"{label}: {outcome.FlowRecords:N0} records, {outcome.Datagrams:N0} datagrams, {outcome.Rows:N0} rows in {outcome.Seconds:F2} s: hash {p.Hash:F3} s, decode + aggregate {p.Decode:F3} s, waiting for the writer {p.WaitForWriter:F3} s (writer busy {p.Writer:F3} s), finish + commit {p.Finish:F3} s");
         return (label, outcome.FlowRecords, outcome.Seconds, memory);
     }
 
@@ -203,6 +205,7 @@ internal static class IngestBenchmark
         var settings = new IngestSettings(new NetFlowOptions());
         GC.Collect();
         PeakMemory.Reset();
+        Print($"before aggregate: {Environment.WorkingSet >> 20} MB working set");
         var self = Process.GetCurrentProcess();
         var cpu0 = self.TotalProcessorTime;
         var gc0 = GC.CollectionCount(2);
@@ -237,6 +240,8 @@ internal static class IngestBenchmark
         rows += aggregator.TakeAll().ToBatch(resolver, settings.TopN).RowCount;
         drain += sw.Elapsed.TotalSeconds - t2;
         self.Refresh();
+        var info = GC.GetGCMemoryInfo();
+        Print($"GC: heap {info.HeapSizeBytes >> 20} MB, committed {info.TotalCommittedBytes >> 20} MB, fragmented {info.FragmentedBytes >> 20} MB, promoted {info.PromotedBytes >> 20} MB, total allocated {GC.GetTotalAllocatedBytes() >> 20} MB; gen0 budget {AppContext.GetData("GCgen0size")}; working set {Environment.WorkingSet >> 20} MB");
         Print($"decode + aggregate: {aggregator.FlowRecords:N0} records → {rows:N0} rows; of {sw.Elapsed.TotalSeconds:F2} s ({(self.TotalProcessorTime - cpu0).TotalSeconds:F2} s CPU, {GC.CollectionCount(2) - gc0} gen-2 GCs), {drains} budget drains + 1 final: {drain:F2} s");
         return ("decode + aggregate (no store)", aggregator.FlowRecords, sw.Elapsed.TotalSeconds, PeakMemory.Describe());
     }

@@ -4,7 +4,7 @@ namespace ReportJob.NetFlow;
 
 /// <summary>
 /// The aggregation tables of the ingest: an open-addressing hash table (linear probing, power-of-two capacity, at most
-/// 5/8 full) of value-type keys and counters, stored inline in one array, so a lookup touches one cache line where
+/// 3/4 full) of value-type keys and counters, stored inline in one array, so a lookup touches one cache line where
 /// <see cref="Dictionary{TKey,TValue}"/> touches two (bucket and entry). Keys hash without a per-process seed
 /// (<see cref="IAggregateKey{TKey}"/>), so the order of enumeration, and with it which of equal entries a top-N keeps,
 /// is the same on every run. No removal: a table is filled, drained, then cleared and reused (its capacity kept, so a
@@ -19,12 +19,14 @@ internal sealed class AggregateTable<TKey, TValue>
     private int _count;
     private int _growAt;
 
-    public AggregateTable(int capacity = 64)
+    /// <summary>A table that holds <paramref name="capacity"/> entries before it first grows.</summary>
+    public AggregateTable(int capacity = 48)
     {
+        capacity = (int)Math.Min((long)capacity * 4 / 3 + 1, 1 << 30);
         var size = (int)Math.Max(16, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity));
         _entries = new Entry[size];
         _shift = 64 - System.Numerics.BitOperations.Log2((uint)size);
-        _growAt = size / 8 * 5;
+        _growAt = size / 4 * 3;
     }
 
     public int Count => _count;
@@ -128,7 +130,7 @@ internal sealed class AggregateTable<TKey, TValue>
         var old = _entries;
         _entries = new Entry[old.Length * 2];
         _shift--;
-        _growAt = _entries.Length / 8 * 5;
+        _growAt = _entries.Length / 4 * 3;
         var mask = _entries.Length - 1;
         foreach (ref var o in old.AsSpan())
         {

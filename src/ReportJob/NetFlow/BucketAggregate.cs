@@ -6,7 +6,9 @@ namespace ReportJob.NetFlow;
 /// thread, then handed whole to the writing thread, which turns it into rows (<see cref="AppendRows"/>) and gives it
 /// back for reuse (<see cref="Reset"/>).
 /// </summary>
-internal sealed class BucketAggregate(long startTicks)
+/// <param name="startTicks">The bucket's start.</param>
+/// <param name="conversations">Conversations expected (the most a bucket of this file held so far), so that the largest table rarely grows.</param>
+internal sealed class BucketAggregate(long startTicks, int conversations = 4096)
 {
     public long StartTicks { get; private set; } = startTicks;
 
@@ -16,7 +18,7 @@ internal sealed class BucketAggregate(long startTicks)
 
     public AggregateTable<AddressKey, FlowCounters> Destinations { get; } = new(256);
 
-    public AggregateTable<ConversationKey, FlowCounters> Conversations { get; } = new(4096);
+    public AggregateTable<ConversationKey, FlowCounters> Conversations { get; } = new(conversations);
 
     public AggregateTable<PortKey, FlowCounters> Ports { get; } = new(256);
 
@@ -71,20 +73,10 @@ internal sealed class BucketAggregate(long startTicks)
             c => batch.Conversations.Add(new FlowConversationRow(bucket, FlowAggregator.Other, FlowAggregator.Other, -1, -1, c.Flows, c.Packets, c.Bytes)));
 
         // Ports: the top N of each protocol, and an "other ports" row per protocol, so protocol totals stay exact.
-        var perProtocol = new Dictionary<byte, AggregateTable<PortKey, FlowCounters>>();
-        foreach (var (key, c) in Ports)
+        var slots = Ports.UsedSlots();
+        foreach (var protocol in slots.Select(s => Ports.KeyAt(s).Protocol).Distinct().Order())
         {
-            if (!perProtocol.TryGetValue(key.Protocol, out var table))
-            {
-                perProtocol[key.Protocol] = table = new AggregateTable<PortKey, FlowCounters>(Ports.Count);
-            }
-
-            table.GetOrAdd(key) = c;
-        }
-
-        foreach (var (protocol, table) in perProtocol.OrderBy(p => p.Key))
-        {
-            TopN(table, topN,
+            TopN(Ports, slots.Where(s => Ports.KeyAt(s).Protocol == protocol).ToArray(), topN,
                 (k, c) => batch.Ports.Add(new FlowPortRow(bucket, k.Protocol, k.Port, c.Flows, c.Packets, c.Bytes)),
                 c => batch.Ports.Add(new FlowPortRow(bucket, protocol, -1, c.Flows, c.Packets, c.Bytes)));
         }
@@ -96,19 +88,23 @@ internal sealed class BucketAggregate(long startTicks)
     /// entries equal to it, the first in the table's seed-free slot order are kept, the same on every run.
     /// </summary>
     private static void TopN<TKey>(AggregateTable<TKey, FlowCounters> table, int n, Action<TKey, FlowCounters> keep, Action<FlowCounters> other)
+        where TKey : struct, IAggregateKey<TKey> =>
+        TopN(table, table.UsedSlots(), n, keep, other);
+
+    /// <summary>The same over some of the table's slots.</summary>
+    private static void TopN<TKey>(AggregateTable<TKey, FlowCounters> table, int[] slots, int n, Action<TKey, FlowCounters> keep, Action<FlowCounters> other)
         where TKey : struct, IAggregateKey<TKey>
     {
-        if (table.Count <= n)
+        if (slots.Length <= n)
         {
-            foreach (var (key, c) in table)
+            foreach (var slot in slots)
             {
-                keep(key, c);
+                keep(table.KeyAt(slot), table.ValueAt(slot));
             }
 
             return;
         }
 
-        var slots = table.UsedSlots();
         var bytes = new long[slots.Length];
         for (var i = 0; i < slots.Length; i++)
         {

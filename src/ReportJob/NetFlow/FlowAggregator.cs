@@ -19,7 +19,7 @@ internal sealed class FlowAggregator
     // 2^48 bytes (256 TiB) or packets is garbage from a malformed or hostile export, not traffic.
     private const long MaxCounter = 1L << 48;
     private const long HourTicks = TimeSpan.TicksPerHour;
-    private const int MaxSpare = 16;
+    private const int MaxSpare = 4;
 
     private readonly IngestSettings _settings;
     private readonly Dictionary<long, BucketAggregate> _buckets = [];
@@ -28,6 +28,7 @@ internal sealed class FlowAggregator
     private readonly ConcurrentQueue<ScanTracker> _spareScans = new();
     private readonly long _bucketTicks;
     private readonly int _scanMaxPackets;
+    private int _conversationsHint = 4096;
     private BucketAggregate? _bucket;
     private ScanTracker? _scan;
     private FlowAddress _lastExporter;
@@ -164,6 +165,7 @@ internal sealed class FlowAggregator
 
             var b = _buckets[start];
             held -= b.EntryCount;
+            _conversationsHint = Math.Max(_conversationsHint, b.Conversations.Count);
             drain.Buckets.Add(b);
             _buckets.Remove(start);
         }
@@ -233,7 +235,7 @@ internal sealed class FlowAggregator
             }
             else
             {
-                b = new BucketAggregate(start);
+                b = new BucketAggregate(start, _conversationsHint);
             }
 
             _buckets[start] = b;

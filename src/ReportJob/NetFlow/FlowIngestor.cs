@@ -103,10 +103,17 @@ internal sealed class FlowIngestor(
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
         try
         {
+            var hashed = watch.Elapsed.TotalSeconds;
             var outcome = await IngestInTransactionAsync(path, hash, settings, resolver, connection, tx, watch, cancellationToken);
             await tx.CommitAsync(cancellationToken);
+            var phases = outcome.Phases;
+            outcome = outcome with
+            {
+                Phases = phases with { Hash = hashed, Finish = watch.Elapsed.TotalSeconds - hashed - phases.Decode - phases.WaitForWriter },
+            };
             Log.FileIngested(logger, path, outcome.Datagrams, outcome.FlowRecords, outcome.SkippedRecords, outcome.Rows, watch.Elapsed.TotalSeconds,
                 outcome.FlowRecords / Math.Max(watch.Elapsed.TotalSeconds, 1e-6));
+            Log.Phases(logger, path, phases.Hash, phases.Decode, phases.WaitForWriter, phases.Writer, outcome.Phases.Finish);
             return outcome with { Seconds = watch.Elapsed.TotalSeconds };
         }
         catch (Exception ex) when (ex is not (DbException or OperationCanceledException))
@@ -138,13 +145,17 @@ internal sealed class FlowIngestor(
         var aggregator = new FlowAggregator(settings);
         var drains = Channel.CreateBounded<FlowDrain>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         using var stopWriter = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var writer = Task.Run(() => WriteDrainsAsync(drains, aggregator, path, resolver, settings.TopN, connection, tx, stopWriter.Token), CancellationToken.None);
+        var writerBusy = new double[1];
+        var writer = Task.Run(() => WriteDrainsAsync(drains, aggregator, path, resolver, settings.TopN, connection, tx, writerBusy, stopWriter.Token), CancellationToken.None);
+        var decodeWatch = Stopwatch.StartNew();
+        double waited = 0;
         var quality = new QualityTracker();
         var sink = new AggregatingSink(aggregator);
         var exporters = new HashSet<FlowAddress>();
         long datagrams = 0;
         long rows;
         long size;
+        IngestPhases phases;
         try
         {
             await using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
@@ -166,16 +177,22 @@ internal sealed class FlowIngestor(
                         cancellationToken.ThrowIfCancellationRequested();
                         if (aggregator.EntryCount >= settings.MaxEntriesInMemory)
                         {
+                            var handOver = decodeWatch.Elapsed.TotalSeconds;
                             await HandOverAsync(drains.Writer, aggregator.TakeOverBudget(), writer, cancellationToken);
+                            waited += decodeWatch.Elapsed.TotalSeconds - handOver;
                         }
                     }
                 }
             }
 
             quality.ChargeUnresolved(decoder.DropPending());
-            await HandOverAsync(drains.Writer, aggregator.TakeAll(), writer, cancellationToken);
+            var last = aggregator.TakeAll();
+            var decoded = decodeWatch.Elapsed.TotalSeconds;
+            await HandOverAsync(drains.Writer, last, writer, cancellationToken);
             drains.Writer.Complete();
             rows = await writer;
+            var lastWait = decodeWatch.Elapsed.TotalSeconds - decoded;
+            phases = new IngestPhases(0, decoded - waited, waited + lastWait, writerBusy[0], 0);
         }
         catch
         {
@@ -203,7 +220,10 @@ internal sealed class FlowIngestor(
             .ToDictionary(kv => kv.Key, kv => kv.Value);
         await FlowStore.SaveTemplatesAsync(connection, tx, templates, now, cancellationToken);
         await IngestLedger.RecordAsync(connection, tx, new LedgerEntry(hash, LedgerKind, name, size, aggregator.FlowRecords, now), cancellationToken);
-        return new IngestOutcome(path, IngestStatus.Ingested, datagrams, aggregator.FlowRecords, aggregator.SkippedRecords, rows, watch.Elapsed.TotalSeconds, null);
+        return new IngestOutcome(path, IngestStatus.Ingested, datagrams, aggregator.FlowRecords, aggregator.SkippedRecords, rows, watch.Elapsed.TotalSeconds, null)
+        {
+            Phases = phases,
+        };
     }
 
     /// <summary>Gives a drain to the writer; when the writer has failed, its exception (not the closed channel's) is thrown.</summary>
@@ -226,7 +246,7 @@ internal sealed class FlowIngestor(
     }
 
     private async Task<long> WriteDrainsAsync(
-        Channel<FlowDrain> drains, FlowAggregator aggregator, string path, SiteResolver resolver, int topN, DbConnection connection, DbTransaction tx, CancellationToken cancellationToken)
+        Channel<FlowDrain> drains, FlowAggregator aggregator, string path, SiteResolver resolver, int topN, DbConnection connection, DbTransaction tx, double[] busy, CancellationToken cancellationToken)
     {
         long rows = 0;
         try
@@ -240,6 +260,7 @@ internal sealed class FlowIngestor(
                 aggregator.Recycle(drain);
                 rows += await store.WriteAsync(connection, tx, batch, cancellationToken);
                 Log.Flushed(logger, path, batch.RowCount, buckets, hours, built, watch.Elapsed.TotalSeconds - built);
+                busy[0] += watch.Elapsed.TotalSeconds;
             }
         }
         catch (Exception ex)

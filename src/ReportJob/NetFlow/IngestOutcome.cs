@@ -4,4 +4,14 @@ namespace ReportJob.NetFlow;
 public sealed record IngestOutcome(string Path, IngestStatus Status, long Datagrams, long FlowRecords, long SkippedRecords, long Rows, double Seconds, string? Error)
 {
     public static IngestOutcome Failure(string path, string error) => new(path, IngestStatus.Failed, 0, 0, 0, 0, 0, error);
+
+    /// <summary>Where the time went (for the benchmark and the debug log); zero when nothing was ingested.</summary>
+    public IngestPhases Phases { get; init; }
 }
+
+/// <summary>
+/// Seconds per phase of one file's ingest: hashing the file, reading + decoding + aggregating (the decoding thread),
+/// the decoding thread waiting for the writer (channel full, then the last drain), the writer's own busy time (top N +
+/// rows + inserts, overlapping the decoding), and the end (quality rows, templates, ledger, commit).
+/// </summary>
+public readonly record struct IngestPhases(double Hash, double Decode, double WaitForWriter, double Writer, double Finish);
