@@ -25,12 +25,21 @@ internal sealed class ScanTracker(long hourTicks, ScanOptions options)
         _targets.Clear();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(FlowAddress source, FlowAddress destination, byte protocol, ushort port, long flows, long startTicks, long endTicks)
     {
         ref var s = ref _sources.GetOrAdd(new AddressKey(source));
         s.Add(flows, startTicks, endTicks);
         AddTarget(ref s.Hosts, new ScanTargetKey(source, destination, -1), flows);
         AddTarget(ref s.Ports, new ScanTargetKey(source, default, (protocol << 16) | port), flows);
+    }
+
+    /// <summary>Prefetches the slots an <see cref="Add"/> of this flow will look up (see <see cref="AggregateTable{TKey,TValue}.Prefetch"/>).</summary>
+    public void Prefetch(FlowAddress source, FlowAddress destination, byte protocol, ushort port)
+    {
+        _sources.Prefetch(new AddressKey(source).Hash());
+        _targets.Prefetch(new ScanTargetKey(source, destination, -1).Hash());
+        _targets.Prefetch(new ScanTargetKey(source, default, (protocol << 16) | port).Hash());
     }
 
     /// <summary>One row per source that touched enough targets to be worth keeping (<see cref="ScanOptions.MinTargetsToKeep"/>).</summary>
