@@ -49,8 +49,10 @@ internal sealed class FixedRecordLayout
 
     public FieldSlot FlowCount { get; private set; }
 
-    /// <summary>The last non-empty direction field (an empty one changes nothing); length 0 = none.</summary>
+    /// <summary>The last byte of the last non-empty direction field (an empty one changes nothing).</summary>
     public FieldSlot Direction { get; private set; }
+
+    public bool HasDirection { get; private set; }
 
     /// <summary>The last start-time field and its encoding (<see cref="FieldKind.Skip"/> = none).</summary>
     public FieldSlot Start { get; private set; }
@@ -81,10 +83,15 @@ internal sealed class FixedRecordLayout
     /// <summary>
     /// Resolves a fixed template's plan, or returns null when the result depends on the values: a
     /// repeated address kind (Procera sends IPv4 and IPv6 fields, and a zero address never overwrites a
-    /// real one), which the general plan handles.
+    /// real one), which the general plan handles; so do records shorter than one 8-byte load.
     /// </summary>
     public static FixedRecordLayout? TryCreate(ReadOnlySpan<FieldOp> plan, int recordLength)
     {
+        if (recordLength < FieldSlot.WordLength)
+        {
+            return null;
+        }
+
         var layout = new FixedRecordLayout { RecordLength = recordLength };
         byte bytesRank = 0, packetsRank = 0;
         bool source = false, destination = false, nextHop = false;
@@ -97,7 +104,7 @@ internal sealed class FixedRecordLayout
                 return null;
             }
 
-            var slot = new FieldSlot(op.Offset, op.Length);
+            var slot = new FieldSlot(op.Offset, op.Length, recordLength);
             switch (op.Kind)
             {
                 case FieldKind.SourceAddress:
@@ -169,7 +176,8 @@ internal sealed class FixedRecordLayout
                 case FieldKind.Direction:
                     if (op.Length > 0)
                     {
-                        layout.Direction = slot;
+                        layout.Direction = new FieldSlot(op.Offset + op.Length - 1, 1, recordLength);
+                        layout.HasDirection = true;
                     }
 
                     break;

@@ -46,7 +46,8 @@ public sealed partial class FlowDecoder
 
     /// <summary>
     /// The common case: a fixed-length flow template, decoded by stride with each value read from its
-    /// precomputed slot. Per-set values (export time, sampling without per-record fields) are computed once.
+    /// precomputed slot. Per-set values (export time, uptime reference, sampling without per-record
+    /// fields) are computed once.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void DecodeFixedLayoutSet<TSink>(FlowTemplate template, FixedRecordLayout layout, ReadOnlySpan<byte> body, ref PacketContext ctx, ref SetCounts counts, ref TSink sink)
@@ -54,36 +55,42 @@ public sealed partial class FlowDecoder
     {
         var recordLength = layout.RecordLength;
         var templateId = template.Key.TemplateId;
-        var exportTime = new DateTime(ctx.ExportTicks, DateTimeKind.Utc);
+        var exporter = ctx.Exporter;
+        var version = ctx.Version;
+        var domain = ctx.Domain;
+        var exportTicks = ctx.ExportTicks;
+        var sysUptime = ctx.SysUptime;
+        var exportTime = new DateTime(exportTicks, DateTimeKind.Utc);
         var setSampling = layout.HasRecordSampling ? 0 : RecordBuilder.ResolveSampling(0, false, 0, ref ctx);
+
+        // v5/v9 uptime stamps (the usual encoding) are one multiply-add from the packet's header; IPFIX
+        // uptimes and the absolute encodings take the general conversion.
+        var startKind = layout.StartKind;
+        var endKind = layout.EndKind;
+        var startUptime = startKind == FieldKind.FirstUptime && version != NetFlowVersion.Ipfix;
+        var endUptime = endKind == FieldKind.LastUptime && version != NetFlowVersion.Ipfix;
         var n = 0;
 
         // Leftover bytes shorter than one record are padding (RFC 3954 §5.3, RFC 7011 §3.3.1).
-        while (body.Length >= recordLength)
+        for (var offset = 0; body.Length - offset >= recordLength; offset += recordLength)
         {
             // A checked slice of exactly RecordLength bytes: FieldSlot reads rely on it.
-            var record = body[..recordLength];
-            var start = layout.StartKind switch
-            {
-                FieldKind.Skip => 0,
-                FieldKind.FirstUptime => RecordBuilder.FromUptime((uint)layout.Start.ReadUnsigned(record), ref ctx),
-                _ => RecordBuilder.TimeTicks(layout.StartKind, layout.Start.Of(record), ref ctx),
-            };
-            var end = layout.EndKind switch
-            {
-                FieldKind.Skip => 0,
-                FieldKind.LastUptime => RecordBuilder.FromUptime((uint)layout.End.ReadUnsigned(record), ref ctx),
-                _ => RecordBuilder.TimeTicks(layout.EndKind, layout.End.Of(record), ref ctx),
-            };
-            (start, end) = RecordBuilder.CompleteTimes(start, end, ref ctx);
+            var record = body.Slice(offset, recordLength);
+            var start = startUptime
+                ? RecordBuilder.FromSysUptime((uint)layout.Start.ReadUnsigned(record), exportTicks, sysUptime)
+                : startKind == FieldKind.Skip ? 0 : RecordBuilder.TimeTicks(startKind, layout.Start.Of(record), ref ctx);
+            var end = endUptime
+                ? RecordBuilder.FromSysUptime((uint)layout.End.ReadUnsigned(record), exportTicks, sysUptime)
+                : endKind == FieldKind.Skip ? 0 : RecordBuilder.TimeTicks(endKind, layout.End.Of(record), ref ctx);
+            (start, end) = RecordBuilder.CompleteTimes(start, end, exportTicks);
             var sampling = layout.HasRecordSampling ? RecordSampling(layout, record, ref ctx) : setSampling;
             var flowCount = layout.FlowCount.ReadUnsigned(record);
-            var direction = layout.Direction.Length == 0 ? (byte)FlowDirection.Unknown : record[layout.Direction.Offset + layout.Direction.Length - 1];
+            var direction = layout.HasDirection ? (byte)layout.Direction.ReadUnsigned(record) : (byte)FlowDirection.Unknown;
             var flow = new FlowRecord
             {
-                Exporter = ctx.Exporter,
-                Version = ctx.Version,
-                ObservationDomain = ctx.Domain,
+                Exporter = exporter,
+                Version = version,
+                ObservationDomain = domain,
                 TemplateId = templateId,
                 ExportTimeUtc = exportTime,
                 StartUtc = new DateTime(start, DateTimeKind.Utc),
@@ -109,7 +116,6 @@ public sealed partial class FlowDecoder
                 FlowCount = flowCount == 0 ? 1 : flowCount,
             };
             sink.OnFlow(in flow, new FlowFields(template, record));
-            body = body[recordLength..];
             n++;
         }
 

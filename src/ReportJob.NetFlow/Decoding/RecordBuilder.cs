@@ -183,7 +183,7 @@ internal struct RecordBuilder
 
     public readonly FlowRecord Build(ref PacketContext ctx, ushort templateId)
     {
-        var (start, end) = CompleteTimes(StartTicks, EndTicks, ref ctx);
+        var (start, end) = CompleteTimes(StartTicks, EndTicks, ctx.ExportTicks);
         var sampling = ResolveSampling(OwnSamplingRate(), HasSamplerId, SamplerId, ref ctx);
         return new FlowRecord
         {
@@ -218,11 +218,11 @@ internal struct RecordBuilder
 
     /// <summary>A missing start is the end (or the export time); a missing end is the start.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (long Start, long End) CompleteTimes(long start, long end, ref PacketContext ctx)
+    public static (long Start, long End) CompleteTimes(long start, long end, long exportTicks)
     {
         if (start == 0)
         {
-            start = end != 0 ? end : ctx.ExportTicks;
+            start = end != 0 ? end : exportTicks;
         }
 
         if (end == 0)
@@ -346,10 +346,17 @@ internal struct RecordBuilder
             return init >= 0 ? FromUnixMilliseconds((ulong)init + uptimeMs) : 0;
         }
 
+        return FromSysUptime(uptimeMs, ctx.ExportTicks, ctx.SysUptime);
+    }
+
+    /// <summary>A v5/v9 uptime stamp as UTC ticks (0 when unusable), from the packet's export time and sysUptime.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long FromSysUptime(uint uptimeMs, long exportTicks, uint sysUptime)
+    {
         // RFC 3954 §5.1 / v5: export − (sysUptime − first), in uint32 modular arithmetic read as signed,
         // so uptime wrap-around and FIRST slightly after sysUptime both work.
-        var delta = (int)(ctx.SysUptime - uptimeMs);
-        return Valid(ctx.ExportTicks - ((long)delta * TicksPerMillisecond));
+        var delta = (int)(sysUptime - uptimeMs);
+        return Valid(exportTicks - ((long)delta * TicksPerMillisecond));
     }
 
     private static long FromUnixMilliseconds(ulong ms)
