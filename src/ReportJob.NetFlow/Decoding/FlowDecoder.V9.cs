@@ -70,9 +70,9 @@ public sealed partial class FlowDecoder
         var ipfix = ctx.Version == NetFlowVersion.Ipfix;
         while (reader.Remaining > 0)
         {
-            if (reader.Remaining < 4 || reader.RemainingIsZero())
+            if (reader.Remaining < 4)
             {
-                // Trailing padding (Palo Alto zero-filled datagrams, Cisco ACI filler; pitfall 4).
+                // Trailing padding (pitfall 4).
                 return;
             }
 
@@ -81,6 +81,13 @@ public sealed partial class FlowDecoder
             probe.TryReadUInt16(out var setLength);
             if (setLength < 4)
             {
+                if (reader.RemainingIsZero())
+                {
+                    // Trailing padding (Palo Alto zero-filled datagrams, Cisco ACI filler; pitfall 4). A set
+                    // of length 4 or more is never all zero, so only a short one needs the scan.
+                    return;
+                }
+
                 // A set shorter than its own header would loop forever: stop the packet (pitfall 4).
                 Statistics.MalformedSets++;
                 status |= DecodeStatus.MalformedSet;
