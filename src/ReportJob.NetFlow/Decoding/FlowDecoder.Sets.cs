@@ -8,10 +8,10 @@ public sealed partial class FlowDecoder
     private void DecodeDataSet<TSink>(ushort templateId, ReadOnlySpan<byte> body, ref PacketContext ctx, ref SetCounts counts, ref DecodeStatus status, ref TSink sink)
         where TSink : IFlowSink
     {
-        var key = new TemplateKey(ctx.Exporter, ctx.Version, ctx.Domain, templateId);
-        var template = LookupTemplate(key, ctx.ExportSeconds, ref sink);
+        var template = LookupTemplate(templateId, ref ctx, ref sink);
         if (template is null)
         {
+            var key = new TemplateKey(ctx.Exporter, ctx.Version, ctx.Domain, templateId);
             // RFC 3954 §9: data may precede its template, even in the same packet: keep it, bounded.
             Statistics.DataSetsWithoutTemplate++;
             status |= DecodeStatus.MissingTemplate;

@@ -2,17 +2,25 @@ namespace ReportJob.NetFlow;
 
 public sealed partial class FlowDecoder
 {
-    private FlowTemplate? LookupTemplate<TSink>(TemplateKey key, uint exportSeconds, ref TSink sink)
+    /// <summary>The stream's template for a data set: from the stream's few recent ones, else the cache.</summary>
+    private FlowTemplate? LookupTemplate<TSink>(ushort templateId, ref PacketContext ctx, ref TSink sink)
         where TSink : IFlowSink
     {
-        if (!_templates.TryGetValue(key, out var template))
+        var state = ctx.State;
+        if (!state.TryGetRecentTemplate(templateId, _templateGeneration, out var template))
         {
-            return null;
+            if (!_templates.TryGetValue(new TemplateKey(ctx.Exporter, ctx.Version, ctx.Domain, templateId), out template))
+            {
+                return null;
+            }
+
+            state.RememberTemplate(template, _templateGeneration);
         }
 
+        var exportSeconds = ctx.ExportSeconds;
         if (IsIdle(template, exportSeconds))
         {
-            RemoveTemplate(key, template, TemplateEventKind.Expired, ref sink);
+            RemoveTemplate(template.Key, template, TemplateEventKind.Expired, ref sink);
             Statistics.TemplatesExpired++;
             return null;
         }
@@ -80,6 +88,7 @@ public sealed partial class FlowDecoder
 
         // RFC 3954 §7: a new definition for an existing id replaces the old one.
         _templates[key] = template;
+        _templateGeneration++;
         if (kind == TemplateEventKind.Added)
         {
             Statistics.TemplatesAdded++;
@@ -141,6 +150,7 @@ public sealed partial class FlowDecoder
         where TSink : IFlowSink
     {
         _templates.Remove(key);
+        _templateGeneration++;
         var removed = new TemplateEvent(kind, key, template.IsOptionsTemplate, 0);
         sink.OnTemplate(in removed);
     }

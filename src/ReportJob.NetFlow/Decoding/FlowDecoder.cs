@@ -17,6 +17,13 @@ public sealed partial class FlowDecoder
     private readonly Dictionary<DomainKey, DomainState> _domains = [];
     private readonly Dictionary<TemplateKey, List<PendingSet>> _pending = [];
     private readonly TemplateField[] _fieldScratch;
+
+    // Bumped whenever _templates changes, so the streams' recent-template lists (DomainState) go stale.
+    private ulong _templateGeneration;
+
+    // The last stream seen: datagrams of one stream come in runs, and _domains never drops a stream.
+    private DomainKey _lastDomainKey;
+    private DomainState? _lastDomain;
     private long _pendingBytes;
     private uint _sinceSweep;
 
@@ -151,12 +158,19 @@ public sealed partial class FlowDecoder
 
     private DomainState GetDomain(DomainKey key)
     {
+        if (_lastDomain is { } last && key == _lastDomainKey)
+        {
+            return last;
+        }
+
         if (!_domains.TryGetValue(key, out var state))
         {
             state = new DomainState();
             _domains[key] = state;
         }
 
+        _lastDomainKey = key;
+        _lastDomain = state;
         return state;
     }
 
