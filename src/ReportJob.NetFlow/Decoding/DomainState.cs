@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 
 namespace ReportJob.NetFlow;
 
@@ -34,6 +35,7 @@ internal sealed class DomainState
     public Dictionary<uint, string>? InterfaceNames { get; set; }
 
     /// <summary>A recently used template of this stream, if the decoder's cache has not changed since.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryGetRecentTemplate(ushort templateId, ulong generation, [NotNullWhen(true)] out FlowTemplate? template)
     {
         if (generation == _recentGeneration)

@@ -5,6 +5,7 @@ namespace ReportJob.NetFlow;
 
 public sealed partial class FlowDecoder
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void DecodeDataSet<TSink>(ushort templateId, ReadOnlySpan<byte> body, ref PacketContext ctx, ref SetCounts counts, ref DecodeStatus status, ref TSink sink)
         where TSink : IFlowSink
     {
@@ -23,6 +24,7 @@ public sealed partial class FlowDecoder
         DecodeWithTemplate(template, body, ref ctx, ref counts, ref status, ref sink);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void DecodeWithTemplate<TSink>(FlowTemplate template, ReadOnlySpan<byte> body, ref PacketContext ctx, ref SetCounts counts, ref DecodeStatus status, ref TSink sink)
         where TSink : IFlowSink
     {

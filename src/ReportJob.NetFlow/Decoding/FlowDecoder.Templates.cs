@@ -1,8 +1,11 @@
+using System.Runtime.CompilerServices;
+
 namespace ReportJob.NetFlow;
 
 public sealed partial class FlowDecoder
 {
     /// <summary>The stream's template for a data set: from the stream's few recent ones, else the cache.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private FlowTemplate? LookupTemplate<TSink>(ushort templateId, ref PacketContext ctx, ref TSink sink)
         where TSink : IFlowSink
     {
@@ -45,6 +48,7 @@ public sealed partial class FlowDecoder
         return idle > (long)timeout.TotalSeconds;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RegisterTemplate<TSink>(TemplateKey key, bool isOptions, int scopeCount, ReadOnlySpan<TemplateField> fields, ref PacketContext ctx, ref SetCounts counts, ref DecodeStatus status, ref TSink sink)
         where TSink : IFlowSink
     {

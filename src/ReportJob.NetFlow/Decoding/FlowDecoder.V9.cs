@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace ReportJob.NetFlow;
 
@@ -6,6 +7,7 @@ public sealed partial class FlowDecoder
 {
     private const int V9HeaderLength = 20;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private DecodeResult DecodeV9<TSink>(FlowAddress exporter, ReadOnlySpan<byte> datagram, DateTime receivedUtc, ref TSink sink)
         where TSink : IFlowSink
     {
@@ -64,6 +66,7 @@ public sealed partial class FlowDecoder
     /// Walks v9 FlowSets / IPFIX Sets by their declared lengths; each set body is read through a child
     /// reader so one bad set cannot desynchronise the rest.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WalkSets<TSink>(ref NetFlowReader reader, ref PacketContext ctx, ref SetCounts counts, ref DecodeStatus status, ref TSink sink)
         where TSink : IFlowSink
     {
@@ -101,9 +104,14 @@ public sealed partial class FlowDecoder
                 return;
             }
 
-            if (ipfix)
+            if (setId >= 256)
             {
-                // RFC 7011 §3.3.2: 2 = template, 3 = options template, 0, 1 and 4–255 reserved, ≥ 256 data.
+                // Data sets: ≥ 256 in both v9 (RFC 3954 §5.3) and IPFIX (RFC 7011 §3.3.2).
+                DecodeDataSet(setId, body.RemainingSpan, ref ctx, ref counts, ref status, ref sink);
+            }
+            else if (ipfix)
+            {
+                // RFC 7011 §3.3.2: 2 = template, 3 = options template, 0, 1 and 4–255 reserved.
                 switch (setId)
                 {
                     case 2:
@@ -112,9 +120,6 @@ public sealed partial class FlowDecoder
                     case 3:
                         ReadIpfixTemplates(ref body, ref ctx, isOptions: true, ref counts, ref status, ref sink);
                         break;
-                    case >= 256:
-                        DecodeDataSet(setId, body.RemainingSpan, ref ctx, ref counts, ref status, ref sink);
-                        break;
                     default:
                         Statistics.ReservedSets++;
                         break;
@@ -122,7 +127,7 @@ public sealed partial class FlowDecoder
             }
             else
             {
-                // RFC 3954 §5.2–5.3: 0 = template, 1 = options template, 2–255 reserved, ≥ 256 data.
+                // RFC 3954 §5.2–5.3: 0 = template, 1 = options template, 2–255 reserved.
                 switch (setId)
                 {
                     case 0:
@@ -130,9 +135,6 @@ public sealed partial class FlowDecoder
                         break;
                     case 1:
                         ReadV9OptionsTemplates(ref body, ref ctx, ref counts, ref status, ref sink);
-                        break;
-                    case >= 256:
-                        DecodeDataSet(setId, body.RemainingSpan, ref ctx, ref counts, ref status, ref sink);
                         break;
                     default:
                         Statistics.ReservedSets++;
@@ -142,6 +144,7 @@ public sealed partial class FlowDecoder
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReadV9Templates<TSink>(ref NetFlowReader body, ref PacketContext ctx, ref SetCounts counts, ref DecodeStatus status, ref TSink sink)
         where TSink : IFlowSink
     {
