@@ -81,6 +81,12 @@ internal sealed class FixedRecordLayout
     public bool HasRecordSampling { get; private set; }
 
     /// <summary>
+    /// True when the template has a next hop, AS number, prefix length or flow count: fields routers
+    /// export and host probes (softflowd) do not, so the loop reads them only when present.
+    /// </summary>
+    public bool HasRouterFields { get; private set; }
+
+    /// <summary>
     /// Resolves a fixed template's plan, or returns null when the result depends on the values: a
     /// repeated address kind (Procera sends IPv4 and IPv6 fields, and a zero address never overwrites a
     /// real one), which the general plan handles; so do records shorter than one 8-byte load.
@@ -133,6 +139,7 @@ internal sealed class FixedRecordLayout
 
                     nextHop = true;
                     layout.NextHop = slot;
+                    layout.HasRouterFields = true;
                     break;
                 case FieldKind.SourcePort:
                     layout.SourcePort = slot;
@@ -183,15 +190,19 @@ internal sealed class FixedRecordLayout
                     break;
                 case FieldKind.SourceAs:
                     layout.SourceAs = slot;
+                    layout.HasRouterFields = true;
                     break;
                 case FieldKind.DestinationAs:
                     layout.DestinationAs = slot;
+                    layout.HasRouterFields = true;
                     break;
                 case FieldKind.SourceMask:
                     layout.SourceMask = slot;
+                    layout.HasRouterFields = true;
                     break;
                 case FieldKind.DestinationMask:
                     layout.DestinationMask = slot;
+                    layout.HasRouterFields = true;
                     break;
                 case FieldKind.FirstUptime or FieldKind.StartSeconds or FieldKind.StartMilliseconds
                     or FieldKind.StartNtp or FieldKind.StartDeltaMicroseconds:
@@ -230,6 +241,7 @@ internal sealed class FixedRecordLayout
                     break;
                 case FieldKind.FlowCount:
                     layout.FlowCount = slot;
+                    layout.HasRouterFields = true;
                     break;
                 default:
                     // Skip and SystemInitTime (options data only) change nothing in a flow record.

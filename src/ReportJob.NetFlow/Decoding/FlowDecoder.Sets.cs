@@ -71,6 +71,7 @@ public sealed partial class FlowDecoder
         var endKind = layout.EndKind;
         var startUptime = startKind == FieldKind.FirstUptime && version != NetFlowVersion.Ipfix;
         var endUptime = endKind == FieldKind.LastUptime && version != NetFlowVersion.Ipfix;
+        var hasRouterFields = layout.HasRouterFields;
         var n = 0;
 
         // Leftover bytes shorter than one record are padding (RFC 3954 §5.3, RFC 7011 §3.3.1).
@@ -86,7 +87,20 @@ public sealed partial class FlowDecoder
                 : endKind == FieldKind.Skip ? 0 : RecordBuilder.TimeTicks(endKind, layout.End.Of(record), ref ctx);
             (start, end) = RecordBuilder.CompleteTimes(start, end, exportTicks);
             var sampling = layout.HasRecordSampling ? RecordSampling(layout, record, ref ctx) : setSampling;
-            var flowCount = layout.FlowCount.ReadUnsigned(record);
+            FlowAddress nextHop = default;
+            uint sourceAs = 0, destinationAs = 0;
+            byte sourceMask = 0, destinationMask = 0;
+            ulong flowCount = 0;
+            if (hasRouterFields)
+            {
+                nextHop = layout.NextHop.ReadAddress(record);
+                sourceAs = (uint)layout.SourceAs.ReadUnsigned(record);
+                destinationAs = (uint)layout.DestinationAs.ReadUnsigned(record);
+                sourceMask = (byte)layout.SourceMask.ReadUnsigned(record);
+                destinationMask = (byte)layout.DestinationMask.ReadUnsigned(record);
+                flowCount = layout.FlowCount.ReadUnsigned(record);
+            }
+
             var direction = layout.HasDirection ? (byte)layout.Direction.ReadUnsigned(record) : (byte)FlowDirection.Unknown;
             var flow = new FlowRecord
             {
@@ -99,7 +113,7 @@ public sealed partial class FlowDecoder
                 EndUtc = new DateTime(end, DateTimeKind.Utc),
                 SourceAddress = layout.Source.ReadAddress(record),
                 DestinationAddress = layout.Destination.ReadAddress(record),
-                NextHop = layout.NextHop.ReadAddress(record),
+                NextHop = nextHop,
                 SourcePort = (ushort)layout.SourcePort.ReadUnsigned(record),
                 DestinationPort = (ushort)layout.DestinationPort.ReadUnsigned(record),
                 Protocol = (byte)layout.Protocol.ReadUnsigned(record),
@@ -110,10 +124,10 @@ public sealed partial class FlowDecoder
                 InputInterface = (uint)layout.InputInterface.ReadUnsigned(record),
                 OutputInterface = (uint)layout.OutputInterface.ReadUnsigned(record),
                 Direction = (FlowDirection)(direction <= 1 ? direction : (byte)FlowDirection.Unknown),
-                SourceAs = (uint)layout.SourceAs.ReadUnsigned(record),
-                DestinationAs = (uint)layout.DestinationAs.ReadUnsigned(record),
-                SourceMask = (byte)layout.SourceMask.ReadUnsigned(record),
-                DestinationMask = (byte)layout.DestinationMask.ReadUnsigned(record),
+                SourceAs = sourceAs,
+                DestinationAs = destinationAs,
+                SourceMask = sourceMask,
+                DestinationMask = destinationMask,
                 SamplingInterval = sampling,
                 FlowCount = flowCount == 0 ? 1 : flowCount,
             };

@@ -36,16 +36,16 @@ public sealed partial class FlowDecoder
         return template;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool IsIdle(FlowTemplate template, uint nowSeconds)
     {
-        var timeout = _options.TemplateIdleTimeout;
-        if (timeout <= TimeSpan.Zero || template.LastSeenExportSeconds == 0)
+        if (_idleTimeoutSeconds < 0 || template.LastSeenExportSeconds == 0)
         {
             return false;
         }
 
         var idle = (long)(int)(nowSeconds - template.LastSeenExportSeconds);
-        return idle > (long)timeout.TotalSeconds;
+        return idle > _idleTimeoutSeconds;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

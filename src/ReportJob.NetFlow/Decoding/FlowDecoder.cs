@@ -19,6 +19,9 @@ public sealed partial class FlowDecoder
     private readonly Dictionary<TemplateKey, List<PendingSet>> _pending = [];
     private readonly TemplateField[] _fieldScratch;
 
+    // TemplateIdleTimeout in whole seconds, -1 = never (checked for every data set).
+    private readonly long _idleTimeoutSeconds;
+
     // Bumped whenever _templates changes, so the streams' recent-template lists (DomainState) go stale.
     private ulong _templateGeneration;
 
@@ -45,6 +48,7 @@ public sealed partial class FlowDecoder
 
         _options = options;
         _fieldScratch = new TemplateField[options.MaxTemplateFields];
+        _idleTimeoutSeconds = options.TemplateIdleTimeout > TimeSpan.Zero ? (long)options.TemplateIdleTimeout.TotalSeconds : -1;
     }
 
     /// <summary>Counters of everything this session has seen.</summary>

@@ -237,6 +237,7 @@ internal struct RecordBuilder
     /// The sampling interval in effect: the configured override, the record's own rate, the rate of the
     /// sampler it names, the exporter's announced default, then the v5 header (1 = unsampled).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static uint ResolveSampling(uint ownRate, bool hasSamplerId, ulong samplerId, ref PacketContext ctx)
     {
         uint sampling = ctx.SamplingOverride;
