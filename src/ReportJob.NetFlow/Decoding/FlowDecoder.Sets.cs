@@ -12,8 +12,8 @@ public sealed partial class FlowDecoder
         var template = LookupTemplate(templateId, ref ctx, ref sink);
         if (template is null)
         {
-            var key = new TemplateKey(ctx.Exporter, ctx.Version, ctx.Domain, templateId);
             // RFC 3954 §9: data may precede its template, even in the same packet: keep it, bounded.
+            var key = new TemplateKey(ctx.Exporter, ctx.Version, ctx.Domain, templateId);
             Statistics.DataSetsWithoutTemplate++;
             status |= DecodeStatus.MissingTemplate;
             counts.Pended = true;

@@ -96,13 +96,11 @@ public sealed partial class FlowDecoder
     /// <param name="datagram">The UDP payload.</param>
     /// <param name="receivedUtc">Receive/capture time, used only when the header's export time is 0.</param>
     /// <param name="sink">Receives records, options records and template events.</param>
-    /// <remarks>
-    /// The per-datagram and per-set path (this method down to the record loops) is compiled fully
-    /// optimised at its first call (AggressiveOptimization) instead of starting as tier-0 code: a capture
-    /// is decoded once, and with softflowd's ~6 sets of ~5 records per datagram the tier-0 set walk cost
-    /// the first million records 2-3x the steady-state time. Those methods get no dynamic PGO; the
-    /// steady state measured the same within noise.
-    /// </remarks>
+    // The per-datagram and per-set path (this method down to the record loops) is compiled fully optimised
+    // at its first call (AggressiveOptimization) instead of starting as tier-0 code: a capture is decoded
+    // once, and with softflowd's ~6 sets of ~5 records per datagram the tier-0 set walk made the first
+    // million records cost 2-3x the steady state. Those methods get no dynamic PGO; the steady state
+    // measured the same within noise.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public DecodeResult Decode<TSink>(FlowAddress exporter, ReadOnlySpan<byte> datagram, DateTime receivedUtc, ref TSink sink)
         where TSink : IFlowSink
