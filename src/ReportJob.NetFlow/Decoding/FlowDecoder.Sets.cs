@@ -72,6 +72,9 @@ public sealed partial class FlowDecoder
         var startUptime = startKind == FieldKind.FirstUptime && version != NetFlowVersion.Ipfix;
         var endUptime = endKind == FieldKind.LastUptime && version != NetFlowVersion.Ipfix;
         var hasRouterFields = layout.HasRouterFields;
+
+        // Both stamps present and valid whatever their values: no range check, no missing-time fallback.
+        var uptimesAlwaysValid = startUptime && endUptime && RecordBuilder.UptimeAlwaysValid(exportTicks);
         var n = 0;
 
         // Leftover bytes shorter than one record are padding (RFC 3954 §5.3, RFC 7011 §3.3.1).
@@ -79,13 +82,23 @@ public sealed partial class FlowDecoder
         {
             // A checked slice of exactly RecordLength bytes: FieldSlot reads rely on it.
             var record = body.Slice(offset, recordLength);
-            var start = startUptime
-                ? RecordBuilder.FromSysUptime((uint)layout.Start.ReadUnsigned(record), exportTicks, sysUptime)
-                : startKind == FieldKind.Skip ? 0 : RecordBuilder.TimeTicks(startKind, layout.Start.Of(record), ref ctx);
-            var end = endUptime
-                ? RecordBuilder.FromSysUptime((uint)layout.End.ReadUnsigned(record), exportTicks, sysUptime)
-                : endKind == FieldKind.Skip ? 0 : RecordBuilder.TimeTicks(endKind, layout.End.Of(record), ref ctx);
-            (start, end) = RecordBuilder.CompleteTimes(start, end, exportTicks);
+            long start, end;
+            if (uptimesAlwaysValid)
+            {
+                start = RecordBuilder.UptimeTicks((uint)layout.Start.ReadUnsigned(record), exportTicks, sysUptime);
+                end = RecordBuilder.UptimeTicks((uint)layout.End.ReadUnsigned(record), exportTicks, sysUptime);
+            }
+            else
+            {
+                start = startUptime
+                    ? RecordBuilder.FromSysUptime((uint)layout.Start.ReadUnsigned(record), exportTicks, sysUptime)
+                    : startKind == FieldKind.Skip ? 0 : RecordBuilder.TimeTicks(startKind, layout.Start.Of(record), ref ctx);
+                end = endUptime
+                    ? RecordBuilder.FromSysUptime((uint)layout.End.ReadUnsigned(record), exportTicks, sysUptime)
+                    : endKind == FieldKind.Skip ? 0 : RecordBuilder.TimeTicks(endKind, layout.End.Of(record), ref ctx);
+                (start, end) = RecordBuilder.CompleteTimes(start, end, exportTicks);
+            }
+
             var sampling = layout.HasRecordSampling ? RecordSampling(layout, record, ref ctx) : setSampling;
             FlowAddress nextHop = default;
             uint sourceAs = 0, destinationAs = 0;

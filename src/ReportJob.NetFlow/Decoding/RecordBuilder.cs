@@ -352,13 +352,29 @@ internal struct RecordBuilder
 
     /// <summary>A v5/v9 uptime stamp as UTC ticks (0 when unusable), from the packet's export time and sysUptime.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static long FromSysUptime(uint uptimeMs, long exportTicks, uint sysUptime)
+    public static long FromSysUptime(uint uptimeMs, long exportTicks, uint sysUptime) =>
+        Valid(UptimeTicks(uptimeMs, exportTicks, sysUptime));
+
+    /// <summary>
+    /// A v5/v9 uptime stamp as UTC ticks, unchecked: valid whatever the stamp when
+    /// <see cref="UptimeAlwaysValid"/> holds for the packet.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long UptimeTicks(uint uptimeMs, long exportTicks, uint sysUptime)
     {
         // RFC 3954 §5.1 / v5: export − (sysUptime − first), in uint32 modular arithmetic read as signed,
         // so uptime wrap-around and FIRST slightly after sysUptime both work.
         var delta = (int)(sysUptime - uptimeMs);
-        return Valid(exportTicks - ((long)delta * TicksPerMillisecond));
+        return exportTicks - ((long)delta * TicksPerMillisecond);
     }
+
+    /// <summary>
+    /// True when every v5/v9 uptime stamp of a packet exported at <paramref name="exportTicks"/> converts to a
+    /// valid time: a stamp is at most 2^31 ms (24.8 days) either side of the export time.
+    /// </summary>
+    public static bool UptimeAlwaysValid(long exportTicks) =>
+        exportTicks - ((long)int.MaxValue * TicksPerMillisecond) >= MinimumValidTicks
+        && exportTicks - ((long)int.MinValue * TicksPerMillisecond) <= MaximumValidTicks;
 
     private static long FromUnixMilliseconds(ulong ms)
     {
