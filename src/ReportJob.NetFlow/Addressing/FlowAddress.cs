@@ -67,6 +67,9 @@ public readonly record struct FlowAddress : IComparable<FlowAddress>
         return new(BinaryPrimitives.ReadUInt64BigEndian(bytes), BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]));
     }
 
+    /// <summary>An IPv6 address from its two network-order halves read as big-endian integers.</summary>
+    internal static FlowAddress FromIPv6(ulong high, ulong low) => new(high, low);
+
     /// <summary>Creates an address from 4 (IPv4) or 16 (IPv6) bytes; any other length gives <see cref="None"/>.</summary>
     public static FlowAddress FromBytes(ReadOnlySpan<byte> bytes) => bytes.Length switch
     {

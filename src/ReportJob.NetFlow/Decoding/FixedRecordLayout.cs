@@ -49,8 +49,10 @@ internal sealed class FixedRecordLayout
 
     public FieldSlot FlowCount { get; private set; }
 
-    /// <summary>The last non-empty direction field (an empty one changes nothing); length 0 = none.</summary>
+    /// <summary>The last byte of the last non-empty direction field (an empty one changes nothing).</summary>
     public FieldSlot Direction { get; private set; }
+
+    public bool HasDirection { get; private set; }
 
     /// <summary>The last start-time field and its encoding (<see cref="FieldKind.Skip"/> = none).</summary>
     public FieldSlot Start { get; private set; }
@@ -79,12 +81,23 @@ internal sealed class FixedRecordLayout
     public bool HasRecordSampling { get; private set; }
 
     /// <summary>
+    /// True when the template has a next hop, AS number, prefix length or flow count: fields routers
+    /// export and host probes (softflowd) do not, so the loop reads them only when present.
+    /// </summary>
+    public bool HasRouterFields { get; private set; }
+
+    /// <summary>
     /// Resolves a fixed template's plan, or returns null when the result depends on the values: a
     /// repeated address kind (Procera sends IPv4 and IPv6 fields, and a zero address never overwrites a
-    /// real one), which the general plan handles.
+    /// real one), which the general plan handles; so do records shorter than one 8-byte load.
     /// </summary>
     public static FixedRecordLayout? TryCreate(ReadOnlySpan<FieldOp> plan, int recordLength)
     {
+        if (recordLength < FieldSlot.WordLength)
+        {
+            return null;
+        }
+
         var layout = new FixedRecordLayout { RecordLength = recordLength };
         byte bytesRank = 0, packetsRank = 0;
         bool source = false, destination = false, nextHop = false;
@@ -97,7 +110,7 @@ internal sealed class FixedRecordLayout
                 return null;
             }
 
-            var slot = new FieldSlot(op.Offset, op.Length);
+            var slot = new FieldSlot(op.Offset, op.Length, recordLength);
             switch (op.Kind)
             {
                 case FieldKind.SourceAddress:
@@ -126,6 +139,7 @@ internal sealed class FixedRecordLayout
 
                     nextHop = true;
                     layout.NextHop = slot;
+                    layout.HasRouterFields = true;
                     break;
                 case FieldKind.SourcePort:
                     layout.SourcePort = slot;
@@ -169,21 +183,26 @@ internal sealed class FixedRecordLayout
                 case FieldKind.Direction:
                     if (op.Length > 0)
                     {
-                        layout.Direction = slot;
+                        layout.Direction = new FieldSlot(op.Offset + op.Length - 1, 1, recordLength);
+                        layout.HasDirection = true;
                     }
 
                     break;
                 case FieldKind.SourceAs:
                     layout.SourceAs = slot;
+                    layout.HasRouterFields = true;
                     break;
                 case FieldKind.DestinationAs:
                     layout.DestinationAs = slot;
+                    layout.HasRouterFields = true;
                     break;
                 case FieldKind.SourceMask:
                     layout.SourceMask = slot;
+                    layout.HasRouterFields = true;
                     break;
                 case FieldKind.DestinationMask:
                     layout.DestinationMask = slot;
+                    layout.HasRouterFields = true;
                     break;
                 case FieldKind.FirstUptime or FieldKind.StartSeconds or FieldKind.StartMilliseconds
                     or FieldKind.StartNtp or FieldKind.StartDeltaMicroseconds:
@@ -222,6 +241,7 @@ internal sealed class FixedRecordLayout
                     break;
                 case FieldKind.FlowCount:
                     layout.FlowCount = slot;
+                    layout.HasRouterFields = true;
                     break;
                 default:
                     // Skip and SystemInitTime (options data only) change nothing in a flow record.

@@ -108,6 +108,8 @@ public sealed partial class FlowDecoder
             _templates[t.Key] = t;
         }
 
+        _templateGeneration++;
+
         imported = parsed.Count;
         return true;
     }

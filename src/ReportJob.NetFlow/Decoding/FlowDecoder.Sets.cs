@@ -5,14 +5,15 @@ namespace ReportJob.NetFlow;
 
 public sealed partial class FlowDecoder
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void DecodeDataSet<TSink>(ushort templateId, ReadOnlySpan<byte> body, ref PacketContext ctx, ref SetCounts counts, ref DecodeStatus status, ref TSink sink)
         where TSink : IFlowSink
     {
-        var key = new TemplateKey(ctx.Exporter, ctx.Version, ctx.Domain, templateId);
-        var template = LookupTemplate(key, ctx.ExportSeconds, ref sink);
+        var template = LookupTemplate(templateId, ref ctx, ref sink);
         if (template is null)
         {
             // RFC 3954 §9: data may precede its template, even in the same packet: keep it, bounded.
+            var key = new TemplateKey(ctx.Exporter, ctx.Version, ctx.Domain, templateId);
             Statistics.DataSetsWithoutTemplate++;
             status |= DecodeStatus.MissingTemplate;
             counts.Pended = true;
@@ -23,6 +24,7 @@ public sealed partial class FlowDecoder
         DecodeWithTemplate(template, body, ref ctx, ref counts, ref status, ref sink);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void DecodeWithTemplate<TSink>(FlowTemplate template, ReadOnlySpan<byte> body, ref PacketContext ctx, ref SetCounts counts, ref DecodeStatus status, ref TSink sink)
         where TSink : IFlowSink
     {
@@ -46,7 +48,8 @@ public sealed partial class FlowDecoder
 
     /// <summary>
     /// The common case: a fixed-length flow template, decoded by stride with each value read from its
-    /// precomputed slot. Per-set values (export time, sampling without per-record fields) are computed once.
+    /// precomputed slot. Per-set values (export time, uptime reference, sampling without per-record
+    /// fields) are computed once.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void DecodeFixedLayoutSet<TSink>(FlowTemplate template, FixedRecordLayout layout, ReadOnlySpan<byte> body, ref PacketContext ctx, ref SetCounts counts, ref TSink sink)
@@ -54,43 +57,76 @@ public sealed partial class FlowDecoder
     {
         var recordLength = layout.RecordLength;
         var templateId = template.Key.TemplateId;
-        var exportTime = new DateTime(ctx.ExportTicks, DateTimeKind.Utc);
+        var exporter = ctx.Exporter;
+        var version = ctx.Version;
+        var domain = ctx.Domain;
+        var exportTicks = ctx.ExportTicks;
+        var sysUptime = ctx.SysUptime;
+        var exportTime = new DateTime(exportTicks, DateTimeKind.Utc);
         var setSampling = layout.HasRecordSampling ? 0 : RecordBuilder.ResolveSampling(0, false, 0, ref ctx);
+
+        // v5/v9 uptime stamps (the usual encoding) are one multiply-add from the packet's header; IPFIX
+        // uptimes and the absolute encodings take the general conversion.
+        var startKind = layout.StartKind;
+        var endKind = layout.EndKind;
+        var startUptime = startKind == FieldKind.FirstUptime && version != NetFlowVersion.Ipfix;
+        var endUptime = endKind == FieldKind.LastUptime && version != NetFlowVersion.Ipfix;
+        var hasRouterFields = layout.HasRouterFields;
+
+        // Both stamps present and valid whatever their values: no range check, no missing-time fallback.
+        var uptimesAlwaysValid = startUptime && endUptime && RecordBuilder.UptimeAlwaysValid(exportTicks);
         var n = 0;
 
         // Leftover bytes shorter than one record are padding (RFC 3954 §5.3, RFC 7011 §3.3.1).
-        while (body.Length >= recordLength)
+        for (var offset = 0; body.Length - offset >= recordLength; offset += recordLength)
         {
             // A checked slice of exactly RecordLength bytes: FieldSlot reads rely on it.
-            var record = body[..recordLength];
-            var start = layout.StartKind switch
+            var record = body.Slice(offset, recordLength);
+            long start, end;
+            if (uptimesAlwaysValid)
             {
-                FieldKind.Skip => 0,
-                FieldKind.FirstUptime => RecordBuilder.FromUptime((uint)layout.Start.ReadUnsigned(record), ref ctx),
-                _ => RecordBuilder.TimeTicks(layout.StartKind, layout.Start.Of(record), ref ctx),
-            };
-            var end = layout.EndKind switch
+                start = RecordBuilder.UptimeTicks((uint)layout.Start.ReadUnsigned(record), exportTicks, sysUptime);
+                end = RecordBuilder.UptimeTicks((uint)layout.End.ReadUnsigned(record), exportTicks, sysUptime);
+            }
+            else
             {
-                FieldKind.Skip => 0,
-                FieldKind.LastUptime => RecordBuilder.FromUptime((uint)layout.End.ReadUnsigned(record), ref ctx),
-                _ => RecordBuilder.TimeTicks(layout.EndKind, layout.End.Of(record), ref ctx),
-            };
-            (start, end) = RecordBuilder.CompleteTimes(start, end, ref ctx);
+                start = startUptime
+                    ? RecordBuilder.FromSysUptime((uint)layout.Start.ReadUnsigned(record), exportTicks, sysUptime)
+                    : startKind == FieldKind.Skip ? 0 : RecordBuilder.TimeTicks(startKind, layout.Start.Of(record), ref ctx);
+                end = endUptime
+                    ? RecordBuilder.FromSysUptime((uint)layout.End.ReadUnsigned(record), exportTicks, sysUptime)
+                    : endKind == FieldKind.Skip ? 0 : RecordBuilder.TimeTicks(endKind, layout.End.Of(record), ref ctx);
+                (start, end) = RecordBuilder.CompleteTimes(start, end, exportTicks);
+            }
+
             var sampling = layout.HasRecordSampling ? RecordSampling(layout, record, ref ctx) : setSampling;
-            var flowCount = layout.FlowCount.ReadUnsigned(record);
-            var direction = layout.Direction.Length == 0 ? (byte)FlowDirection.Unknown : record[layout.Direction.Offset + layout.Direction.Length - 1];
+            FlowAddress nextHop = default;
+            uint sourceAs = 0, destinationAs = 0;
+            byte sourceMask = 0, destinationMask = 0;
+            ulong flowCount = 0;
+            if (hasRouterFields)
+            {
+                nextHop = layout.NextHop.ReadAddress(record);
+                sourceAs = (uint)layout.SourceAs.ReadUnsigned(record);
+                destinationAs = (uint)layout.DestinationAs.ReadUnsigned(record);
+                sourceMask = (byte)layout.SourceMask.ReadUnsigned(record);
+                destinationMask = (byte)layout.DestinationMask.ReadUnsigned(record);
+                flowCount = layout.FlowCount.ReadUnsigned(record);
+            }
+
+            var direction = layout.HasDirection ? (byte)layout.Direction.ReadUnsigned(record) : (byte)FlowDirection.Unknown;
             var flow = new FlowRecord
             {
-                Exporter = ctx.Exporter,
-                Version = ctx.Version,
-                ObservationDomain = ctx.Domain,
+                Exporter = exporter,
+                Version = version,
+                ObservationDomain = domain,
                 TemplateId = templateId,
                 ExportTimeUtc = exportTime,
                 StartUtc = new DateTime(start, DateTimeKind.Utc),
                 EndUtc = new DateTime(end, DateTimeKind.Utc),
                 SourceAddress = layout.Source.ReadAddress(record),
                 DestinationAddress = layout.Destination.ReadAddress(record),
-                NextHop = layout.NextHop.ReadAddress(record),
+                NextHop = nextHop,
                 SourcePort = (ushort)layout.SourcePort.ReadUnsigned(record),
                 DestinationPort = (ushort)layout.DestinationPort.ReadUnsigned(record),
                 Protocol = (byte)layout.Protocol.ReadUnsigned(record),
@@ -101,15 +137,14 @@ public sealed partial class FlowDecoder
                 InputInterface = (uint)layout.InputInterface.ReadUnsigned(record),
                 OutputInterface = (uint)layout.OutputInterface.ReadUnsigned(record),
                 Direction = (FlowDirection)(direction <= 1 ? direction : (byte)FlowDirection.Unknown),
-                SourceAs = (uint)layout.SourceAs.ReadUnsigned(record),
-                DestinationAs = (uint)layout.DestinationAs.ReadUnsigned(record),
-                SourceMask = (byte)layout.SourceMask.ReadUnsigned(record),
-                DestinationMask = (byte)layout.DestinationMask.ReadUnsigned(record),
+                SourceAs = sourceAs,
+                DestinationAs = destinationAs,
+                SourceMask = sourceMask,
+                DestinationMask = destinationMask,
                 SamplingInterval = sampling,
                 FlowCount = flowCount == 0 ? 1 : flowCount,
             };
             sink.OnFlow(in flow, new FlowFields(template, record));
-            body = body[recordLength..];
             n++;
         }
 

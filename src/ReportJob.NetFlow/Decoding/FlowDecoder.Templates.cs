@@ -1,18 +1,29 @@
+using System.Runtime.CompilerServices;
+
 namespace ReportJob.NetFlow;
 
 public sealed partial class FlowDecoder
 {
-    private FlowTemplate? LookupTemplate<TSink>(TemplateKey key, uint exportSeconds, ref TSink sink)
+    /// <summary>The stream's template for a data set: from the stream's few recent ones, else the cache.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private FlowTemplate? LookupTemplate<TSink>(ushort templateId, ref PacketContext ctx, ref TSink sink)
         where TSink : IFlowSink
     {
-        if (!_templates.TryGetValue(key, out var template))
+        var state = ctx.State;
+        if (!state.TryGetRecentTemplate(templateId, _templateGeneration, out var template))
         {
-            return null;
+            if (!_templates.TryGetValue(new TemplateKey(ctx.Exporter, ctx.Version, ctx.Domain, templateId), out template))
+            {
+                return null;
+            }
+
+            state.RememberTemplate(template, _templateGeneration);
         }
 
+        var exportSeconds = ctx.ExportSeconds;
         if (IsIdle(template, exportSeconds))
         {
-            RemoveTemplate(key, template, TemplateEventKind.Expired, ref sink);
+            RemoveTemplate(template.Key, template, TemplateEventKind.Expired, ref sink);
             Statistics.TemplatesExpired++;
             return null;
         }
@@ -25,18 +36,19 @@ public sealed partial class FlowDecoder
         return template;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool IsIdle(FlowTemplate template, uint nowSeconds)
     {
-        var timeout = _options.TemplateIdleTimeout;
-        if (timeout <= TimeSpan.Zero || template.LastSeenExportSeconds == 0)
+        if (_idleTimeoutSeconds < 0 || template.LastSeenExportSeconds == 0)
         {
             return false;
         }
 
         var idle = (long)(int)(nowSeconds - template.LastSeenExportSeconds);
-        return idle > (long)timeout.TotalSeconds;
+        return idle > _idleTimeoutSeconds;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RegisterTemplate<TSink>(TemplateKey key, bool isOptions, int scopeCount, ReadOnlySpan<TemplateField> fields, ref PacketContext ctx, ref SetCounts counts, ref DecodeStatus status, ref TSink sink)
         where TSink : IFlowSink
     {
@@ -80,6 +92,7 @@ public sealed partial class FlowDecoder
 
         // RFC 3954 §7: a new definition for an existing id replaces the old one.
         _templates[key] = template;
+        _templateGeneration++;
         if (kind == TemplateEventKind.Added)
         {
             Statistics.TemplatesAdded++;
@@ -141,6 +154,7 @@ public sealed partial class FlowDecoder
         where TSink : IFlowSink
     {
         _templates.Remove(key);
+        _templateGeneration++;
         var removed = new TemplateEvent(kind, key, template.IsOptionsTemplate, 0);
         sink.OnTemplate(in removed);
     }

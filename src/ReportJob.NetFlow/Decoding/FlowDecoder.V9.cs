@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace ReportJob.NetFlow;
 
@@ -6,6 +7,7 @@ public sealed partial class FlowDecoder
 {
     private const int V9HeaderLength = 20;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private DecodeResult DecodeV9<TSink>(FlowAddress exporter, ReadOnlySpan<byte> datagram, DateTime receivedUtc, ref TSink sink)
         where TSink : IFlowSink
     {
@@ -64,15 +66,16 @@ public sealed partial class FlowDecoder
     /// Walks v9 FlowSets / IPFIX Sets by their declared lengths; each set body is read through a child
     /// reader so one bad set cannot desynchronise the rest.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WalkSets<TSink>(ref NetFlowReader reader, ref PacketContext ctx, ref SetCounts counts, ref DecodeStatus status, ref TSink sink)
         where TSink : IFlowSink
     {
         var ipfix = ctx.Version == NetFlowVersion.Ipfix;
         while (reader.Remaining > 0)
         {
-            if (reader.Remaining < 4 || reader.RemainingIsZero())
+            if (reader.Remaining < 4)
             {
-                // Trailing padding (Palo Alto zero-filled datagrams, Cisco ACI filler; pitfall 4).
+                // Trailing padding (pitfall 4).
                 return;
             }
 
@@ -81,6 +84,13 @@ public sealed partial class FlowDecoder
             probe.TryReadUInt16(out var setLength);
             if (setLength < 4)
             {
+                if (reader.RemainingIsZero())
+                {
+                    // Trailing padding (Palo Alto zero-filled datagrams, Cisco ACI filler; pitfall 4). A set
+                    // of length 4 or more is never all zero, so only a short one needs the scan.
+                    return;
+                }
+
                 // A set shorter than its own header would loop forever: stop the packet (pitfall 4).
                 Statistics.MalformedSets++;
                 status |= DecodeStatus.MalformedSet;
@@ -94,9 +104,14 @@ public sealed partial class FlowDecoder
                 return;
             }
 
-            if (ipfix)
+            if (setId >= 256)
             {
-                // RFC 7011 §3.3.2: 2 = template, 3 = options template, 0, 1 and 4–255 reserved, ≥ 256 data.
+                // Data sets: ≥ 256 in both v9 (RFC 3954 §5.3) and IPFIX (RFC 7011 §3.3.2).
+                DecodeDataSet(setId, body.RemainingSpan, ref ctx, ref counts, ref status, ref sink);
+            }
+            else if (ipfix)
+            {
+                // RFC 7011 §3.3.2: 2 = template, 3 = options template, 0, 1 and 4–255 reserved.
                 switch (setId)
                 {
                     case 2:
@@ -105,9 +120,6 @@ public sealed partial class FlowDecoder
                     case 3:
                         ReadIpfixTemplates(ref body, ref ctx, isOptions: true, ref counts, ref status, ref sink);
                         break;
-                    case >= 256:
-                        DecodeDataSet(setId, body.RemainingSpan, ref ctx, ref counts, ref status, ref sink);
-                        break;
                     default:
                         Statistics.ReservedSets++;
                         break;
@@ -115,7 +127,7 @@ public sealed partial class FlowDecoder
             }
             else
             {
-                // RFC 3954 §5.2–5.3: 0 = template, 1 = options template, 2–255 reserved, ≥ 256 data.
+                // RFC 3954 §5.2–5.3: 0 = template, 1 = options template, 2–255 reserved.
                 switch (setId)
                 {
                     case 0:
@@ -123,9 +135,6 @@ public sealed partial class FlowDecoder
                         break;
                     case 1:
                         ReadV9OptionsTemplates(ref body, ref ctx, ref counts, ref status, ref sink);
-                        break;
-                    case >= 256:
-                        DecodeDataSet(setId, body.RemainingSpan, ref ctx, ref counts, ref status, ref sink);
                         break;
                     default:
                         Statistics.ReservedSets++;
@@ -135,6 +144,7 @@ public sealed partial class FlowDecoder
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReadV9Templates<TSink>(ref NetFlowReader body, ref PacketContext ctx, ref SetCounts counts, ref DecodeStatus status, ref TSink sink)
         where TSink : IFlowSink
     {

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace ReportJob.NetFlow;
 
 /// <summary>
@@ -61,8 +63,11 @@ public sealed class FlowTemplate
     /// <summary>Export time (Unix seconds) of the packet that last carried or used this template.</summary>
     internal uint LastSeenExportSeconds { get; set; }
 
+    // TemplateField is three integers without padding, so equal bytes are equal fields; the byte compare
+    // is precompiled and vectorised (every template refresh, pitfall 10, comes through here).
     internal bool SameDefinition(bool isOptions, int scopeFieldCount, ReadOnlySpan<TemplateField> fields) =>
-        isOptions == IsOptionsTemplate && scopeFieldCount == ScopeFieldCount && fields.SequenceEqual(_fields);
+        isOptions == IsOptionsTemplate && scopeFieldCount == ScopeFieldCount
+        && MemoryMarshal.AsBytes(fields).SequenceEqual(MemoryMarshal.AsBytes(_fields.AsSpan()));
 
     private static FieldOp[] Compile(TemplateField[] fields, bool variable)
     {

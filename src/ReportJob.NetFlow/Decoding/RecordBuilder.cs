@@ -183,7 +183,7 @@ internal struct RecordBuilder
 
     public readonly FlowRecord Build(ref PacketContext ctx, ushort templateId)
     {
-        var (start, end) = CompleteTimes(StartTicks, EndTicks, ref ctx);
+        var (start, end) = CompleteTimes(StartTicks, EndTicks, ctx.ExportTicks);
         var sampling = ResolveSampling(OwnSamplingRate(), HasSamplerId, SamplerId, ref ctx);
         return new FlowRecord
         {
@@ -218,11 +218,11 @@ internal struct RecordBuilder
 
     /// <summary>A missing start is the end (or the export time); a missing end is the start.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (long Start, long End) CompleteTimes(long start, long end, ref PacketContext ctx)
+    public static (long Start, long End) CompleteTimes(long start, long end, long exportTicks)
     {
         if (start == 0)
         {
-            start = end != 0 ? end : ctx.ExportTicks;
+            start = end != 0 ? end : exportTicks;
         }
 
         if (end == 0)
@@ -237,6 +237,7 @@ internal struct RecordBuilder
     /// The sampling interval in effect: the configured override, the record's own rate, the rate of the
     /// sampler it names, the exporter's announced default, then the v5 header (1 = unsampled).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static uint ResolveSampling(uint ownRate, bool hasSamplerId, ulong samplerId, ref PacketContext ctx)
     {
         uint sampling = ctx.SamplingOverride;
@@ -346,11 +347,34 @@ internal struct RecordBuilder
             return init >= 0 ? FromUnixMilliseconds((ulong)init + uptimeMs) : 0;
         }
 
+        return FromSysUptime(uptimeMs, ctx.ExportTicks, ctx.SysUptime);
+    }
+
+    /// <summary>A v5/v9 uptime stamp as UTC ticks (0 when unusable), from the packet's export time and sysUptime.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long FromSysUptime(uint uptimeMs, long exportTicks, uint sysUptime) =>
+        Valid(UptimeTicks(uptimeMs, exportTicks, sysUptime));
+
+    /// <summary>
+    /// A v5/v9 uptime stamp as UTC ticks, unchecked: valid whatever the stamp when
+    /// <see cref="UptimeAlwaysValid"/> holds for the packet.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long UptimeTicks(uint uptimeMs, long exportTicks, uint sysUptime)
+    {
         // RFC 3954 §5.1 / v5: export − (sysUptime − first), in uint32 modular arithmetic read as signed,
         // so uptime wrap-around and FIRST slightly after sysUptime both work.
-        var delta = (int)(ctx.SysUptime - uptimeMs);
-        return Valid(ctx.ExportTicks - ((long)delta * TicksPerMillisecond));
+        var delta = (int)(sysUptime - uptimeMs);
+        return exportTicks - ((long)delta * TicksPerMillisecond);
     }
+
+    /// <summary>
+    /// True when every v5/v9 uptime stamp of a packet exported at <paramref name="exportTicks"/> converts to a
+    /// valid time: a stamp is at most 2^31 ms (24.8 days) either side of the export time.
+    /// </summary>
+    public static bool UptimeAlwaysValid(long exportTicks) =>
+        exportTicks - ((long)int.MaxValue * TicksPerMillisecond) >= MinimumValidTicks
+        && exportTicks - ((long)int.MinValue * TicksPerMillisecond) <= MaximumValidTicks;
 
     private static long FromUnixMilliseconds(ulong ms)
     {

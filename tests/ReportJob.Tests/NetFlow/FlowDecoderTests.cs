@@ -179,6 +179,35 @@ public sealed class FlowDecoderTests
     }
 
     [Fact]
+    public void DecodeV9_TemplateReplacedAfterUse_NextDataUsesNewDefinition()
+    {
+        var decoder = new FlowDecoder();
+        Decode(decoder, V9Header(1) + V9Template256 + V9Data256);
+
+        // Template 256 again, now dst addr (12,4) then bytes (1,4): the stream's recent template is stale.
+        var (sink, _) = Decode(decoder, V9Header(2) + "0000 0010 0100 0002 000c 0004 0001 0004" + "0100 000c 0a000009 00000007");
+
+        var flow = Assert.Single(sink.Flows);
+        Assert.Equal("10.0.0.9", flow.DestinationAddress.ToString());
+        Assert.Equal(FlowAddress.None, flow.SourceAddress);
+        Assert.Equal(7UL, flow.Bytes);
+    }
+
+    [Fact]
+    public void DecodeIpfix_TemplateWithdrawnAfterUse_NextDataWaitsForTemplate()
+    {
+        var decoder = new FlowDecoder();
+        var template = "0002 000c 0190 0001 0008 0004";
+        var data = "0190 0008 0a000001";
+        Assert.Single(Decode(decoder, IpfixMessage(template + data)).Sink.Flows);
+
+        var (sink, result) = Decode(decoder, IpfixMessage("0002 0008 0190 0000" + data));
+
+        Assert.Empty(sink.Flows);
+        Assert.True(result.Status.HasFlag(DecodeStatus.MissingTemplate));
+    }
+
+    [Fact]
     public void DecodeV9_UptimeAndSequenceGoBack_ClearsTemplates()
     {
         var decoder = new FlowDecoder();
