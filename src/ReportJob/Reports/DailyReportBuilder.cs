@@ -37,8 +37,8 @@ internal sealed class DailyReportBuilder(
         var snapshots = await connections.SnapshotsAsync(window, cancellationToken);
         stage = timings.AddSince("sites and snapshot list", stage);
         var aggregator = new ConnectionDayAggregator(zone, o);
-        await connections.ReadAsync(snapshots, aggregator, cancellationToken);
-        stage = timings.AddSince("connections read and aggregated", stage);
+        await connections.ReadAsync(snapshots, aggregator, timings, cancellationToken);
+        stage = Stopwatch.GetTimestamp();
         var names = new Dictionary<string, string?>(StringComparer.Ordinal);
         var preliminary = aggregator.Build(siteMap, _ => null);
         stage = timings.AddSince("connection section", stage);
