@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics;
 using Dapper;
+using Microsoft.Data.Sqlite;
 using ReportJob.Storage;
 
 namespace ReportJob.Reports;
@@ -48,6 +49,9 @@ internal sealed class ConnectionDayReader(IDbConnectionFactory factory)
         timings.Add("connections aggregated", aggregated);
     }
 
+    /// <summary>SQLite is stepped directly when its bundled library is in use; anything else reads through ADO.NET.</summary>
     public IConnectionRowSource OpenSource(DbConnection connection, ConnectionDayAggregator aggregator) =>
-        new DbConnectionRowSource(connection, factory.CommandTimeoutSeconds, aggregator);
+        connection is SqliteConnection sqlite && SqliteStatement.IsAvailable()
+            ? new SqliteConnectionRowSource(sqlite, aggregator)
+            : new DbConnectionRowSource(connection, factory.CommandTimeoutSeconds, aggregator);
 }

@@ -4,7 +4,8 @@ namespace ReportJob.Reports;
 
 /// <summary>
 /// The connection rows of one snapshot after another, in chunks, with client and state turned into the aggregator's
-/// indexes, through ADO.NET (<see cref="DbConnectionRowSource"/>). A row that cannot be read (a NULL where the schema has none, a time that
+/// indexes. Two ways: SQLite stepped directly (<see cref="SqliteConnectionRowSource"/>), any provider through ADO.NET
+/// (<see cref="DbConnectionRowSource"/>). A row that cannot be read (a NULL where the schema has none, a time that
 /// is no time, a port out of range) stops the read with an error naming the snapshot and the row.
 /// </summary>
 internal interface IConnectionRowSource : IAsyncDisposable
