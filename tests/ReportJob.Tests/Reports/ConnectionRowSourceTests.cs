@@ -15,10 +15,12 @@ public sealed class ConnectionRowSourceTests : IDisposable
 
     public ConnectionRowSourceTests() => Directory.CreateDirectory(_dir);
 
-    [Fact]
-    public async Task Read_OddButValidRows_SqliteAndAdoNetSameRows()
+    [Theory]
+    [InlineData("odd.db")]
+    [InlineData(":memory:")] // the statement cannot open a connection of its own: it uses this one
+    public async Task Read_OddButValidRows_SqliteAndAdoNetSameRows(string file)
     {
-        await using var connection = await OpenAsync("odd.db");
+        await using var connection = await OpenAsync(file);
         object?[][] odd =
         [
             ["10.2.1.50", 50000, "Established", null, "2026-11-20 08:00:07"],
@@ -124,7 +126,7 @@ public sealed class ConnectionRowSourceTests : IDisposable
     /// <summary>A bare connection table without types or constraints: it takes the rows a damaged store could hold.</summary>
     private async Task<SqliteConnection> OpenAsync(string name)
     {
-        var connection = new SqliteConnection("Data Source=" + Path.Combine(_dir, name));
+        var connection = new SqliteConnection("Data Source=" + (name == ":memory:" ? name : Path.Combine(_dir, name)));
         await connection.OpenAsync();
         await connection.ExecuteAsync("CREATE TABLE connection (snapshot_id, remote_address, remote_port, state, created_at, first_seen)");
         return connection;
