@@ -17,7 +17,7 @@ namespace ReportJob.Bench;
 /// </summary>
 internal static class ReportBenchmark
 {
-    public const string Usage = "[--rounds 288] [--servers 4] [--connections 10000] [--clients 20000] [--flows 10000000] [--db FILE]: render one day, seconds and peak memory";
+    public const string Usage = "[--rounds 288] [--servers 4] [--connections 10000] [--clients 20000] [--flows 10000000] [--db FILE]: render one day (HTML, workbook, e-mail), seconds per stage and peak memory";
 
     private static readonly DateOnly Day = new(2026, 11, 20);
 
