@@ -7,9 +7,11 @@ using ReportJob.Sites;
 namespace ReportJob.Reports;
 
 /// <summary>
-/// Builds the connection sections of a day in one pass over its snapshots, fed round by round (a round = the
-/// snapshots of all servers taken in the same minute). Memory grows with clients, servers and rounds, never with
-/// rows: the benchmark day (288 rounds × 4 servers × 10,000 connections) is streamed, not loaded.
+/// Builds the connection sections of a day in one pass over its snapshots, fed snapshot by snapshot in time order (a
+/// round = the snapshots of all servers taken in the same minute). Memory grows with clients, servers and rounds, never
+/// with rows: the benchmark day (288 rounds × 4 servers × 10,000 connections) is streamed, not loaded. Rows hold no
+/// text: whoever reads them turns a client address or state into an index here once (<see cref="ClientIndex(string)"/>,
+/// <see cref="StateIndex(string)"/>), so that the per-row work is array indexing.
 /// </summary>
 public sealed class ConnectionDayAggregator
 {
@@ -21,22 +23,35 @@ public sealed class ConnectionDayAggregator
     private readonly Dictionary<string, int> _serverIndex = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<DateTime> _rounds = [];
     private readonly List<Dictionary<int, long>> _perServerRound = [];
-    // States are few: each gets a small index, and the per-state counters are arrays indexed by it.
+    // States are few: each gets a small index, and the per-state counters are arrays indexed by its slot.
     private readonly Dictionary<string, int> _stateIndex = new(StringComparer.Ordinal);
+    private readonly List<string> _stateTexts = [];
+    private int[] _stateSlots = new int[MaxStates];
     private readonly List<string> _stateNames = [];
     private readonly List<long[]> _serverStateTotals = [];
     private readonly long[][] _hourStateTotals = Enumerable.Range(0, 24).Select(_ => new long[MaxStates]).ToArray();
     private readonly long[] _stateTotals = new long[MaxStates];
     private readonly Dictionary<int, int> _roundsPerHour = [];
     private readonly Dictionary<int, int> _okSnapshotsPerServer = [];
-    private readonly Dictionary<string, ClientAccumulator> _clients = new(StringComparer.Ordinal);
-    private readonly List<ClientAccumulator> _touchedThisRound = [];
-    private readonly Dictionary<(int Server, string Client, int Port), (string State, TimeSpan Age, bool FromCreation)> _longLived = [];
-    private TimeSpan _longLivedFloor;
-    private readonly Dictionary<(int Server, DateTime Minute), Dictionary<string, long>> _created = [];
-    private readonly Dictionary<int, DateTime> _previousTaken = [];
+    // Clients get an index when first seen; rows carry it, and the per-client figures are an array indexed by it.
+    private readonly Dictionary<string, int> _clientIndex = new(StringComparer.Ordinal);
+    private readonly List<string> _clientNames = [];
+    private ClientAccumulator[] _clients = new ClientAccumulator[1024];
+    private readonly List<int> _touchedThisRound = [];
+    private readonly Dictionary<(int Server, int Client, int Port), (int State, long AgeTicks, bool FromCreation)> _longLived = [];
+    private long _longLivedFloorTicks;
+    private readonly Dictionary<(int Server, long MinuteTicks), Dictionary<int, long>> _created = [];
+    private readonly Dictionary<int, long> _previousTakenTicks = [];
     private readonly long[] _portBuckets = new long[64];
     private int _round = -1;
+    private DateTime _roundMinute;
+
+    // The snapshot that rows are added to.
+    private int _server = -1;
+    private long _takenTicks;
+    private long _createdAfterTicks;
+    private long[] _snapshotServerStates = [];
+    private long[] _snapshotHourStates = [];
 
     private const int MaxStates = 32;
 
@@ -48,79 +63,107 @@ public sealed class ConnectionDayAggregator
 
     public long Rows { get; private set; }
 
-    /// <summary>Starts a new round; snapshots must come in time order.</summary>
-    public void BeginRound(DateTime roundUtc)
+    /// <summary>
+    /// Starts one ok snapshot, whose rows follow through <see cref="Add"/>. Snapshots come in time order; the first one
+    /// of a new minute starts a new round.
+    /// </summary>
+    public void BeginSnapshot(SnapshotInfo snapshot)
     {
-        FlushRound();
-        _round++;
-        _rounds.Add(roundUtc);
-        _perServerRound.Add([]);
-        var hour = Local(roundUtc).Hour;
-        _roundsPerHour[hour] = _roundsPerHour.GetValueOrDefault(hour) + 1;
-    }
-
-    /// <summary>Adds one ok snapshot of the current round.</summary>
-    public void AddSnapshot(SnapshotInfo snapshot, IEnumerable<ConnectionRow> rows)
-    {
-        if (_round < 0)
+        var taken = snapshot.TakenAtUtc;
+        var minute = new DateTime(taken.Ticks - (taken.Ticks % TimeSpan.TicksPerMinute), DateTimeKind.Utc);
+        if (_round < 0 || minute != _roundMinute)
         {
-            throw new InvalidOperationException("BeginRound first");
+            BeginRound(minute);
         }
 
         var server = ServerIndex(snapshot.Server);
+        _server = server;
         _okSnapshotsPerServer[server] = _okSnapshotsPerServer.GetValueOrDefault(server) + 1;
-        var hour = Local(_rounds[_round]).Hour;
-        var taken = snapshot.TakenAtUtc;
-        var createdAfter = _previousTaken.TryGetValue(server, out var prev) ? prev : taken - _options.ExpectedSnapshotInterval;
-        _previousTaken[server] = taken;
-        var serverStates = _serverStateTotals[server];
-        var hourStates = _hourStateTotals[hour];
-        long count = 0;
-        foreach (var row in rows)
+        _takenTicks = taken.Ticks;
+        _createdAfterTicks = _previousTakenTicks.TryGetValue(server, out var prev) ? prev : taken.Ticks - _options.ExpectedSnapshotInterval.Ticks;
+        _previousTakenTicks[server] = taken.Ticks;
+        _snapshotServerStates = _serverStateTotals[server];
+        _snapshotHourStates = _hourStateTotals[Local(_rounds[_round]).Hour];
+        _perServerRound[_round].TryAdd(server, 0);
+    }
+
+    /// <summary>Adds rows of the snapshot begun last; their client and state indexes come from this aggregator.</summary>
+    public void Add(ReadOnlySpan<ConnectionRow> rows)
+    {
+        if (_server < 0)
         {
-            count++;
-            var state = StateIndex(row.State);
-            serverStates[state]++;
-            hourStates[state]++;
-            _stateTotals[state]++;
-            var client = Client(row.RemoteAddress);
-            if (client.CurrentRound != _round)
+            throw new InvalidOperationException("BeginSnapshot first");
+        }
+
+        var server = _server;
+        var round = _round;
+        var taken = _takenTicks;
+        var createdAfter = _createdAfterTicks;
+        var longLivedThreshold = _options.LongLivedThreshold.Ticks;
+        var serverStates = _snapshotServerStates;
+        var hourStates = _snapshotHourStates;
+        var clients = _clients;
+        var stateSlots = _stateSlots;
+        foreach (ref readonly var row in rows)
+        {
+            var slot = stateSlots[row.State];
+            serverStates[slot]++;
+            hourStates[slot]++;
+            _stateTotals[slot]++;
+            ref var client = ref clients[row.Client];
+            if (client.CurrentRound != round)
             {
-                client.CurrentRound = _round;
+                client.CurrentRound = round;
                 client.RoundCount = 0;
-                _touchedThisRound.Add(client);
+                _touchedThisRound.Add(row.Client);
             }
 
             client.RoundCount++;
             client.AddServer(server);
             _portBuckets[(row.RemotePort >> 10) & 63]++;
 
-            var age = taken - (row.CreatedAtUtc ?? row.FirstSeenUtc);
-            if (age >= _options.LongLivedThreshold && age >= _longLivedFloor)
+            var age = taken - (row.HasCreationTime ? row.CreatedAtTicks : row.FirstSeenTicks);
+            if (age >= longLivedThreshold && age >= _longLivedFloorTicks)
             {
                 TrackLongLived(server, row, age);
             }
 
-            if (row.CreatedAtUtc is { } created && created > createdAfter && created <= taken)
+            if (row.HasCreationTime && row.CreatedAtTicks > createdAfter && row.CreatedAtTicks <= taken)
             {
-                var minute = new DateTime(created.Ticks - (created.Ticks % TimeSpan.TicksPerMinute), DateTimeKind.Utc);
-                if (!_created.TryGetValue((server, minute), out var perClient))
-                {
-                    _created[(server, minute)] = perClient = new Dictionary<string, long>(StringComparer.Ordinal);
-                }
-
-                perClient[row.RemoteAddress] = perClient.GetValueOrDefault(row.RemoteAddress) + 1;
+                var minute = row.CreatedAtTicks - (row.CreatedAtTicks % TimeSpan.TicksPerMinute);
+                ref var perClient = ref CollectionsMarshal.GetValueRefOrAddDefault(_created, (server, minute), out _);
+                perClient ??= [];
+                CollectionsMarshal.GetValueRefOrAddDefault(perClient, row.Client, out _)++;
             }
         }
 
-        Rows += count;
-        _perServerRound[_round][server] = _perServerRound[_round].GetValueOrDefault(server) + count;
+        Rows += rows.Length;
+        _perServerRound[round][server] += rows.Length;
+    }
+
+    /// <summary>The index of a client address, given out when first seen.</summary>
+    public int ClientIndex(string address)
+    {
+        ref var index = ref CollectionsMarshal.GetValueRefOrAddDefault(_clientIndex, address, out var exists);
+        if (!exists)
+        {
+            index = _clientNames.Count;
+            _clientNames.Add(address);
+            if (index == _clients.Length)
+            {
+                Array.Resize(ref _clients, _clients.Length * 2);
+            }
+
+            _clients[index] = new ClientAccumulator();
+        }
+
+        return index;
     }
 
     public ConnectionSection Build(SiteMap sites, Func<string, string?> dnsName, Func<string, (IReadOnlyList<string> Protocols, IReadOnlyList<string> Agents, IReadOnlyList<string> Users)>? iis = null)
     {
         FlushRound();
-        if (_rounds.Count == 0 || (Rows == 0 && _clients.Count == 0))
+        if (_rounds.Count == 0 || (Rows == 0 && _clientNames.Count == 0))
         {
             return Empty(_options.ImbalanceThreshold);
         }
@@ -135,31 +178,36 @@ public sealed class ConnectionDayAggregator
         var perServer = _servers.Select((name, i) => new ServerSeries(name,
             _perServerRound.Select(r => r.TryGetValue(i, out var c) ? c : double.NaN).ToList())).ToList();
 
-        var clientPeaks = _clients.Values.Select(c => c.Peak).Order().ToArray();
-        var sitesOfClients = _clients.ToDictionary(kv => kv.Key, kv => ReportText.Clean(sites.Lookup(IPAddress.TryParse(kv.Key, out var a) ? a : IPAddress.None)), StringComparer.Ordinal);
-        var top = _clients
-            .OrderByDescending(kv => kv.Value.Peak).ThenByDescending(kv => kv.Value.Sum).ThenBy(kv => kv.Key, StringComparer.Ordinal)
+        var clients = _clients.AsSpan(0, _clientNames.Count).ToArray();
+        var clientPeaks = clients.Select(c => c.Peak).Order().ToArray();
+        var sitesOfClients = _clientNames.Select(name => ReportText.Clean(sites.Lookup(IPAddress.TryParse(name, out var a) ? a : IPAddress.None))).ToArray();
+        var top = Enumerable.Range(0, clients.Length)
+            .OrderByDescending(i => clients[i].Peak).ThenByDescending(i => clients[i].Sum).ThenBy(i => _clientNames[i], StringComparer.Ordinal)
             .Take(_options.TopClients)
-            .Select(kv =>
+            .Select(i =>
             {
-                var facts = iis?.Invoke(kv.Key) ?? ([], [], []);
-                return new TopClient(kv.Key, dnsName(kv.Key), sitesOfClients[kv.Key], kv.Value.Peak, (double)kv.Value.Sum / _rounds.Count,
-                    kv.Value.ServerCount, Local(_rounds[kv.Value.FirstRound]), Local(_rounds[kv.Value.LastRound]), facts.Protocols, facts.Agents, facts.Users);
+                var name = _clientNames[i];
+                var c = clients[i];
+                var facts = iis?.Invoke(name) ?? ([], [], []);
+                return new TopClient(name, dnsName(name), sitesOfClients[i], c.Peak, (double)c.Sum / _rounds.Count,
+                    c.ServerCount, Local(_rounds[c.FirstRound]), Local(_rounds[c.LastRound]), facts.Protocols, facts.Agents, facts.Users);
             }).ToList();
 
-        var longLived = _longLived.OrderByDescending(kv => kv.Value.Age).ThenBy(kv => kv.Key.Client, StringComparer.Ordinal).Take(_options.TopLongLived)
-            .Select(kv => new LongLivedConnection(_servers[kv.Key.Server], kv.Key.Client, kv.Key.Port, kv.Value.State, kv.Value.Age, kv.Value.FromCreation)).ToList();
+        var longLived = _longLived.OrderByDescending(kv => kv.Value.AgeTicks).ThenBy(kv => _clientNames[kv.Key.Client], StringComparer.Ordinal).Take(_options.TopLongLived)
+            .Select(kv => new LongLivedConnection(_servers[kv.Key.Server], _clientNames[kv.Key.Client], kv.Key.Port, _stateTexts[kv.Value.State],
+                TimeSpan.FromTicks(kv.Value.AgeTicks), kv.Value.FromCreation)).ToList();
 
         var bursts = _created.Where(kv => kv.Value.Values.Sum() >= _options.BurstThreshold)
             .Select(kv =>
             {
-                var topClient = kv.Value.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).First();
-                return new BurstMinute(Local(kv.Key.Minute), _servers[kv.Key.Server], kv.Value.Values.Sum(), topClient.Key, topClient.Value);
+                var topClient = kv.Value.OrderByDescending(c => c.Value).ThenBy(c => _clientNames[c.Key], StringComparer.Ordinal).First();
+                return new BurstMinute(Local(new DateTime(kv.Key.MinuteTicks, DateTimeKind.Utc)), _servers[kv.Key.Server], kv.Value.Values.Sum(),
+                    _clientNames[topClient.Key], topClient.Value);
             })
             .OrderByDescending(b => b.Created).ThenBy(b => b.MinuteLocal).Take(_options.TopBursts).ToList();
 
-        var sitesSummary = _clients.GroupBy(kv => sitesOfClients[kv.Key])
-            .Select(g => new SiteSummary(g.Key, g.Count(), g.Average(c => (double)c.Value.Peak), g.Max(c => c.Value.Peak), 0, 0))
+        var sitesSummary = Enumerable.Range(0, clients.Length).GroupBy(i => sitesOfClients[i])
+            .Select(g => new SiteSummary(g.Key, g.Count(), g.Average(i => (double)clients[i].Peak), g.Max(i => clients[i].Peak), 0, 0))
             .OrderByDescending(s => s.Clients).ThenBy(s => s.Site, StringComparer.Ordinal).ToList();
 
         return new ConnectionSection(
@@ -289,10 +337,22 @@ public sealed class ConnectionDayAggregator
         return gaps;
     }
 
+    private void BeginRound(DateTime minuteUtc)
+    {
+        FlushRound();
+        _round++;
+        _roundMinute = minuteUtc;
+        _rounds.Add(minuteUtc);
+        _perServerRound.Add([]);
+        var hour = Local(minuteUtc).Hour;
+        _roundsPerHour[hour] = _roundsPerHour.GetValueOrDefault(hour) + 1;
+    }
+
     private void FlushRound()
     {
-        foreach (var c in _touchedThisRound)
+        foreach (var i in _touchedThisRound)
         {
+            ref var c = ref _clients[i];
             c.Sum += c.RoundCount;
             if (c.RoundCount > c.Peak)
             {
@@ -311,14 +371,23 @@ public sealed class ConnectionDayAggregator
         _touchedThisRound.Clear();
     }
 
-    private int StateIndex(string state)
+    /// <summary>The index of a connection state, given out when first seen.</summary>
+    public int StateIndex(string state)
     {
         ref var index = ref CollectionsMarshal.GetValueRefOrAddDefault(_stateIndex, state, out var exists);
         if (!exists)
         {
-            // More distinct states than TCP has means garbage in the store: fold the rest into the last slot.
-            index = Math.Min(_stateNames.Count, MaxStates - 1);
-            if (index == _stateNames.Count)
+            index = _stateTexts.Count;
+            _stateTexts.Add(state);
+            if (index == _stateSlots.Length)
+            {
+                Array.Resize(ref _stateSlots, _stateSlots.Length * 2);
+            }
+
+            // More distinct states than TCP has means garbage in the store: their counts fold into the last slot (a
+            // long-lived connection still shows its own state).
+            _stateSlots[index] = Math.Min(_stateNames.Count, MaxStates - 1);
+            if (_stateSlots[index] == _stateNames.Count)
             {
                 _stateNames.Add(state);
             }
@@ -332,13 +401,13 @@ public sealed class ConnectionDayAggregator
     /// the longest <see cref="ReportOptions.TopLongLived"/>, anything younger than the shortest of them cannot enter
     /// the list any more and is skipped without a lookup.
     /// </summary>
-    private void TrackLongLived(int server, in ConnectionRow row, TimeSpan age)
+    private void TrackLongLived(int server, in ConnectionRow row, long ageTicks)
     {
-        _longLived[(server, row.RemoteAddress, row.RemotePort)] = (row.State, age, row.CreatedAtUtc is not null);
+        _longLived[(server, row.Client, row.RemotePort)] = (row.State, ageTicks, row.HasCreationTime);
         if (_longLived.Count >= Math.Max(4 * _options.TopLongLived, 64))
         {
-            var keep = _longLived.OrderByDescending(kv => kv.Value.Age).Take(_options.TopLongLived).ToList();
-            _longLivedFloor = keep[^1].Value.Age;
+            var keep = _longLived.OrderByDescending(kv => kv.Value.AgeTicks).Take(_options.TopLongLived).ToList();
+            _longLivedFloorTicks = keep[^1].Value.AgeTicks;
             _longLived.Clear();
             foreach (var kv in keep)
             {
@@ -347,32 +416,27 @@ public sealed class ConnectionDayAggregator
         }
     }
 
-    private ClientAccumulator Client(string address)
-    {
-        ref var c = ref CollectionsMarshal.GetValueRefOrAddDefault(_clients, address, out _);
-        return c ??= new ClientAccumulator();
-    }
-
     private DateTime Local(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), _zone);
 
-    private sealed class ClientAccumulator
+    // A mutable struct on purpose: one per client in an array, updated in place through a ref for every row.
+    private struct ClientAccumulator()
     {
-        public long Peak { get; set; }
+        public long Peak;
 
-        public long Sum { get; set; }
+        public long Sum;
 
-        public int FirstRound { get; set; } = -1;
+        public int FirstRound = -1;
 
-        public int LastRound { get; set; }
+        public int LastRound;
 
-        public int CurrentRound { get; set; } = -1;
+        public int CurrentRound = -1;
 
-        public long RoundCount { get; set; }
-
-        public int ServerCount => BitOperations.PopCount(_mask) + (_more?.Count ?? 0);
+        public long RoundCount;
 
         private ulong _mask;
         private HashSet<int>? _more;
+
+        public readonly int ServerCount => BitOperations.PopCount(_mask) + (_more?.Count ?? 0);
 
         public void AddServer(int server)
         {

@@ -1,5 +1,7 @@
 using System.Data.Common;
+using System.Diagnostics;
 using Dapper;
+using Microsoft.Data.Sqlite;
 using ReportJob.Storage;
 
 namespace ReportJob.Reports;
@@ -7,6 +9,11 @@ namespace ReportJob.Reports;
 /// <summary>Reads a day's snapshots from the store and streams their connections, snapshot by snapshot, into the aggregator.</summary>
 internal sealed class ConnectionDayReader(IDbConnectionFactory factory)
 {
+    public const string RowsQuery = "SELECT remote_address, remote_port, state, created_at, first_seen FROM connection WHERE snapshot_id = @id";
+
+    // Rows go to the aggregator in chunks: the read and the aggregation are timed per chunk, not per row.
+    private const int ChunkRows = 4096;
+
     public async Task<IReadOnlyList<SnapshotInfo>> SnapshotsAsync(DayWindow window, CancellationToken cancellationToken)
     {
         await using var connection = await factory.OpenAsync(cancellationToken);
@@ -16,48 +23,35 @@ internal sealed class ConnectionDayReader(IDbConnectionFactory factory)
         return rows.Select(r => new SnapshotInfo(r.Id, ReportText.Clean(r.Server), DbTime.Utc(r.TakenAt), r.Status == "ok", ReportText.CleanOrNull(r.Error))).ToList();
     }
 
-    /// <summary>Feeds every ok snapshot of the day to the aggregator, rounds in time order.</summary>
-    public async Task ReadAsync(IReadOnlyList<SnapshotInfo> snapshots, ConnectionDayAggregator aggregator, CancellationToken cancellationToken)
+    /// <summary>Feeds every ok snapshot of the day to the aggregator in time order; adds the time spent reading and aggregating to <paramref name="timings"/>.</summary>
+    public async Task ReadAsync(IReadOnlyList<SnapshotInfo> snapshots, ConnectionDayAggregator aggregator, ReportTimings timings, CancellationToken cancellationToken)
     {
+        var start = Stopwatch.GetTimestamp();
+        long aggregating = 0;
         await using var connection = await factory.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT remote_address, remote_port, state, created_at, first_seen FROM connection WHERE snapshot_id = @id";
-        command.CommandTimeout = factory.CommandTimeoutSeconds;
-        var id = command.CreateParameter();
-        id.ParameterName = "@id";
-        command.Parameters.Add(id);
-
-        DateTime? round = null;
+        await using var source = OpenSource(connection, aggregator);
+        var rows = new ConnectionRow[ChunkRows];
         foreach (var snapshot in snapshots.Where(s => s.Ok).OrderBy(s => s.TakenAtUtc))
         {
-            var minute = new DateTime(snapshot.TakenAtUtc.Ticks - (snapshot.TakenAtUtc.Ticks % TimeSpan.TicksPerMinute), DateTimeKind.Utc);
-            if (round != minute)
+            await source.StartAsync(snapshot, cancellationToken);
+            aggregator.BeginSnapshot(snapshot);
+            int n;
+            while ((n = source.Read(rows)) > 0)
             {
-                aggregator.BeginRound(minute);
-                round = minute;
+                var chunk = Stopwatch.GetTimestamp();
+                aggregator.Add(rows.AsSpan(0, n));
+                aggregating += Stopwatch.GetTimestamp() - chunk;
             }
-
-            id.Value = snapshot.Id;
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            aggregator.AddSnapshot(snapshot, Rows(reader));
         }
+
+        var aggregated = Stopwatch.GetElapsedTime(0, aggregating);
+        timings.Add("connections read", Stopwatch.GetElapsedTime(start) - aggregated);
+        timings.Add("connections aggregated", aggregated);
     }
 
-    private IEnumerable<ConnectionRow> Rows(DbDataReader reader)
-    {
-        // SQLite keeps times as text: its general DateTime parser would cost more than the rest of the row.
-        var text = factory.Provider == StorageProvider.Sqlite;
-        while (reader.Read())
-        {
-            yield return new ConnectionRow(
-                reader.GetString(0),
-                reader.GetInt32(1),
-                reader.GetString(2),
-                reader.IsDBNull(3) ? null : Time(reader, 3, text),
-                Time(reader, 4, text));
-        }
-    }
-
-    private static DateTime Time(DbDataReader reader, int ordinal, bool text) =>
-        text ? DbTimeText.ParseUtc(reader.GetString(ordinal)) : DbTime.Utc(reader.GetDateTime(ordinal));
+    /// <summary>SQLite is stepped directly when its bundled library is in use; anything else reads through ADO.NET.</summary>
+    private IConnectionRowSource OpenSource(DbConnection connection, ConnectionDayAggregator aggregator) =>
+        connection is SqliteConnection sqlite && SqliteStatement.IsAvailable()
+            ? new SqliteConnectionRowSource(sqlite, aggregator)
+            : new DbConnectionRowSource(connection, factory.CommandTimeoutSeconds, aggregator);
 }

@@ -22,19 +22,26 @@ internal sealed class DailyReportBuilder(
     TimeProvider time,
     ILogger<DailyReportBuilder> logger)
 {
-    public async Task<DailyReport> BuildAsync(DateOnly day, CancellationToken cancellationToken)
+    public Task<DailyReport> BuildAsync(DateOnly day, CancellationToken cancellationToken) =>
+        BuildAsync(day, new ReportTimings(), cancellationToken);
+
+    public async Task<DailyReport> BuildAsync(DateOnly day, ReportTimings timings, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
+        var stage = Stopwatch.GetTimestamp();
         var o = options.Value;
         var zone = o.Zone();
         var window = DayWindow.For(day, zone);
         var siteMap = await sites.LoadAsync(cancellationToken);
 
         var snapshots = await connections.SnapshotsAsync(window, cancellationToken);
+        stage = timings.AddSince("sites and snapshot list", stage);
         var aggregator = new ConnectionDayAggregator(zone, o);
-        await connections.ReadAsync(snapshots, aggregator, cancellationToken);
+        await connections.ReadAsync(snapshots, aggregator, timings, cancellationToken);
+        stage = Stopwatch.GetTimestamp();
         var names = new Dictionary<string, string?>(StringComparer.Ordinal);
         var preliminary = aggregator.Build(siteMap, _ => null);
+        stage = timings.AddSince("connection section", stage);
         if (o.ResolveDnsNames && preliminary.TopClients.Count > 0)
         {
             foreach (var (address, name) in await dns.ResolveAsync(preliminary.TopClients.Select(c => c.Address), o.DnsTimeout, cancellationToken))
@@ -61,6 +68,7 @@ internal sealed class DailyReportBuilder(
             }).ToList(),
         };
         var protocols = (await iis.ProtocolsAsync(day, cancellationToken)).Select(p => new ProtocolUsage(p.Name, p.Clients, p.Requests)).ToList();
+        stage = timings.AddSince("DNS names and IIS facts", stage);
 
         var flowPart = await flowSections.BuildAsync(window, zone, siteMap, o, cancellationToken);
         var flows = flowPart.Section;
@@ -70,6 +78,7 @@ internal sealed class DailyReportBuilder(
         var report = new DailyReport(day, o.TimeZone, time.GetUtcNow().UtcDateTime,
             TimeZoneInfo.ConvertTimeFromUtc(window.StartUtc, zone), TimeZoneInfo.ConvertTimeFromUtc(window.EndUtc, zone),
             headline, connectionSection, protocols, flows, quality);
+        timings.AddSince("flows and headline", stage);
         Log.ReportBuilt(logger, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), aggregator.Rows, snapshots.Count, watch.Elapsed.TotalSeconds);
         return report;
     }

@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReportJob.Mail;
 using ReportJob.Reports.Workbook;
@@ -12,7 +15,8 @@ internal sealed class DailyReportRunner(
     IMailSender sender,
     IOptions<MailOptions> mailOptions,
     IOptions<ReportOptions> reportOptions,
-    TimeProvider time)
+    TimeProvider time,
+    ILogger<DailyReportRunner> logger)
 {
     /// <summary>Yesterday in the report's time zone: what the nightly job renders.</summary>
     public DateOnly Yesterday() =>
@@ -20,7 +24,9 @@ internal sealed class DailyReportRunner(
 
     public async Task<DailyReportResult> RunAsync(DateOnly day, bool mail, CancellationToken cancellationToken)
     {
-        var report = await builder.BuildAsync(day, cancellationToken);
+        var timings = new ReportTimings();
+        var report = await builder.BuildAsync(day, timings, cancellationToken);
+        var stage = Stopwatch.GetTimestamp();
         var workbookPath = Path.Combine(writer.OutputPath, ReportFiles.Workbook(day));
         var sheets = DailyWorkbook.Sheets(report);
         await ReportFiles.WriteAtomicAsync(workbookPath, s =>
@@ -28,14 +34,18 @@ internal sealed class DailyReportRunner(
             WorkbookWriter.Write(s, sheets);
             return Task.CompletedTask;
         }, cancellationToken);
+        stage = timings.AddSince("workbook", stage);
         var htmlPath = await writer.WriteAsync(report, hasWorkbook: true, cancellationToken);
+        stage = timings.AddSince("HTML, latest and index", stage);
         string? delivery = null;
         if (mail && mailOptions.Value.Enabled)
         {
             delivery = await MailAsync(day, cancellationToken, report);
+            timings.AddSince("mail", stage);
         }
 
-        return new DailyReportResult(day, htmlPath, workbookPath, delivery);
+        Log.ReportRun(logger, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), timings.Total.TotalSeconds, timings.ToString());
+        return new DailyReportResult(day, htmlPath, workbookPath, delivery, timings);
     }
 
     /// <summary>(Re)sends the e-mail of a day whose report exists; rebuilds the model for the body.</summary>

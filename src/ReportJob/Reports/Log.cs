@@ -12,4 +12,7 @@ internal static partial class Log
 
     [LoggerMessage(4103, LogLevel.Information, "Pruned {Count} report files older than {Days} days from {Path}")]
     public static partial void Pruned(ILogger logger, int count, int days, string path);
+
+    [LoggerMessage(4104, LogLevel.Information, "Report of {Day} done in {Seconds:0.00} s: {Stages}")]
+    public static partial void ReportRun(ILogger logger, string day, double seconds, string stages);
 }

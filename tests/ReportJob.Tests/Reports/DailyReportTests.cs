@@ -7,10 +7,12 @@ namespace ReportJob.Tests.Reports;
 
 public sealed class DailyReportTests
 {
-    [Fact]
-    public async Task Build_FixtureDay_FiguresAsComputedByHand()
+    [Theory]
+    [ProviderData(StorageProvider.Sqlite)]
+    [ProviderData(StorageProvider.Postgres)]
+    public async Task Build_FixtureDay_FiguresAsComputedByHand(StorageProvider provider)
     {
-        await using var db = await ReportFixture.CreateAsync();
+        await using var db = await ReportFixture.CreateAsync(provider);
         var report = await db.Get<DailyReportBuilder>().BuildAsync(ReportFixture.Day, default);
         var c = report.Connections;
 
@@ -42,10 +44,12 @@ public sealed class DailyReportTests
         Assert.Equal((38L, new DateTime(2026, 11, 19, 23, 59, 0)), (burst.Created, burst.MinuteLocal));
     }
 
-    [Fact]
-    public async Task Render_FixtureDay_MatchesGoldenHtml()
+    [Theory]
+    [ProviderData(StorageProvider.Sqlite)]
+    [ProviderData(StorageProvider.Postgres)]
+    public async Task Render_FixtureDay_MatchesGoldenHtml(StorageProvider provider)
     {
-        await using var db = await ReportFixture.CreateAsync();
+        await using var db = await ReportFixture.CreateAsync(provider);
         var report = await db.Get<DailyReportBuilder>().BuildAsync(ReportFixture.Day, default);
         var html = await db.Get<ReportWriter>().RenderHtmlAsync(report);
         Golden.Match("report-2026-11-20.html", html);
@@ -67,5 +71,7 @@ public sealed class DailyReportTests
         Assert.Empty(Directory.GetFiles(dir, "*.tmp"));
         Assert.NotNull(result.MailDelivery);
         Assert.EndsWith("report-2026-11-20.eml", result.MailDelivery, StringComparison.Ordinal);
+        Assert.Equal(["sites and snapshot list", "connections read", "connections aggregated", "connection section", "DNS names and IIS facts",
+            "flows and headline", "workbook", "HTML, latest and index", "mail"], result.Timings.Stages.Select(s => s.Key));
     }
 }
