@@ -50,10 +50,6 @@ public sealed class ReportOptions : IValidatableObject
     [Range(1, 10000)]
     public int TopLongLived { get; set; } = 20;
 
-    /// <summary>Bound on the long-lived connections tracked while reading a day.</summary>
-    [Range(100, 10_000_000)]
-    public int MaxTrackedLongLived { get; set; } = 200_000;
-
     /// <summary>A minute in which at least this many connections were created on one server is a burst.</summary>
     [Range(1, 1_000_000)]
     public int BurstThreshold { get; set; } = 200;

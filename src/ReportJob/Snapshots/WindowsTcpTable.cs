@@ -96,8 +96,8 @@ internal static class WindowsTcpTable
         throw new SnapshotSourceException("GetExtendedTcpTable: the table kept growing while being read");
     }
 
-    // A classic DllImport: every parameter is blittable (the byte array is pinned, so the writes land in it), and
-    // LibraryImport would need AllowUnsafeBlocks for the whole project.
+    // A classic DllImport: every parameter is blittable (the byte array is pinned, so the writes land in it), so the
+    // runtime marshals nothing; it is not run here (no Windows), which is why it was not moved to LibraryImport.
     [DllImport("iphlpapi.dll", ExactSpelling = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.System32)]
     [SupportedOSPlatform("windows")]
