@@ -46,22 +46,6 @@ internal sealed class AggregateTable<TKey, TValue>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref TValue GetOrAdd(in TKey key, out bool added) => ref GetOrAdd(key, key.Hash(), out added);
 
-    /// <summary>
-    /// Asks the CPU to fetch the slot where the key of <paramref name="keyHash"/> (<see cref="IAggregateKey{TKey}.Hash"/>)
-    /// starts its probe, so that a <see cref="GetOrAdd(in TKey, ulong, out bool)"/> a few records later finds it in the
-    /// cache: the ingest looks up records a few apart, and the fetches of large tables overlap instead of queuing.
-    /// A hint only: it reads nothing and cannot fault.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public unsafe void Prefetch(ulong keyHash)
-    {
-        if (System.Runtime.Intrinsics.X86.Sse.IsSupported)
-        {
-            var i = (int)(((keyHash | 1) * 0x9E37_79B9_7F4A_7C15UL) >> _shift);
-            System.Runtime.Intrinsics.X86.Sse.Prefetch0(Unsafe.AsPointer(ref _entries[i]));
-        }
-    }
-
     /// <summary>The counters of <paramref name="key"/> whose hash is <paramref name="keyHash"/>, added as default when new.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref TValue GetOrAdd(in TKey key, ulong keyHash, out bool added)

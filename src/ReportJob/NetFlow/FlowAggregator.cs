@@ -21,7 +21,6 @@ internal sealed class FlowAggregator
     private const long MaxCounter = 1L << 48;
     private const long HourTicks = TimeSpan.TicksPerHour;
     private const int MaxSpare = 4;
-    private const int PrefetchDistance = 8;
 
     private readonly IngestSettings _settings;
     private readonly Dictionary<long, BucketAggregate> _buckets = [];
@@ -30,9 +29,6 @@ internal sealed class FlowAggregator
     private readonly ConcurrentQueue<ScanTracker> _spareScans = new();
     private readonly long _bucketTicks;
     private readonly int _scanMaxPackets;
-    private readonly PendingFlow[] _pending = new PendingFlow[PrefetchDistance];
-    private int _pendingFirst;
-    private int _pendingCount;
     private int _conversationsHint = 4096;
     private BucketAggregate? _bucket;
     private ScanTracker? _scan;
@@ -53,7 +49,7 @@ internal sealed class FlowAggregator
     /// <summary>Records left out by the direction policy, since creation.</summary>
     public long SkippedRecords { get; private set; }
 
-    /// <summary>Entries held in all buckets and scan trackers (not counting the few updates waiting for their prefetch).</summary>
+    /// <summary>Entries held in all buckets and scan trackers.</summary>
     public int EntryCount
     {
         get
@@ -127,22 +123,14 @@ internal sealed class FlowAggregator
             e.SampledFlows += flows;
         }
 
-        // The table updates wait PrefetchDistance records: their slots are prefetched now, and found in the cache then.
-        ref var p = ref _pending[(_pendingFirst + _pendingCount) % PrefetchDistance];
-        p.Bucket = b;
-        p.Source = r.SourceAddress;
-        p.Destination = r.DestinationAddress;
-        p.Protocol = r.Protocol;
-        p.Port = r.DestinationPort;
-        p.Counters = new FlowCounters { Flows = flows, Packets = packets, Bytes = bytes };
-        p.ConversationHash = new ConversationKey(r.SourceAddress, r.DestinationAddress, r.Protocol, r.DestinationPort).Hash();
-        b.Conversations.Prefetch(p.ConversationHash);
-        b.Ports.Prefetch(new PortKey(r.Protocol, r.DestinationPort).Hash());
+        b.Sources.GetOrAdd(new AddressKey(r.SourceAddress)).Add(flows, packets, bytes);
+        b.Destinations.GetOrAdd(new AddressKey(r.DestinationAddress)).Add(flows, packets, bytes);
+        b.Conversations.GetOrAdd(new ConversationKey(r.SourceAddress, r.DestinationAddress, r.Protocol, r.DestinationPort)).Add(flows, packets, bytes);
+        b.Ports.GetOrAdd(new PortKey(r.Protocol, r.DestinationPort)).Add(flows, packets, bytes);
 
         // Scan evidence: tiny flows (unsampled packet count) that look like probes: no TCP ACK ever seen (SYN scans,
         // RSTs; a short exchange on an established connection has ACKs), and not a reply of a service (a TCP/UDP flow
         // from a well-known port to an ephemeral one), which would otherwise flag every busy DNS or web server.
-        p.Scan = null;
         if (rawPackets <= _scanMaxPackets && !IsServiceReply(r) && (r.Protocol != 6 || (r.TcpFlags & 0x10) == 0))
         {
             var hour = endTicks - (endTicks % HourTicks);
@@ -152,45 +140,11 @@ internal sealed class FlowAggregator
                 s = _scan = Scan(hour);
             }
 
-            p.Scan = s;
-            p.StartTicks = r.StartUtc.Ticks;
-            p.EndTicks = endTicks;
-            s.Prefetch(r.SourceAddress, r.DestinationAddress, r.Protocol, r.DestinationPort);
-        }
-
-        if (++_pendingCount == PrefetchDistance)
-        {
-            ApplyOldest();
+            s.Add(r.SourceAddress, r.DestinationAddress, r.Protocol, r.DestinationPort, flows, r.StartUtc.Ticks, endTicks);
         }
 
         FlowRecords++;
         return true;
-    }
-
-    /// <summary>Applies the table updates still waiting for their prefetch (before tables are handed over or counted).</summary>
-    public void Flush()
-    {
-        while (_pendingCount > 0)
-        {
-            ApplyOldest();
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void ApplyOldest()
-    {
-        ref var p = ref _pending[_pendingFirst];
-        var b = p.Bucket!;
-        var c = p.Counters;
-        b.Sources.GetOrAdd(new AddressKey(p.Source)).Add(c);
-        b.Destinations.GetOrAdd(new AddressKey(p.Destination)).Add(c);
-        b.Conversations.GetOrAdd(new ConversationKey(p.Source, p.Destination, p.Protocol, p.Port), p.ConversationHash, out _).Add(c);
-        b.Ports.GetOrAdd(new PortKey(p.Protocol, p.Port)).Add(c);
-        p.Scan?.Add(p.Source, p.Destination, p.Protocol, p.Port, c.Flows, p.StartTicks, p.EndTicks);
-        p.Bucket = null;
-        p.Scan = null;
-        _pendingFirst = (_pendingFirst + 1) % PrefetchDistance;
-        _pendingCount--;
     }
 
     /// <summary>
@@ -200,7 +154,6 @@ internal sealed class FlowAggregator
     /// </summary>
     public FlowDrain TakeOverBudget()
     {
-        Flush();
         var drain = new FlowDrain();
         var budget = _settings.MaxEntriesInMemory;
         var held = EntryCount;
@@ -242,7 +195,6 @@ internal sealed class FlowAggregator
     /// <summary>Everything held (the end of a file); the aggregator is empty afterwards.</summary>
     public FlowDrain TakeAll()
     {
-        Flush();
         var drain = new FlowDrain();
         drain.Buckets.AddRange(_buckets.OrderBy(b => b.Key).Select(b => b.Value));
         drain.Scans.AddRange(_scans.OrderBy(s => s.Key).Select(s => s.Value));
@@ -315,20 +267,5 @@ internal sealed class FlowAggregator
         }
 
         return s;
-    }
-
-    /// <summary>A record's table updates, waiting for the prefetch of their slots.</summary>
-    private struct PendingFlow
-    {
-        public BucketAggregate? Bucket;
-        public ScanTracker? Scan;
-        public FlowAddress Source;
-        public FlowAddress Destination;
-        public FlowCounters Counters;
-        public ulong ConversationHash;
-        public long StartTicks;
-        public long EndTicks;
-        public ushort Port;
-        public byte Protocol;
     }
 }

@@ -82,53 +82,56 @@ internal sealed class FlowIngestor(
     private async Task<IngestOutcome> IngestFileAsync(string path, IngestSettings settings, SiteResolver resolver, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
-        string hash;
+        // The file's hash (its ledger key) is computed on the other core while the file is decoded; a file already in
+        // the ledger is recognised at the end and rolled back, so re-ingesting stays a no-op (its decoding is wasted,
+        // the first ingest of every file is not delayed by a pass of its own).
+        var hashing = Task.Run(async () =>
+        {
+            var hashWatch = Stopwatch.StartNew();
+            var sha256 = await IngestLedger.HashFileAsync(path, cancellationToken);
+            return (Sha256: sha256, Seconds: hashWatch.Elapsed.TotalSeconds);
+        }, cancellationToken);
         try
         {
-            hash = await IngestLedger.HashFileAsync(path, cancellationToken);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            Log.FileFailed(logger, ex, path, ex.Message);
-            return IngestOutcome.Failure(path, $"{path}: {ex.Message}");
-        }
-
-        await using var connection = await factory.OpenAsync(cancellationToken);
-        if (await IngestLedger.FindAsync(connection, null, hash, cancellationToken) is { } entry)
-        {
-            Log.AlreadyIngested(logger, path, entry.IngestedAt, entry.FileName);
-            return new IngestOutcome(path, IngestStatus.AlreadyIngested, 0, 0, 0, 0, watch.Elapsed.TotalSeconds, null);
-        }
-
-        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-        try
-        {
-            var hashed = watch.Elapsed.TotalSeconds;
-            var outcome = await IngestInTransactionAsync(path, hash, settings, resolver, connection, tx, watch, cancellationToken);
-            await tx.CommitAsync(cancellationToken);
-            var phases = outcome.Phases;
-            outcome = outcome with
+            await using var connection = await factory.OpenAsync(cancellationToken);
+            await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+            try
             {
-                Phases = phases with { Hash = hashed, Finish = watch.Elapsed.TotalSeconds - hashed - phases.Decode - phases.WaitForWriter },
-            };
-            Log.FileIngested(logger, path, outcome.Datagrams, outcome.FlowRecords, outcome.SkippedRecords, outcome.Rows, watch.Elapsed.TotalSeconds,
-                outcome.FlowRecords / Math.Max(watch.Elapsed.TotalSeconds, 1e-6));
-            Log.Phases(logger, path, phases.Hash, phases.Decode, phases.WaitForWriter, phases.Writer, outcome.Phases.Finish);
-            return outcome with { Seconds = watch.Elapsed.TotalSeconds };
+                var outcome = await IngestInTransactionAsync(path, hashing, settings, resolver, connection, tx, cancellationToken);
+                if (outcome.Status == IngestStatus.AlreadyIngested)
+                {
+                    await tx.RollbackAsync(CancellationToken.None);
+                    return outcome with { Seconds = watch.Elapsed.TotalSeconds };
+                }
+
+                await tx.CommitAsync(cancellationToken);
+                var phases = outcome.Phases with { Finish = watch.Elapsed.TotalSeconds - outcome.Phases.Decode - outcome.Phases.WaitForWriter };
+                Log.FileIngested(logger, path, outcome.Datagrams, outcome.FlowRecords, outcome.SkippedRecords, outcome.Rows, watch.Elapsed.TotalSeconds,
+                    outcome.FlowRecords / Math.Max(watch.Elapsed.TotalSeconds, 1e-6));
+                Log.Phases(logger, path, phases.Hash, phases.Decode, phases.WaitForWriter, phases.Writer, phases.Finish);
+                return outcome with { Seconds = watch.Elapsed.TotalSeconds, Phases = phases };
+            }
+            catch (Exception ex) when (ex is not (DbException or OperationCanceledException))
+            {
+                // The file's fault (unreadable, bad capture, or a decoder bug on its bytes): roll back, report, go on
+                // with the next. Database and cancellation failures are not the file's: they propagate and the file
+                // stays where it is.
+                await tx.RollbackAsync(CancellationToken.None);
+                var reason = $"{path}: {ex.Message}";
+                Log.FileFailed(logger, ex, path, reason);
+                return IngestOutcome.Failure(path, reason);
+            }
         }
-        catch (Exception ex) when (ex is not (DbException or OperationCanceledException))
+        finally
         {
-            // The file's fault (bad capture, or a decoder bug on its bytes): roll back, report, go on with the next.
-            // Database and cancellation failures are not the file's: they propagate and the file stays where it is.
-            await tx.RollbackAsync(CancellationToken.None);
-            var reason = $"{path}: {ex.Message}";
-            Log.FileFailed(logger, ex, path, reason);
-            return IngestOutcome.Failure(path, reason);
+            // The hash's reader must be done with the file before the inbox moves it (or it fails on Windows).
+            await hashing.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
 
     private async Task<IngestOutcome> IngestInTransactionAsync(
-        string path, string hash, IngestSettings settings, SiteResolver resolver, DbConnection connection, DbTransaction tx, Stopwatch watch, CancellationToken cancellationToken)
+        string path, Task<(string Sha256, double Seconds)> hashing, IngestSettings settings, SiteResolver resolver, DbConnection connection, DbTransaction tx,
+        CancellationToken cancellationToken)
     {
         var decoder = new FlowDecoder(new FlowDecoderOptions { SamplingOverrides = settings.SamplingOverrides });
         foreach (var snapshot in await FlowStore.LoadTemplatesAsync(connection, tx, cancellationToken))
@@ -203,6 +206,14 @@ internal sealed class FlowIngestor(
             throw;
         }
 
+        var (hash, hashSeconds) = await hashing;
+        phases = phases with { Hash = hashSeconds };
+        if (await IngestLedger.FindAsync(connection, tx, hash, cancellationToken) is { } entry)
+        {
+            Log.AlreadyIngested(logger, path, entry.IngestedAt, entry.FileName);
+            return new IngestOutcome(path, IngestStatus.AlreadyIngested, 0, 0, 0, 0, 0, null);
+        }
+
         var name = Path.GetFileName(path);
         var qualityRows = quality.Streams.Select(kv => Row(hash, name, kv.Key, kv.Value, settings)).ToList();
         rows += await store.WriteQualityAsync(connection, tx, qualityRows, cancellationToken);
@@ -220,7 +231,7 @@ internal sealed class FlowIngestor(
             .ToDictionary(kv => kv.Key, kv => kv.Value);
         await FlowStore.SaveTemplatesAsync(connection, tx, templates, now, cancellationToken);
         await IngestLedger.RecordAsync(connection, tx, new LedgerEntry(hash, LedgerKind, name, size, aggregator.FlowRecords, now), cancellationToken);
-        return new IngestOutcome(path, IngestStatus.Ingested, datagrams, aggregator.FlowRecords, aggregator.SkippedRecords, rows, watch.Elapsed.TotalSeconds, null)
+        return new IngestOutcome(path, IngestStatus.Ingested, datagrams, aggregator.FlowRecords, aggregator.SkippedRecords, rows, 0, null)
         {
             Phases = phases,
         };

@@ -21,7 +21,7 @@ public sealed class NetFlowOptions : IValidatableObject
 
     /// <summary>Aggregate entries held in memory before they are written (inside the file's transaction); bounds memory.</summary>
     [Range(1000, 50_000_000)]
-    public int MaxEntriesInMemory { get; set; } = 400_000;
+    public int MaxEntriesInMemory { get; set; } = 250_000;
 
     /// <summary>Sampling interval (1 in N) assumed for exporters that announce none; 1 = unsampled.</summary>
     [Range(1, int.MaxValue)]

@@ -34,14 +34,6 @@ internal sealed class ScanTracker(long hourTicks, ScanOptions options)
         AddTarget(ref s.Ports, new ScanTargetKey(source, default, (protocol << 16) | port), flows);
     }
 
-    /// <summary>Prefetches the slots an <see cref="Add"/> of this flow will look up (see <see cref="AggregateTable{TKey,TValue}.Prefetch"/>).</summary>
-    public void Prefetch(FlowAddress source, FlowAddress destination, byte protocol, ushort port)
-    {
-        _sources.Prefetch(new AddressKey(source).Hash());
-        _targets.Prefetch(new ScanTargetKey(source, destination, -1).Hash());
-        _targets.Prefetch(new ScanTargetKey(source, default, (protocol << 16) | port).Hash());
-    }
-
     /// <summary>One row per source that touched enough targets to be worth keeping (<see cref="ScanOptions.MinTargetsToKeep"/>).</summary>
     public void AppendRows(List<FlowScanEvidenceRow> rows)
     {
