@@ -40,69 +40,41 @@ internal sealed class AggregateTable<TKey, TValue>
 
     /// <summary>The counters of <paramref name="key"/>, added as default when new.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ref TValue GetOrAdd(in TKey key) => ref GetOrAdd(key, key.Hash(), out _);
+    public ref TValue GetOrAdd(in TKey key) => ref GetOrAdd(key, out _);
 
     /// <summary>The counters of <paramref name="key"/>, added as default when new (<paramref name="added"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ref TValue GetOrAdd(in TKey key, out bool added) => ref GetOrAdd(key, key.Hash(), out added);
-
-    /// <summary>The counters of <paramref name="key"/> whose hash is <paramref name="keyHash"/>, added as default when new.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ref TValue GetOrAdd(in TKey key, ulong keyHash, out bool added)
+    public ref TValue GetOrAdd(in TKey key, out bool added)
     {
-        var hash = keyHash | 1;
-        var entries = _entries;
-        var mask = entries.Length - 1;
-        var i = (int)((hash * 0x9E37_79B9_7F4A_7C15UL) >> _shift);
-        while (true)
+        var hash = key.Hash() | 1;
+        ref var e = ref Probe(key, hash);
+        added = e.Hash == 0;
+        if (!added)
         {
-            ref var e = ref entries[i];
-            if (e.Hash == hash && e.Key.Equals(key))
-            {
-                added = false;
-                return ref e.Value;
-            }
-
-            if (e.Hash == 0)
-            {
-                added = true;
-                if (_count >= _growAt)
-                {
-                    return ref AddAfterGrowing(key);
-                }
-
-                e.Hash = hash;
-                e.Key = key;
-                _count++;
-                return ref e.Value;
-            }
-
-            i = (i + 1) & mask;
+            return ref e.Value;
         }
+
+        if (_count >= _growAt)
+        {
+            return ref AddAfterGrowing(key);
+        }
+
+        e.Hash = hash;
+        e.Key = key;
+        _count++;
+        return ref e.Value;
     }
 
     /// <summary>The counters of <paramref name="key"/>, or a null reference (<see cref="Unsafe.IsNullRef{T}(ref readonly T)"/>) when absent.</summary>
     public ref TValue Find(in TKey key)
     {
-        var hash = key.Hash() | 1;
-        var entries = _entries;
-        var mask = entries.Length - 1;
-        var i = (int)((hash * 0x9E37_79B9_7F4A_7C15UL) >> _shift);
-        while (true)
+        ref var e = ref Probe(key, key.Hash() | 1);
+        if (e.Hash == 0)
         {
-            ref var e = ref entries[i];
-            if (e.Hash == hash && e.Key.Equals(key))
-            {
-                return ref e.Value;
-            }
-
-            if (e.Hash == 0)
-            {
-                return ref Unsafe.NullRef<TValue>();
-            }
-
-            i = (i + 1) & mask;
+            return ref Unsafe.NullRef<TValue>();
         }
+
+        return ref e.Value;
     }
 
     public Enumerator GetEnumerator() => new(_entries);
@@ -127,6 +99,25 @@ internal sealed class AggregateTable<TKey, TValue>
     public ref readonly TKey KeyAt(int slot) => ref _entries[slot].Key;
 
     public ref readonly TValue ValueAt(int slot) => ref _entries[slot].Value;
+
+    /// <summary>The key's entry, or the empty slot where it belongs (linear probing from the hash's home slot).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref Entry Probe(in TKey key, ulong hash)
+    {
+        var entries = _entries;
+        var mask = entries.Length - 1;
+        var i = (int)((hash * 0x9E37_79B9_7F4A_7C15UL) >> _shift);
+        while (true)
+        {
+            ref var e = ref entries[i];
+            if (e.Hash == 0 || (e.Hash == hash && e.Key.Equals(key)))
+            {
+                return ref e;
+            }
+
+            i = (i + 1) & mask;
+        }
+    }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private ref TValue AddAfterGrowing(in TKey key)
