@@ -148,8 +148,7 @@ internal sealed class FlowIngestor(
         var aggregator = new FlowAggregator(settings);
         var drains = Channel.CreateBounded<FlowDrain>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         using var stopWriter = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var writerBusy = new double[1];
-        var writer = Task.Run(() => WriteDrainsAsync(drains, aggregator, path, resolver, settings.TopN, connection, tx, writerBusy, stopWriter.Token), CancellationToken.None);
+        var writer = Task.Run(() => WriteDrainsAsync(drains, aggregator, path, resolver, settings.TopN, connection, tx, stopWriter.Token), CancellationToken.None);
         var decodeWatch = Stopwatch.StartNew();
         double waited = 0;
         var quality = new QualityTracker();
@@ -193,9 +192,9 @@ internal sealed class FlowIngestor(
             var decoded = decodeWatch.Elapsed.TotalSeconds;
             await HandOverAsync(drains.Writer, last, writer, cancellationToken);
             drains.Writer.Complete();
-            rows = await writer;
+            (rows, var writerBusy) = await writer;
             var lastWait = decodeWatch.Elapsed.TotalSeconds - decoded;
-            phases = new IngestPhases(0, decoded - waited, waited + lastWait, writerBusy[0], 0);
+            phases = new IngestPhases(0, decoded - waited, waited + lastWait, writerBusy, 0);
         }
         catch
         {
@@ -238,7 +237,7 @@ internal sealed class FlowIngestor(
     }
 
     /// <summary>Gives a drain to the writer; when the writer has failed, its exception (not the closed channel's) is thrown.</summary>
-    private static async Task HandOverAsync(ChannelWriter<FlowDrain> drains, FlowDrain drain, Task<long> writer, CancellationToken cancellationToken)
+    private static async Task HandOverAsync(ChannelWriter<FlowDrain> drains, FlowDrain drain, Task writer, CancellationToken cancellationToken)
     {
         if (drain.IsEmpty)
         {
@@ -256,10 +255,12 @@ internal sealed class FlowIngestor(
         }
     }
 
-    private async Task<long> WriteDrainsAsync(
-        Channel<FlowDrain> drains, FlowAggregator aggregator, string path, SiteResolver resolver, int topN, DbConnection connection, DbTransaction tx, double[] busy, CancellationToken cancellationToken)
+    /// <summary>The writing thread: rows of each drain into the store; returns the rows written and its busy seconds.</summary>
+    private async Task<(long Rows, double BusySeconds)> WriteDrainsAsync(
+        Channel<FlowDrain> drains, FlowAggregator aggregator, string path, SiteResolver resolver, int topN, DbConnection connection, DbTransaction tx, CancellationToken cancellationToken)
     {
         long rows = 0;
+        double busy = 0;
         try
         {
             await foreach (var drain in drains.Reader.ReadAllAsync(cancellationToken))
@@ -271,7 +272,7 @@ internal sealed class FlowIngestor(
                 aggregator.Recycle(drain);
                 rows += await store.WriteAsync(connection, tx, batch, cancellationToken);
                 Log.Flushed(logger, path, batch.RowCount, buckets, hours, built, watch.Elapsed.TotalSeconds - built);
-                busy[0] += watch.Elapsed.TotalSeconds;
+                busy += watch.Elapsed.TotalSeconds;
             }
         }
         catch (Exception ex)
@@ -281,7 +282,7 @@ internal sealed class FlowIngestor(
             throw;
         }
 
-        return rows;
+        return (rows, busy);
     }
 
     private static FlowQualityRow Row(string hash, string name, QualityKey key, QualityCounters c, IngestSettings settings) => new(

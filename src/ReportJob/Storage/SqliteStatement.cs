@@ -194,6 +194,5 @@ internal sealed class SqliteStatement : IDisposable
         [DllImport(Library, ExactSpelling = true)]
         [SuppressGCTransition]
         public static extern nint sqlite3_column_text(nint statement, int column);
-
     }
 }
