@@ -3,38 +3,40 @@ using System.Runtime.CompilerServices;
 namespace ReportJob.NetFlow;
 
 /// <summary>
-/// The aggregation tables of the ingest: an open-addressing hash table (linear probing, power-of-two capacity, at most
-/// 3/4 full) of value-type keys and counters, stored inline in one array, so a lookup touches one cache line where
-/// <see cref="Dictionary{TKey,TValue}"/> touches two (bucket and entry). Keys hash without a per-process seed
-/// (<see cref="IAggregateKey{TKey}"/>), so the order of enumeration, and with it which of equal entries a top-N keeps,
-/// is the same on every run. No removal: a table is filled, drained, then cleared and reused (its capacity kept, so a
-/// reused table neither grows again nor asks the OS for fresh pages).
+/// The aggregation tables of the ingest: value-type keys and counters stored densely in insertion order, found through
+/// a compact open-addressing index (linear probing, power-of-two size, at most 3/4 full) of 8-byte slots that each
+/// hold 32 bits of the key's hash and the entry's position. A new key (most conversations of a bucket are seen once)
+/// probes only the index, which stays in the core's cache, and is appended to the entries; the entries themselves are
+/// touched once per record, and enumerated, selected from and cleared without walking empty slots. Keys hash without
+/// a per-process seed (<see cref="IAggregateKey{TKey}"/>), and entries keep the order the records came in, so which
+/// of equal entries a top-N keeps is the same on every run. No removal: a table is filled, drained, then cleared and
+/// reused (its capacity kept, so a reused table neither grows again nor asks the OS for fresh pages).
 /// </summary>
 internal sealed class AggregateTable<TKey, TValue>
     where TKey : struct, IAggregateKey<TKey>
     where TValue : struct
 {
+    private Slot[] _slots;
     private Entry[] _entries;
     private int _shift;
     private int _count;
-    private int _growAt;
 
     /// <summary>A table that holds <paramref name="capacity"/> entries before it first grows.</summary>
     public AggregateTable(int capacity = 48)
     {
-        capacity = (int)Math.Min((long)capacity * 4 / 3 + 1, 1 << 30);
-        var size = (int)Math.Max(16, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity));
-        _entries = new Entry[size];
+        capacity = Math.Clamp(capacity, 8, 1 << 28);
+        var size = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)(capacity * 4L / 3 + 1));
+        _slots = new Slot[size];
+        _entries = new Entry[capacity];
         _shift = 64 - System.Numerics.BitOperations.Log2((uint)size);
-        _growAt = size / 4 * 3;
     }
 
     public int Count => _count;
 
-    /// <summary>Empties the table, keeping its capacity.</summary>
+    /// <summary>Empties the table, keeping its capacity (only the index is cleared; entries are overwritten when added).</summary>
     public void Clear()
     {
-        Array.Clear(_entries);
+        Array.Clear(_slots);
         _count = 0;
     }
 
@@ -44,132 +46,155 @@ internal sealed class AggregateTable<TKey, TValue>
 
     /// <summary>The counters of <paramref name="key"/>, added as default when new (<paramref name="added"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ref TValue GetOrAdd(in TKey key, out bool added)
+    public ref TValue GetOrAdd(in TKey key, out bool added) => ref GetOrAdd(key, key.Hash(), out added);
+
+    /// <summary>The same with the key's hash computed before (see <see cref="Prefetch"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref TValue GetOrAdd(in TKey key, ulong hash, out bool added)
     {
-        var hash = key.Hash() | 1;
-        ref var e = ref Probe(key, hash);
-        added = e.Hash == 0;
+        ref var slot = ref Probe(key, hash);
+        added = slot.Tag == 0;
         if (!added)
         {
-            return ref e.Value;
+            return ref _entries[slot.Position].Value;
         }
 
-        if (_count >= _growAt)
-        {
-            return ref AddAfterGrowing(key);
-        }
-
-        e.Hash = hash;
-        e.Key = key;
-        _count++;
-        return ref e.Value;
+        return ref Add(ref slot, key, hash);
     }
 
     /// <summary>The counters of <paramref name="key"/>, or a null reference (<see cref="Unsafe.IsNullRef{T}(ref readonly T)"/>) when absent.</summary>
-    public ref TValue Find(in TKey key)
+    public ref TValue Find(in TKey key) => ref Find(key, key.Hash());
+
+    /// <summary>The same with the key's hash computed before.</summary>
+    public ref TValue Find(in TKey key, ulong hash)
     {
-        ref var e = ref Probe(key, key.Hash() | 1);
-        if (e.Hash == 0)
+        ref var slot = ref Probe(key, hash);
+        if (slot.Tag == 0)
         {
             return ref Unsafe.NullRef<TValue>();
         }
 
-        return ref e.Value;
+        return ref _entries[slot.Position].Value;
     }
 
-    public Enumerator GetEnumerator() => new(_entries);
-
-    /// <summary>The slots that hold an entry, in slot order (for <see cref="KeyAt"/> and <see cref="ValueAt"/>).</summary>
-    public int[] UsedSlots()
-    {
-        var slots = new int[_count];
-        var n = 0;
-        var entries = _entries;
-        for (var i = 0; i < entries.Length; i++)
-        {
-            if (entries[i].Hash != 0)
-            {
-                slots[n++] = i;
-            }
-        }
-
-        return slots;
-    }
-
-    public ref readonly TKey KeyAt(int slot) => ref _entries[slot].Key;
-
-    public ref readonly TValue ValueAt(int slot) => ref _entries[slot].Value;
-
-    /// <summary>The key's entry, or the empty slot where it belongs (linear probing from the hash's home slot).</summary>
+    /// <summary>
+    /// Asks the CPU to load the index slot where a key of this <paramref name="hash"/> is looked up first. The
+    /// aggregator does this for a batch of records before it counts them, so that the index's cache misses overlap
+    /// instead of stalling one record after another. Only a hint: a table that grows meanwhile is still correct.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ref Entry Probe(in TKey key, ulong hash)
+    public unsafe void Prefetch(ulong hash)
     {
+        if (System.Runtime.Intrinsics.X86.Sse.IsSupported)
+        {
+            var slots = _slots;
+            var i = (int)((hash * 0x9E37_79B9_7F4A_7C15UL) >> _shift);
+            // A prefetch never faults, so a pointer the GC may have moved meanwhile costs at most a wasted load.
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(Unsafe.AsPointer(ref slots[i & (slots.Length - 1)]));
+        }
+    }
+
+    public Enumerator GetEnumerator() => new(_entries, _count);
+
+    /// <summary>The key of the <paramref name="index"/>-th entry added (0 ≤ index &lt; <see cref="Count"/>).</summary>
+    public ref readonly TKey KeyAt(int index) => ref _entries[CheckIndex(index)].Key;
+
+    /// <summary>The counters of the <paramref name="index"/>-th entry added (0 ≤ index &lt; <see cref="Count"/>).</summary>
+    public ref readonly TValue ValueAt(int index) => ref _entries[CheckIndex(index)].Value;
+
+    private static uint Tag(ulong hash) => (uint)hash | 1;
+
+    private int CheckIndex(int index) =>
+        (uint)index < (uint)_count ? index : throw new ArgumentOutOfRangeException(nameof(index), index, $"The table holds {_count} entries.");
+
+    /// <summary>The key's slot, or the empty slot where it belongs (linear probing from the hash's home slot).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref Slot Probe(in TKey key, ulong hash)
+    {
+        var slots = _slots;
         var entries = _entries;
-        var mask = entries.Length - 1;
+        var mask = slots.Length - 1;
+        var tag = Tag(hash);
         var i = (int)((hash * 0x9E37_79B9_7F4A_7C15UL) >> _shift);
         while (true)
         {
-            ref var e = ref entries[i];
-            if (e.Hash == 0 || (e.Hash == hash && e.Key.Equals(key)))
+            ref var slot = ref slots[i];
+            if (slot.Tag == 0 || (slot.Tag == tag && entries[slot.Position].Key.Equals(key)))
             {
-                return ref e;
+                return ref slot;
             }
 
             i = (i + 1) & mask;
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref TValue Add(ref Slot slot, in TKey key, ulong hash)
+    {
+        if (_count == _entries.Length || _count >= _slots.Length / 4 * 3)
+        {
+            return ref AddAfterGrowing(key);
+        }
+
+        var position = _count++;
+        slot.Tag = Tag(hash);
+        slot.Position = position;
+        ref var entry = ref _entries[position];
+        entry.Key = key;
+        entry.Value = default;
+        return ref entry.Value;
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private ref TValue AddAfterGrowing(in TKey key)
     {
-        var old = _entries;
-        _entries = new Entry[old.Length * 2];
-        _shift--;
-        _growAt = _entries.Length / 4 * 3;
-        var mask = _entries.Length - 1;
-        foreach (ref var o in old.AsSpan())
+        if (_count == _entries.Length)
         {
-            if (o.Hash != 0)
+            Array.Resize(ref _entries, (int)Math.Min(_entries.Length * 2L, Array.MaxLength));
+        }
+
+        if (_count >= _slots.Length / 4 * 3)
+        {
+            _slots = new Slot[_slots.Length * 2];
+            _shift--;
+            var mask = _slots.Length - 1;
+            for (var position = 0; position < _count; position++)
             {
-                var j = (int)((o.Hash * 0x9E37_79B9_7F4A_7C15UL) >> _shift);
-                while (_entries[j].Hash != 0)
+                var hash = _entries[position].Key.Hash();
+                var j = (int)((hash * 0x9E37_79B9_7F4A_7C15UL) >> _shift);
+                while (_slots[j].Tag != 0)
                 {
                     j = (j + 1) & mask;
                 }
 
-                _entries[j] = o;
+                _slots[j] = new Slot { Tag = Tag(hash), Position = position };
             }
         }
 
         return ref GetOrAdd(key);
     }
 
+    /// <summary>A slot of the index: 32 bits of the key's hash (0 = empty; a stored tag always has its low bit set) and the entry's position.</summary>
+    private struct Slot
+    {
+        public uint Tag;
+        public int Position;
+    }
+
     internal struct Entry
     {
-        public ulong Hash;   // 0 = empty slot; a stored hash always has its low bit set
         public TKey Key;
         public TValue Value;
     }
 
-    /// <summary>Enumerates the entries in slot order.</summary>
-    public struct Enumerator(Entry[] entries)
+    /// <summary>Enumerates the entries in the order they were added.</summary>
+    public struct Enumerator(Entry[] entries, int count)
     {
         private int _index = -1;
 
         public readonly KeyValuePair<TKey, TValue> Current => new(entries[_index].Key, entries[_index].Value);
 
-        public bool MoveNext()
-        {
-            while (++_index < entries.Length)
-            {
-                if (entries[_index].Hash != 0)
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
+        public bool MoveNext() => ++_index < count;
     }
 }
 

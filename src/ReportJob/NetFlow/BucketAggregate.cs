@@ -73,10 +73,21 @@ internal sealed class BucketAggregate(long startTicks, int conversations = 4096)
             c => batch.Conversations.Add(new FlowConversationRow(bucket, FlowAggregator.Other, FlowAggregator.Other, -1, -1, c.Flows, c.Packets, c.Bytes)));
 
         // Ports: the top N of each protocol, and an "other ports" row per protocol, so protocol totals stay exact.
-        var slots = Ports.UsedSlots();
-        foreach (var protocol in slots.Select(s => Ports.KeyAt(s).Protocol).Distinct().Order())
+        var byProtocol = new Dictionary<byte, List<int>>();
+        for (var i = 0; i < Ports.Count; i++)
         {
-            TopN(Ports, slots.Where(s => Ports.KeyAt(s).Protocol == protocol).ToArray(), topN,
+            var protocol = Ports.KeyAt(i).Protocol;
+            if (!byProtocol.TryGetValue(protocol, out var entries))
+            {
+                byProtocol[protocol] = entries = [];
+            }
+
+            entries.Add(i);
+        }
+
+        foreach (var (protocol, entries) in byProtocol.OrderBy(p => p.Key))
+        {
+            TopN(Ports, entries.ToArray(), topN,
                 (k, c) => batch.Ports.Add(new FlowPortRow(bucket, k.Protocol, k.Port, c.Flows, c.Packets, c.Bytes)),
                 c => batch.Ports.Add(new FlowPortRow(bucket, protocol, -1, c.Flows, c.Packets, c.Bytes)));
         }
@@ -85,33 +96,35 @@ internal sealed class BucketAggregate(long startTicks, int conversations = 4096)
     /// <summary>
     /// The <paramref name="n"/> entries with most bytes, then one "other" sum of the rest (when there is a rest). The
     /// n-th largest byte count is selected in linear time (no sort: the store's queries order what they read); of the
-    /// entries equal to it, the first in the table's seed-free slot order are kept, the same on every run.
+    /// entries equal to it, the first added are kept, the same on every run.
     /// </summary>
     private static void TopN<TKey>(AggregateTable<TKey, FlowCounters> table, int n, Action<TKey, FlowCounters> keep, Action<FlowCounters> other)
         where TKey : struct, IAggregateKey<TKey> =>
-        TopN(table, table.UsedSlots(), n, keep, other);
+        TopN(table, null, n, keep, other);
 
-    /// <summary>The same over some of the table's slots.</summary>
-    private static void TopN<TKey>(AggregateTable<TKey, FlowCounters> table, int[] slots, int n, Action<TKey, FlowCounters> keep, Action<FlowCounters> other)
+    /// <summary>The same over some of the table's entries (<paramref name="entries"/>: their indexes in the order added; null: all).</summary>
+    private static void TopN<TKey>(AggregateTable<TKey, FlowCounters> table, int[]? entries, int n, Action<TKey, FlowCounters> keep, Action<FlowCounters> other)
         where TKey : struct, IAggregateKey<TKey>
     {
-        if (slots.Length <= n)
+        var count = entries?.Length ?? table.Count;
+        if (count <= n)
         {
-            foreach (var slot in slots)
+            for (var i = 0; i < count; i++)
             {
-                keep(table.KeyAt(slot), table.ValueAt(slot));
+                var e = entries?[i] ?? i;
+                keep(table.KeyAt(e), table.ValueAt(e));
             }
 
             return;
         }
 
-        var bytes = new long[slots.Length];
-        for (var i = 0; i < slots.Length; i++)
+        var bytes = new long[count];
+        for (var i = 0; i < count; i++)
         {
-            bytes[i] = table.ValueAt(slots[i]).Bytes;
+            bytes[i] = table.ValueAt(entries?[i] ?? i).Bytes;
         }
 
-        // Selection reorders its copy; the slots keep the table's order.
+        // Selection reorders its copy; the entries keep the table's order.
         var threshold = Selection.NthLargest(bytes.ToArray(), n);
         var equalToKeep = n;
         foreach (var b in bytes)
@@ -120,12 +133,13 @@ internal sealed class BucketAggregate(long startTicks, int conversations = 4096)
         }
 
         var rest = default(FlowCounters);
-        for (var i = 0; i < slots.Length; i++)
+        for (var i = 0; i < count; i++)
         {
-            ref readonly var c = ref table.ValueAt(slots[i]);
+            var e = entries?[i] ?? i;
+            ref readonly var c = ref table.ValueAt(e);
             if (bytes[i] > threshold || (bytes[i] == threshold && equalToKeep-- > 0))
             {
-                keep(table.KeyAt(slots[i]), c);
+                keep(table.KeyAt(e), c);
             }
             else
             {

@@ -4,6 +4,7 @@ namespace ReportJob.NetFlow;
 internal readonly record struct ConversationKey(FlowAddress Source, FlowAddress Destination, byte Protocol, ushort DestinationPort)
     : IAggregateKey<ConversationKey>
 {
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public ulong Hash() =>
         AggregateHash.Mix(Source.Low ^ (Source.High * 0xC2B2_AE3D_27D4_EB4FUL) ^ (Destination.Low * 0x1656_67B1_9E37_79F9UL)
             ^ (Destination.High * 0x27D4_EB2F_1656_67C5UL) ^ ((ulong)((Protocol << 16) | DestinationPort) * 0x9E37_79B9_7F4A_7C15UL));

@@ -21,6 +21,7 @@ internal sealed class FlowAggregator
     private const long MaxCounter = 1L << 48;
     private const long HourTicks = TimeSpan.TicksPerHour;
     private const int MaxSpare = 4;
+    private const int PrefetchDistance = 16;
 
     private readonly IngestSettings _settings;
     private readonly Dictionary<long, BucketAggregate> _buckets = [];
@@ -35,6 +36,9 @@ internal sealed class FlowAggregator
     private FlowAddress _lastExporter;
     private ExporterPolicy _lastPolicy;
     private bool _hasLast;
+    private readonly PendingFlow[] _pending = new PendingFlow[PrefetchDistance];
+    private int _pendingHead;
+    private int _pendingCount;
 
     public FlowAggregator(IngestSettings settings)
     {
@@ -123,14 +127,32 @@ internal sealed class FlowAggregator
             e.SampledFlows += flows;
         }
 
-        b.Sources.GetOrAdd(new AddressKey(r.SourceAddress)).Add(flows, packets, bytes);
-        b.Destinations.GetOrAdd(new AddressKey(r.DestinationAddress)).Add(flows, packets, bytes);
-        b.Conversations.GetOrAdd(new ConversationKey(r.SourceAddress, r.DestinationAddress, r.Protocol, r.DestinationPort)).Add(flows, packets, bytes);
-        b.Ports.GetOrAdd(new PortKey(r.Protocol, r.DestinationPort)).Add(flows, packets, bytes);
+        // The host, conversation, port and scan tables are counted a few records later: their index slots are
+        // prefetched now, so that the cache misses of a batch overlap (most conversations of a bucket are new, and
+        // their index does not fit in the core's cache).
+        ref var pending = ref _pending[_pendingHead];
+        if (_pendingCount == PrefetchDistance)
+        {
+            Count(ref pending);
+        }
+        else
+        {
+            _pendingCount++;
+        }
 
+        pending.Bucket = b;
+        pending.Conversation = new ConversationKey(r.SourceAddress, r.DestinationAddress, r.Protocol, r.DestinationPort);
+        pending.ConversationHash = pending.Conversation.Hash();
+        pending.PortHash = new PortKey(r.Protocol, r.DestinationPort).Hash();
+        pending.Flows = flows;
+        pending.Packets = packets;
+        pending.Bytes = bytes;
+        pending.StartTicks = r.StartUtc.Ticks;
+        pending.EndTicks = endTicks;
         // Scan evidence: tiny flows (unsampled packet count) that look like probes: no TCP ACK ever seen (SYN scans,
         // RSTs; a short exchange on an established connection has ACKs), and not a reply of a service (a TCP/UDP flow
         // from a well-known port to an ephemeral one), which would otherwise flag every busy DNS or web server.
+        pending.Scan = null;
         if (rawPackets <= _scanMaxPackets && !IsServiceReply(r) && (r.Protocol != 6 || (r.TcpFlags & 0x10) == 0))
         {
             var hour = endTicks - (endTicks % HourTicks);
@@ -140,9 +162,13 @@ internal sealed class FlowAggregator
                 s = _scan = Scan(hour);
             }
 
-            s.Add(r.SourceAddress, r.DestinationAddress, r.Protocol, r.DestinationPort, flows, r.StartUtc.Ticks, endTicks);
+            pending.Scan = s;
+            (pending.HostTargetHash, pending.PortTargetHash) = s.Prefetch(r.SourceAddress, r.DestinationAddress, r.Protocol, r.DestinationPort);
         }
 
+        b.Conversations.Prefetch(pending.ConversationHash);
+        b.Ports.Prefetch(pending.PortHash);
+        _pendingHead = (_pendingHead + 1) % PrefetchDistance;
         FlowRecords++;
         return true;
     }
@@ -154,6 +180,7 @@ internal sealed class FlowAggregator
     /// </summary>
     public FlowDrain TakeOverBudget()
     {
+        CountPending();
         var drain = new FlowDrain();
         var budget = _settings.MaxEntriesInMemory;
         var held = EntryCount;
@@ -195,6 +222,7 @@ internal sealed class FlowAggregator
     /// <summary>Everything held (the end of a file); the aggregator is empty afterwards.</summary>
     public FlowDrain TakeAll()
     {
+        CountPending();
         var drain = new FlowDrain();
         drain.Buckets.AddRange(_buckets.OrderBy(b => b.Key).Select(b => b.Value));
         drain.Scans.AddRange(_scans.OrderBy(s => s.Key).Select(s => s.Value));
@@ -226,6 +254,32 @@ internal sealed class FlowAggregator
 
         drain.Buckets.Clear();
         drain.Scans.Clear();
+    }
+
+    /// <summary>Counts the records still waiting for their prefetch (before the tables are read or handed over).</summary>
+    private void CountPending()
+    {
+        for (; _pendingCount > 0; _pendingCount--)
+        {
+            var oldest = (_pendingHead - _pendingCount + PrefetchDistance) % PrefetchDistance;
+            Count(ref _pending[oldest]);
+        }
+
+        _pendingHead = 0;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Count(ref PendingFlow p)
+    {
+        var b = p.Bucket!;
+        ref readonly var key = ref p.Conversation;
+        b.Sources.GetOrAdd(new AddressKey(key.Source)).Add(p.Flows, p.Packets, p.Bytes);
+        b.Destinations.GetOrAdd(new AddressKey(key.Destination)).Add(p.Flows, p.Packets, p.Bytes);
+        b.Conversations.GetOrAdd(key, p.ConversationHash, out _).Add(p.Flows, p.Packets, p.Bytes);
+        b.Ports.GetOrAdd(new PortKey(key.Protocol, key.DestinationPort), p.PortHash, out _).Add(p.Flows, p.Packets, p.Bytes);
+        p.Scan?.Add(key.Source, key.Destination, key.Protocol, key.DestinationPort, p.Flows, p.StartTicks, p.EndTicks, p.HostTargetHash, p.PortTargetHash);
+        p.Bucket = null;
+        p.Scan = null;
     }
 
     private static bool IsServiceReply(in FlowRecord r) =>
@@ -267,5 +321,22 @@ internal sealed class FlowAggregator
         }
 
         return s;
+    }
+
+    /// <summary>A record counted into its exporter, waiting for the prefetch of its other tables.</summary>
+    private struct PendingFlow
+    {
+        public BucketAggregate? Bucket;
+        public ConversationKey Conversation;
+        public ulong ConversationHash;
+        public ulong PortHash;
+        public long Flows;
+        public long Packets;
+        public long Bytes;
+        public long StartTicks;
+        public long EndTicks;
+        public ScanTracker? Scan;
+        public ulong HostTargetHash;
+        public ulong PortTargetHash;
     }
 }

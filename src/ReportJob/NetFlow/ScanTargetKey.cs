@@ -6,6 +6,7 @@ namespace ReportJob.NetFlow;
 /// </summary>
 internal readonly record struct ScanTargetKey(FlowAddress Source, FlowAddress Host, int Port) : IAggregateKey<ScanTargetKey>
 {
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public ulong Hash() =>
         AggregateHash.Mix(Source.Low ^ (Source.High * 0xC2B2_AE3D_27D4_EB4FUL) ^ (Host.Low * 0x1656_67B1_9E37_79F9UL)
             ^ (Host.High * 0x27D4_EB2F_1656_67C5UL) ^ ((ulong)(uint)Port * 0x9E37_79B9_7F4A_7C15UL));

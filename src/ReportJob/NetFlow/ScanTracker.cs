@@ -25,13 +25,28 @@ internal sealed class ScanTracker(long hourTicks, ScanOptions options)
         _targets.Clear();
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Add(FlowAddress source, FlowAddress destination, byte protocol, ushort port, long flows, long startTicks, long endTicks)
+    /// <summary>Counts a tiny flow as evidence of its source.</summary>
+    public void Add(FlowAddress source, FlowAddress destination, byte protocol, ushort port, long flows, long startTicks, long endTicks) =>
+        Add(source, destination, protocol, port, flows, startTicks, endTicks, HostTarget(source, destination).Hash(), PortTarget(source, protocol, port).Hash());
+
+    /// <summary>The same with the targets' hashes computed before (see <see cref="Prefetch"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Add(FlowAddress source, FlowAddress destination, byte protocol, ushort port, long flows, long startTicks, long endTicks, ulong hostHash, ulong portHash)
     {
         ref var s = ref _sources.GetOrAdd(new AddressKey(source));
         s.Add(flows, startTicks, endTicks);
-        AddTarget(ref s.Hosts, new ScanTargetKey(source, destination, -1), flows);
-        AddTarget(ref s.Ports, new ScanTargetKey(source, default, (protocol << 16) | port), flows);
+        AddTarget(ref s.Hosts, HostTarget(source, destination), hostHash, flows);
+        AddTarget(ref s.Ports, PortTarget(source, protocol, port), portHash, flows);
+    }
+
+    /// <summary>Prefetches the index slots of a flow's two targets (see <see cref="AggregateTable{TKey,TValue}.Prefetch"/>); returns their hashes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public (ulong HostHash, ulong PortHash) Prefetch(FlowAddress source, FlowAddress destination, byte protocol, ushort port)
+    {
+        var (hostHash, portHash) = (HostTarget(source, destination).Hash(), PortTarget(source, protocol, port).Hash());
+        _targets.Prefetch(hostHash);
+        _targets.Prefetch(portHash);
+        return (hostHash, portHash);
     }
 
     /// <summary>One row per source that touched enough targets to be worth keeping (<see cref="ScanOptions.MinTargetsToKeep"/>).</summary>
@@ -77,17 +92,22 @@ internal sealed class ScanTracker(long hourTicks, ScanOptions options)
         }
     }
 
-    private void AddTarget(ref int count, ScanTargetKey key, long flows)
+    private static ScanTargetKey HostTarget(FlowAddress source, FlowAddress destination) => new(source, destination, -1);
+
+    private static ScanTargetKey PortTarget(FlowAddress source, byte protocol, ushort port) => new(source, default, (protocol << 16) | port);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void AddTarget(ref int count, in ScanTargetKey key, ulong hash, long flows)
     {
         if (count < options.EvidenceLimit)
         {
-            _targets.GetOrAdd(key, out var added) += flows;
+            _targets.GetOrAdd(key, hash, out var added) += flows;
             count += added ? 1 : 0;
             return;
         }
 
         // At the cap: targets already held still count their flows; new ones are not kept.
-        ref var held = ref _targets.Find(key);
+        ref var held = ref _targets.Find(key, hash);
         if (!Unsafe.IsNullRef(ref held))
         {
             held += flows;
