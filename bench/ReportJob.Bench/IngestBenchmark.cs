@@ -156,8 +156,10 @@ internal static class IngestBenchmark
         GC.Collect();
         Print($"before ingest: {Environment.WorkingSet / 1e6:F0} MB working set");
         PeakMemory.Reset();
+        var (gc0, gc1, gc2, paused) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
         var outcome = await host.Services.GetRequiredService<FlowIngestor>().IngestFileAsync(capture, CancellationToken.None);
         var memory = PeakMemory.Describe();
+        Print($"GC during the ingest: {GC.CollectionCount(0) - gc0} gen-0, {GC.CollectionCount(1) - gc1} gen-1, {GC.CollectionCount(2) - gc2} gen-2 collections, paused {(GC.GetTotalPauseDuration() - paused).TotalSeconds:F3} s; {GC.GetTotalAllocatedBytes() / 1e6:F0} MB allocated since start");
         if (outcome.Status != IngestStatus.Ingested)
         {
             throw new InvalidOperationException($"ingest {outcome.Status}: {outcome.Error}");

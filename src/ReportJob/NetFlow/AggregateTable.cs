@@ -96,6 +96,9 @@ internal sealed class AggregateTable<TKey, TValue>
 
     public Enumerator GetEnumerator() => new(_entries, _count);
 
+    /// <summary>The entries in the order they were added.</summary>
+    public ReadOnlySpan<Entry> Entries => _entries.AsSpan(0, _count);
+
     /// <summary>The key of the <paramref name="index"/>-th entry added (0 ≤ index &lt; <see cref="Count"/>).</summary>
     public ref readonly TKey KeyAt(int index) => ref _entries[CheckIndex(index)].Key;
 

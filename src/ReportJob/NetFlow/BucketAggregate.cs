@@ -36,6 +36,7 @@ internal sealed class BucketAggregate(long startTicks, int conversations = 4096)
     }
 
     /// <summary>Rows of this bucket: exporters, sites (from the complete host tables), and the top N + "(other)" of hosts, conversations and ports.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void AppendRows(FlowBatch batch, SiteResolver sites, int topN)
     {
         var bucket = new DateTime(StartTicks, DateTimeKind.Utc);
@@ -72,24 +73,37 @@ internal sealed class BucketAggregate(long startTicks, int conversations = 4096)
             (k, c) => batch.Conversations.Add(new FlowConversationRow(bucket, k.Source.ToString(), k.Destination.ToString(), k.Protocol, k.DestinationPort, c.Flows, c.Packets, c.Bytes)),
             c => batch.Conversations.Add(new FlowConversationRow(bucket, FlowAggregator.Other, FlowAggregator.Other, -1, -1, c.Flows, c.Packets, c.Bytes)));
 
-        // Ports: the top N of each protocol, and an "other ports" row per protocol, so protocol totals stay exact.
-        var byProtocol = new Dictionary<byte, List<int>>();
-        for (var i = 0; i < Ports.Count; i++)
+        // Ports: the top N of each protocol, and an "other ports" row per protocol, so protocol totals stay exact. The
+        // entries are grouped by protocol with one counting pass (in the order added within each protocol).
+        var ports = Ports.Entries;
+        Span<int> starts = stackalloc int[257];
+        foreach (ref readonly var e in ports)
         {
-            var protocol = Ports.KeyAt(i).Protocol;
-            if (!byProtocol.TryGetValue(protocol, out var entries))
-            {
-                byProtocol[protocol] = entries = [];
-            }
-
-            entries.Add(i);
+            starts[e.Key.Protocol + 1]++;
         }
 
-        foreach (var (protocol, entries) in byProtocol.OrderBy(p => p.Key))
+        for (var p = 1; p <= 256; p++)
         {
-            TopN(Ports, entries.ToArray(), topN,
-                (k, c) => batch.Ports.Add(new FlowPortRow(bucket, k.Protocol, k.Port, c.Flows, c.Packets, c.Bytes)),
-                c => batch.Ports.Add(new FlowPortRow(bucket, protocol, -1, c.Flows, c.Packets, c.Bytes)));
+            starts[p] += starts[p - 1];
+        }
+
+        var byProtocol = new int[ports.Length];
+        Span<int> next = stackalloc int[256];
+        starts[..256].CopyTo(next);
+        for (var i = 0; i < ports.Length; i++)
+        {
+            byProtocol[next[ports[i].Key.Protocol]++] = i;
+        }
+
+        for (var p = 0; p < 256; p++)
+        {
+            if (starts[p + 1] > starts[p])
+            {
+                var protocol = (byte)p;
+                TopN(Ports, byProtocol[starts[p]..starts[p + 1]], topN,
+                    (k, c) => batch.Ports.Add(new FlowPortRow(bucket, k.Protocol, k.Port, c.Flows, c.Packets, c.Bytes)),
+                    c => batch.Ports.Add(new FlowPortRow(bucket, protocol, -1, c.Flows, c.Packets, c.Bytes)));
+            }
         }
     }
 
@@ -102,51 +116,63 @@ internal sealed class BucketAggregate(long startTicks, int conversations = 4096)
         where TKey : struct, IAggregateKey<TKey> =>
         TopN(table, null, n, keep, other);
 
-    /// <summary>The same over some of the table's entries (<paramref name="entries"/>: their indexes in the order added; null: all).</summary>
-    private static void TopN<TKey>(AggregateTable<TKey, FlowCounters> table, int[]? entries, int n, Action<TKey, FlowCounters> keep, Action<FlowCounters> other)
+    /// <summary>The same over some of the table's entries (<paramref name="subset"/>: their indexes in the order added; null: all).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void TopN<TKey>(AggregateTable<TKey, FlowCounters> table, int[]? subset, int n, Action<TKey, FlowCounters> keep, Action<FlowCounters> other)
         where TKey : struct, IAggregateKey<TKey>
     {
-        var count = entries?.Length ?? table.Count;
+        var entries = table.Entries;
+        var count = subset?.Length ?? entries.Length;
         if (count <= n)
         {
             for (var i = 0; i < count; i++)
             {
-                var e = entries?[i] ?? i;
-                keep(table.KeyAt(e), table.ValueAt(e));
+                ref readonly var e = ref entries[subset?[i] ?? i];
+                keep(e.Key, e.Value);
             }
 
             return;
         }
 
-        var bytes = new long[count];
-        for (var i = 0; i < count; i++)
+        // The byte counts in the entries' order, and a copy that the selection reorders.
+        var pool = System.Buffers.ArrayPool<long>.Shared;
+        var rented = pool.Rent(count * 2);
+        try
         {
-            bytes[i] = table.ValueAt(entries?[i] ?? i).Bytes;
-        }
-
-        // Selection reorders its copy; the entries keep the table's order.
-        var threshold = Selection.NthLargest(bytes.ToArray(), n);
-        var equalToKeep = n;
-        foreach (var b in bytes)
-        {
-            equalToKeep -= b > threshold ? 1 : 0;
-        }
-
-        var rest = default(FlowCounters);
-        for (var i = 0; i < count; i++)
-        {
-            var e = entries?[i] ?? i;
-            ref readonly var c = ref table.ValueAt(e);
-            if (bytes[i] > threshold || (bytes[i] == threshold && equalToKeep-- > 0))
+            var bytes = rented.AsSpan(0, count);
+            for (var i = 0; i < count; i++)
             {
-                keep(table.KeyAt(e), c);
+                bytes[i] = entries[subset?[i] ?? i].Value.Bytes;
             }
-            else
-            {
-                rest.Add(c);
-            }
-        }
 
-        other(rest);
+            var work = rented.AsSpan(count, count);
+            bytes.CopyTo(work);
+            var threshold = Selection.NthLargest(work, n);
+            var equalToKeep = n;
+            foreach (var b in bytes)
+            {
+                equalToKeep -= b > threshold ? 1 : 0;
+            }
+
+            var rest = default(FlowCounters);
+            for (var i = 0; i < count; i++)
+            {
+                ref readonly var e = ref entries[subset?[i] ?? i];
+                if (bytes[i] > threshold || (bytes[i] == threshold && equalToKeep-- > 0))
+                {
+                    keep(e.Key, e.Value);
+                }
+                else
+                {
+                    rest.Add(e.Value);
+                }
+            }
+
+            other(rest);
+        }
+        finally
+        {
+            pool.Return(rented);
+        }
     }
 }

@@ -50,6 +50,7 @@ internal sealed class ScanTracker(long hourTicks, ScanOptions options)
     }
 
     /// <summary>One row per source that touched enough targets to be worth keeping (<see cref="ScanOptions.MinTargetsToKeep"/>).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void AppendRows(List<FlowScanEvidenceRow> rows)
     {
         var kept = new Dictionary<FlowAddress, (List<(FlowAddress, long)> Hosts, List<(int, long)> Ports)>();

@@ -5,10 +5,11 @@ internal static class Selection
 {
     /// <summary>
     /// The <paramref name="n"/>-th largest value (1-based) of <paramref name="values"/>, in expected linear time
-    /// (Hoare's quickselect with a median-of-three pivot); reorders the array.
+    /// (Hoare's quickselect with a median-of-three pivot); reorders the values.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> is not between 1 and the length.</exception>
-    public static long NthLargest(long[] values, int n)
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static long NthLargest(Span<long> values, int n)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(n, values.Length);

@@ -41,6 +41,7 @@ public sealed class BulkInserter(IDbConnectionFactory factory)
         };
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static long InsertSqlite<T>(SqliteConnection connection, SqliteTransaction tx, string table, IReadOnlyList<BulkColumn> columns, IEnumerable<T> rows, Action<T, object?[]> fill, CancellationToken cancellationToken)
     {
         // Straight to SQLite through the connection's handle, inside the caller's transaction (a BEGIN on this same
@@ -58,6 +59,8 @@ public sealed class BulkInserter(IDbConnectionFactory factory)
         var values = new object?[width];
         var pending = 0;
         long count = 0;
+        var lastDate = new DateText();
+        var direct = SqliteNative.IsAvailable();
         using var batch = PrepareSqlite(db, table, columns, batchRows);
         foreach (var row in rows)
         {
@@ -65,7 +68,7 @@ public sealed class BulkInserter(IDbConnectionFactory factory)
             values.CopyTo(buffer, pending * width);
             if (++pending == batchRows)
             {
-                ExecuteSqlite(db, batch, buffer, pending * width);
+                ExecuteSqlite(db, batch, buffer, pending * width, direct, ref lastDate);
                 pending = 0;
             }
 
@@ -78,7 +81,7 @@ public sealed class BulkInserter(IDbConnectionFactory factory)
         if (pending > 0)
         {
             using var tail = PrepareSqlite(db, table, columns, pending);
-            ExecuteSqlite(db, tail, buffer, pending * width);
+            ExecuteSqlite(db, tail, buffer, pending * width, direct, ref lastDate);
         }
 
         return count;
@@ -93,27 +96,16 @@ public sealed class BulkInserter(IDbConnectionFactory factory)
         return stmt;
     }
 
-    private static void ExecuteSqlite(SQLitePCL.sqlite3 db, SQLitePCL.sqlite3_stmt stmt, object?[] values, int count)
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void ExecuteSqlite(SQLitePCL.sqlite3 db, SQLitePCL.sqlite3_stmt stmt, object?[] values, int count, bool direct, ref DateText lastDate)
     {
-        Span<byte> text = stackalloc byte[32];
-        for (var i = 0; i < count; i++)
+        if (direct)
         {
-            var p = i + 1;
-            var rc = values[i] switch
-            {
-                null => SQLitePCL.raw.sqlite3_bind_null(stmt, p),
-                int v => SQLitePCL.raw.sqlite3_bind_int64(stmt, p, v),
-                long v => SQLitePCL.raw.sqlite3_bind_int64(stmt, p, v),
-                bool v => SQLitePCL.raw.sqlite3_bind_int64(stmt, p, v ? 1 : 0),
-                double v => SQLitePCL.raw.sqlite3_bind_double(stmt, p, v),
-                string v => SQLitePCL.raw.sqlite3_bind_text(stmt, p, v),
-                byte[] v => SQLitePCL.raw.sqlite3_bind_blob(stmt, p, v),
-                // Microsoft.Data.Sqlite's own text form of a DateTime, the one Dapper's parameters write: it sorts
-                // like the time it holds, so range conditions on the text columns are right.
-                DateTime v => SQLitePCL.raw.sqlite3_bind_text(stmt, p, text[..FormatSqliteDateTime(v, text)]),
-                var v => throw new InvalidOperationException($"Bulk insert into SQLite: unsupported value type {v.GetType()}"),
-            };
-            CheckSqlite(db, rc, "bind");
+            Bind(new DirectBinder(stmt.DangerousGetHandle()), db, values, count, ref lastDate);
+        }
+        else
+        {
+            Bind(new RawBinder(stmt), db, values, count, ref lastDate);
         }
 
         var step = SQLitePCL.raw.sqlite3_step(stmt);
@@ -125,11 +117,130 @@ public sealed class BulkInserter(IDbConnectionFactory factory)
         }
     }
 
+    private static void Bind<TBinder>(TBinder binder, SQLitePCL.sqlite3 db, object?[] values, int count, ref DateText lastDate)
+        where TBinder : struct, ISqliteBinder
+    {
+        byte[]? text = null;
+        for (var i = 0; i < count; i++)
+        {
+            var p = i + 1;
+            var rc = values[i] switch
+            {
+                null => binder.Null(p),
+                int v => binder.Int64(p, v),
+                long v => binder.Int64(p, v),
+                bool v => binder.Int64(p, v ? 1 : 0),
+                double v => binder.Double(p, v),
+                string v => binder.Text(p, Utf8(v, ref text)),
+                byte[] v => binder.Blob(p, v),
+                // Microsoft.Data.Sqlite's own text form of a DateTime, the one Dapper's parameters write: it sorts
+                // like the time it holds, so range conditions on the text columns are right. Rows of a batch mostly
+                // share their bucket's time, so the last one's text is kept.
+                DateTime v => binder.Text(p, lastDate.Of(v)),
+                var v => throw new InvalidOperationException($"Bulk insert into SQLite: unsupported value type {v.GetType()}"),
+            };
+            CheckSqlite(db, rc, "bind");
+        }
+    }
+
+    private static ReadOnlySpan<byte> Utf8(string value, ref byte[]? buffer)
+    {
+        var max = System.Text.Encoding.UTF8.GetMaxByteCount(value.Length);
+        if (buffer is null || buffer.Length < max)
+        {
+            buffer = new byte[Math.Max(max, 256)];
+        }
+
+        return buffer.AsSpan(0, System.Text.Encoding.UTF8.GetBytes(value, buffer));
+    }
+
+    /// <summary>The SQLite text of the DateTime last bound, kept across a table's statements.</summary>
+    private struct DateText
+    {
+        private readonly byte[] _text;
+        private DateTime _value;
+        private int _length;
+
+        public DateText() => _text = new byte[32];
+
+        public ReadOnlySpan<byte> Of(DateTime value)
+        {
+            if (_length == 0 || value != _value)
+            {
+                _value = value;
+                _length = FormatSqliteDateTime(value, _text);
+            }
+
+            return _text.AsSpan(0, _length);
+        }
+    }
+
+    private interface ISqliteBinder
+    {
+        int Null(int index);
+
+        int Int64(int index, long value);
+
+        int Double(int index, double value);
+
+        int Text(int index, ReadOnlySpan<byte> utf8);
+
+        int Blob(int index, byte[] value);
+    }
+
+    /// <summary>Binds through <see cref="SqliteNative"/>: no SafeHandle and no GC transition per value.</summary>
+    private readonly unsafe struct DirectBinder(nint statement) : ISqliteBinder
+    {
+        public int Null(int index) => SqliteNative.sqlite3_bind_null(statement, index);
+
+        public int Int64(int index, long value) => SqliteNative.sqlite3_bind_int64(statement, index, value);
+
+        public int Double(int index, double value) => SqliteNative.sqlite3_bind_double(statement, index, value);
+
+        public int Text(int index, ReadOnlySpan<byte> utf8)
+        {
+            fixed (byte* p = utf8)
+            {
+                // A null pointer would bind NULL: an empty text gets a pointer to a zero-length span of its own.
+                var empty = stackalloc byte[1];
+                return SqliteNative.sqlite3_bind_text(statement, index, utf8.IsEmpty ? empty : p, utf8.Length, SqliteNative.Transient);
+            }
+        }
+
+        public int Blob(int index, byte[] value)
+        {
+            if (value.Length == 0)
+            {
+                return SqliteNative.sqlite3_bind_zeroblob(statement, index, 0);
+            }
+
+            fixed (byte* p = value)
+            {
+                return SqliteNative.sqlite3_bind_blob(statement, index, p, value.Length, SqliteNative.Transient);
+            }
+        }
+    }
+
+    /// <summary>Binds through SQLitePCLRaw, when SQLite is not the bundled e_sqlite3.</summary>
+    private readonly struct RawBinder(SQLitePCL.sqlite3_stmt statement) : ISqliteBinder
+    {
+        public int Null(int index) => SQLitePCL.raw.sqlite3_bind_null(statement, index);
+
+        public int Int64(int index, long value) => SQLitePCL.raw.sqlite3_bind_int64(statement, index, value);
+
+        public int Double(int index, double value) => SQLitePCL.raw.sqlite3_bind_double(statement, index, value);
+
+        public int Text(int index, ReadOnlySpan<byte> utf8) => SQLitePCL.raw.sqlite3_bind_text(statement, index, utf8);
+
+        public int Blob(int index, byte[] value) => SQLitePCL.raw.sqlite3_bind_blob(statement, index, value);
+    }
+
     /// <summary>
     /// Writes <paramref name="value"/> as UTF-8 in <see cref="SqliteDateTimeFormat"/>, the text form Microsoft.Data.Sqlite
     /// gives a DateTime parameter (it sorts like the time it holds, so range conditions on the text columns are right),
     /// without parsing a custom format string per value. Returns the length (19 to 27 bytes).
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static int FormatSqliteDateTime(DateTime value, Span<byte> destination)
     {
         static void Digits(Span<byte> d, int v, int count)

@@ -15,8 +15,6 @@ namespace ReportJob.Storage;
 /// </summary>
 internal sealed class SqliteStatement : IDisposable
 {
-    private const string Library = "e_sqlite3";
-
     private readonly sqlite3 _db;
     private readonly bool _ownsDb;
     private readonly sqlite3_stmt _statement;
@@ -26,7 +24,7 @@ internal sealed class SqliteStatement : IDisposable
     {
         if (!IsAvailable())
         {
-            throw new InvalidOperationException($"SQLite is provided by {raw.GetNativeLibraryName()}, not {Library}: check IsAvailable first");
+            throw new InvalidOperationException($"SQLite is provided by {raw.GetNativeLibraryName()}, not {SqliteNative.Library}: check IsAvailable first");
         }
 
         var own = OpenOwn(connection);
@@ -53,17 +51,7 @@ internal sealed class SqliteStatement : IDisposable
     /// native libraries resolve through the application's dependency list, whichever assembly asks). Call it once a
     /// connection is open (opening one sets SQLitePCLRaw's provider up).
     /// </summary>
-    public static bool IsAvailable()
-    {
-        try
-        {
-            return raw.GetNativeLibraryName() == Library && raw.sqlite3_libversion_number() == NativeMethods.sqlite3_libversion_number();
-        }
-        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
-        {
-            return false;
-        }
-    }
+    public static bool IsAvailable() => SqliteNative.IsAvailable();
 
     /// <summary>Rewinds the statement and binds a new value to parameter <paramref name="index"/> (1-based).</summary>
     public void Reset(int index, long value)
@@ -75,7 +63,7 @@ internal sealed class SqliteStatement : IDisposable
     /// <summary>Moves to the next row; false after the last one.</summary>
     public bool Step()
     {
-        var rc = NativeMethods.sqlite3_step(_handle);
+        var rc = SqliteNative.sqlite3_step(_handle);
         if (rc == raw.SQLITE_ROW)
         {
             return true;
@@ -90,9 +78,9 @@ internal sealed class SqliteStatement : IDisposable
     }
 
     /// <summary>The column's type in the current row: raw.SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB or SQLITE_NULL.</summary>
-    public int Type(int column) => NativeMethods.sqlite3_column_type(_handle, column);
+    public int Type(int column) => SqliteNative.sqlite3_column_type(_handle, column);
 
-    public long Int64(int column) => NativeMethods.sqlite3_column_int64(_handle, column);
+    public long Int64(int column) => SqliteNative.sqlite3_column_int64(_handle, column);
 
     /// <summary>
     /// The column as UTF-8 text (SQLite converts other types), up to the zero that always ends it; false for NULL. One
@@ -100,7 +88,7 @@ internal sealed class SqliteStatement : IDisposable
     /// </summary>
     public unsafe bool TryText(int column, out ReadOnlySpan<byte> utf8)
     {
-        var text = NativeMethods.sqlite3_column_text(_handle, column);
+        var text = SqliteNative.sqlite3_column_text(_handle, column);
         if (text == 0)
         {
             // NULL, or SQLite ran out of memory converting the value.
@@ -172,27 +160,5 @@ internal sealed class SqliteStatement : IDisposable
         }
 
         return db;
-    }
-
-    // Blittable signatures only, so no marshalling stub; LibraryImport would generate the same calls.
-    private static class NativeMethods
-    {
-        [DllImport(Library, ExactSpelling = true)]
-        public static extern int sqlite3_libversion_number();
-
-        [DllImport(Library, ExactSpelling = true)]
-        public static extern int sqlite3_step(nint statement);
-
-        [DllImport(Library, ExactSpelling = true)]
-        [SuppressGCTransition]
-        public static extern int sqlite3_column_type(nint statement, int column);
-
-        [DllImport(Library, ExactSpelling = true)]
-        [SuppressGCTransition]
-        public static extern long sqlite3_column_int64(nint statement, int column);
-
-        [DllImport(Library, ExactSpelling = true)]
-        [SuppressGCTransition]
-        public static extern nint sqlite3_column_text(nint statement, int column);
     }
 }

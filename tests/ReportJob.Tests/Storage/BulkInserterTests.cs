@@ -43,13 +43,17 @@ public sealed class BulkInserterTests
     {
         await using var db = await TestDatabase.CreateAsync(StorageProvider.Sqlite);
         await using var c = await db.Get<IDbConnectionFactory>().OpenAsync(default);
-        await c.ExecuteAsync("CREATE TABLE bulk_probe (i INTEGER, l INTEGER, d REAL, b INTEGER, t TEXT, dt TEXT, n TEXT)");
+        await c.ExecuteAsync("CREATE TABLE bulk_probe (i INTEGER, l INTEGER, d REAL, b INTEGER, t TEXT, dt TEXT, n TEXT, bl BLOB)");
         var start = new DateTime(2026, 11, 20, 8, 0, 0, DateTimeKind.Utc);
         var columns = new BulkColumn[]
         {
             new("i", BulkType.Int32), new("l", BulkType.Int64), new("d", BulkType.Double), new("b", BulkType.Boolean),
-            new("t", BulkType.Text), new("dt", BulkType.DateTime), new("n", BulkType.Text),
+            new("t", BulkType.Text), new("dt", BulkType.DateTime), new("n", BulkType.Text), new("bl", BulkType.Binary),
         };
+        // Empty texts and blobs, and runs of one time between others (the insert keeps the last time's text).
+        static string Text(int r) => r % 5 == 0 ? "" : "row ü " + r;
+        static byte[] Blob(int r) => r % 3 == 0 ? [] : [(byte)r, 0, 255];
+        DateTime Time(int r) => r % 4 == 0 ? start.AddTicks(r * 1_234_567L) : start.AddTicks(r / 4 * 4 * 1_234_567L);
         await using (var tx = await c.BeginTransactionAsync())
         {
             await db.Get<BulkInserter>().InsertAsync(c, tx, "bulk_probe", columns, Enumerable.Range(0, rows), (r, v) =>
@@ -58,21 +62,22 @@ public sealed class BulkInserterTests
                 v[1] = (long)r << 40;
                 v[2] = r / 3.0;
                 v[3] = r % 2 == 0;
-                v[4] = "row ü " + r;
-                v[5] = start.AddTicks(r * 1_234_567L);
+                v[4] = Text(r);
+                v[5] = Time(r);
                 v[6] = null;
+                v[7] = Blob(r);
             }, default);
             for (var r = 0; r < rows; r++)
             {
-                await c.ExecuteAsync("INSERT INTO bulk_probe VALUES (@i, @l, @d, @b, @t, @dt, NULL)",
-                    new { i = -r - 1, l = (long)r << 40, d = r / 3.0, b = r % 2 == 0, t = "row ü " + r, dt = start.AddTicks(r * 1_234_567L) }, tx);
+                await c.ExecuteAsync("INSERT INTO bulk_probe VALUES (@i, @l, @d, @b, @t, @dt, NULL, @bl)",
+                    new { i = -r - 1, l = (long)r << 40, d = r / 3.0, b = r % 2 == 0, t = Text(r), dt = Time(r), bl = Blob(r) }, tx);
             }
 
             await tx.CommitAsync();
         }
 
-        var bulk = (await c.QueryAsync<string>("SELECT quote(l) || quote(d) || quote(b) || quote(t) || quote(dt) || quote(n) FROM bulk_probe WHERE i >= 0 ORDER BY i")).ToList();
-        var dapper = (await c.QueryAsync<string>("SELECT quote(l) || quote(d) || quote(b) || quote(t) || quote(dt) || quote(n) FROM bulk_probe WHERE i < 0 ORDER BY i DESC")).ToList();
+        var bulk = (await c.QueryAsync<string>("SELECT quote(l) || quote(d) || quote(b) || quote(t) || quote(dt) || quote(n) || quote(bl) FROM bulk_probe WHERE i >= 0 ORDER BY i")).ToList();
+        var dapper = (await c.QueryAsync<string>("SELECT quote(l) || quote(d) || quote(b) || quote(t) || quote(dt) || quote(n) || quote(bl) FROM bulk_probe WHERE i < 0 ORDER BY i DESC")).ToList();
         Assert.Equal(rows, bulk.Count);
         Assert.Equal(dapper, bulk);
     }
