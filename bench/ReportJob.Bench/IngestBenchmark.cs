@@ -16,11 +16,12 @@ namespace ReportJob.Bench;
 /// </summary>
 internal static class IngestBenchmark
 {
-    public const string Usage = "[--flows N] [--capture FILE --nfcapd DIR] [--postgres CONNSTRING] [--work DIR] [--only aggregate|ingest]: decode, ingest → SQLite/PostgreSQL, nfdump, tshark (--only: that stage three times)";
+    public const string Usage = "[--flows N] [--capture FILE --nfcapd DIR] [--postgres CONNSTRING] [--work DIR] [--only aggregate|ingest [--rounds N]]: decode, ingest → SQLite/PostgreSQL, nfdump, tshark (--only: that stage N times, 3 by default)";
 
     public static async Task<int> RunAsync(string[] args)
     {
         var flows = 620_000;
+        var rounds = 3;
         string? capture = null, nfcapd = null, postgres = null, only = null;
         var work = Path.Combine(Path.GetTempPath(), "reportjob-bench-ingest");
         for (var i = 0; i + 1 < args.Length; i += 2)
@@ -33,6 +34,7 @@ internal static class IngestBenchmark
                 case "--postgres": postgres = args[i + 1]; break;
                 case "--work": work = args[i + 1]; break;
                 case "--only": only = args[i + 1]; break;
+                case "--rounds": rounds = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 default:
                     Console.Error.WriteLine("usage: ingest " + Usage);
                     return 2;
@@ -57,7 +59,7 @@ internal static class IngestBenchmark
         var rows = new List<(string What, long Records, double Seconds, string Memory)>();
         if (only == "aggregate")
         {
-            for (var round = 0; round < 3; round++)
+            for (var round = 0; round < rounds; round++)
             {
                 rows.Add(Aggregate(capture));
             }
@@ -65,7 +67,7 @@ internal static class IngestBenchmark
 
         if (only == "ingest")
         {
-            for (var round = 0; round < 3; round++)
+            for (var round = 0; round < rounds; round++)
             {
                 rows.Add(await IngestAsync("ingest → SQLite (end to end)", capture, "Sqlite", $"Data Source={Path.Combine(work, $"bench-{round}.db")}", work));
             }
@@ -157,9 +159,11 @@ internal static class IngestBenchmark
         Print($"before ingest: {Environment.WorkingSet / 1e6:F0} MB working set");
         PeakMemory.Reset();
         var (gc0, gc1, gc2, paused) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+        var (jitTime, jitMethods) = (System.Runtime.JitInfo.GetCompilationTime(), System.Runtime.JitInfo.GetCompiledMethodCount());
         var outcome = await host.Services.GetRequiredService<FlowIngestor>().IngestFileAsync(capture, CancellationToken.None);
         var memory = PeakMemory.Describe();
         Print($"GC during the ingest: {GC.CollectionCount(0) - gc0} gen-0, {GC.CollectionCount(1) - gc1} gen-1, {GC.CollectionCount(2) - gc2} gen-2 collections, paused {(GC.GetTotalPauseDuration() - paused).TotalSeconds:F3} s; {GC.GetTotalAllocatedBytes() / 1e6:F0} MB allocated since start");
+        Print($"JIT during the ingest: {System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods} methods compiled in {(System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalSeconds:F3} s (all threads, background tier-up included)");
         if (outcome.Status != IngestStatus.Ingested)
         {
             throw new InvalidOperationException($"ingest {outcome.Status}: {outcome.Error}");

@@ -164,26 +164,11 @@ internal sealed class FlowIngestor(
             {
                 size = stream.Length;
                 using var reader = CaptureReader.Open(stream, leaveOpen: true);
-                while (reader.TryRead(out var datagram))
+                while (DecodeUntilOverBudget(reader, decoder, ref sink, aggregator, quality, exporters, settings.MaxEntriesInMemory, ref datagrams, cancellationToken))
                 {
-                    var payload = datagram.Payload.Span;
-                    var current = quality.For(datagram.Exporter, payload);
-                    current.Datagrams++;
-                    sink.Current = current;
-                    exporters.Add(datagram.Exporter);
-                    var before = DecoderCounters.Of(decoder.Statistics);
-                    decoder.Decode(datagram.Exporter, payload, datagram.TimestampUtc, ref sink);
-                    DecoderCounters.Of(decoder.Statistics).ChargeDifference(before, current);
-                    if (++datagrams % CheckEveryDatagrams == 0)
-                    {
-                        cancellationToken.ThrowIfCancellationRequested();
-                        if (aggregator.EntryCount >= settings.MaxEntriesInMemory)
-                        {
-                            var handOver = decodeWatch.Elapsed.TotalSeconds;
-                            await HandOverAsync(drains.Writer, aggregator.TakeOverBudget(), writer, cancellationToken);
-                            waited += decodeWatch.Elapsed.TotalSeconds - handOver;
-                        }
-                    }
+                    var handOver = decodeWatch.Elapsed.TotalSeconds;
+                    await HandOverAsync(drains.Writer, aggregator.TakeOverBudget(), writer, cancellationToken);
+                    waited += decodeWatch.Elapsed.TotalSeconds - handOver;
                 }
             }
 
@@ -234,6 +219,39 @@ internal sealed class FlowIngestor(
         {
             Phases = phases,
         };
+    }
+
+    /// <summary>
+    /// Reads, decodes and aggregates datagrams until the aggregator holds its budget (true: hand a drain over, then call
+    /// again) or the capture ends (false). Outside the async method, so that this loop is compiled on its own and fully
+    /// optimised at first call, not as part of the method's state machine.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static bool DecodeUntilOverBudget(
+        CaptureReader reader, FlowDecoder decoder, ref AggregatingSink sink, FlowAggregator aggregator, QualityTracker quality, HashSet<FlowAddress> exporters,
+        int budget, ref long datagrams, CancellationToken cancellationToken)
+    {
+        while (reader.TryRead(out var datagram))
+        {
+            var payload = datagram.Payload.Span;
+            var current = quality.For(datagram.Exporter, payload);
+            current.Datagrams++;
+            sink.Current = current;
+            exporters.Add(datagram.Exporter);
+            var before = DecoderCounters.Of(decoder.Statistics);
+            decoder.Decode(datagram.Exporter, payload, datagram.TimestampUtc, ref sink);
+            DecoderCounters.Of(decoder.Statistics).ChargeDifference(before, current);
+            if (++datagrams % CheckEveryDatagrams == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (aggregator.EntryCount >= budget)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Gives a drain to the writer; when the writer has failed, its exception (not the closed channel's) is thrown.</summary>
