@@ -81,4 +81,55 @@ public sealed class BulkInserterTests
         Assert.Equal(rows, bulk.Count);
         Assert.Equal(dapper, bulk);
     }
+
+    [Theory]
+    [ProviderData(StorageProvider.Postgres)]
+    public async Task Insert_Postgres_SameValuesAsDapperParameters(StorageProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await using var c = await db.Get<IDbConnectionFactory>().OpenAsync(default);
+        await c.ExecuteAsync("CREATE TABLE bulk_probe (i INTEGER, l BIGINT, d DOUBLE PRECISION, b BOOLEAN, t TEXT, dt TIMESTAMPTZ, n TEXT, bl BYTEA)");
+        var start = new DateTime(2026, 11, 20, 8, 0, 0, DateTimeKind.Utc);
+        var columns = new BulkColumn[]
+        {
+            new("i", BulkType.Int32), new("l", BulkType.Int64), new("d", BulkType.Double), new("b", BulkType.Boolean),
+            new("t", BulkType.Text), new("dt", BulkType.DateTime), new("n", BulkType.Text), new("bl", BulkType.Binary),
+        };
+        // What COPY's text form must escape (backslash, tab, newline, carriage return), what it must not touch, NULL
+        // beside the text "\\N", empty values, non-ASCII, sub-microsecond times and doubles that need all their digits.
+        string?[] texts = ["plain", "", "tab\there", "new\nline", "cr\rlf\r\n", "back\\slash", "\\N", "ü € 😀", "a\\tb", " spaces ", null];
+        var rows = Enumerable.Range(0, 200).ToList();
+        string? Text(int r) => texts[r % texts.Length];
+        byte[]? Blob(int r) => r % 4 == 0 ? null : r % 4 == 1 ? [] : [(byte)r, 0, 92, 255];
+        DateTime Time(int r) => start.AddTicks(r * 1_234_567L);
+        double Double(int r) => r == 7 ? double.NaN : r == 8 ? double.PositiveInfinity : r == 9 ? double.NegativeInfinity : (r / 3.0) - 20;
+        await using (var tx = await c.BeginTransactionAsync())
+        {
+            await db.Get<BulkInserter>().InsertAsync(c, tx, "bulk_probe", columns, rows, (r, v) =>
+            {
+                v[0] = r;
+                v[1] = (long)r << 40;
+                v[2] = Double(r);
+                v[3] = r % 2 == 0;
+                v[4] = Text(r);
+                v[5] = Time(r);
+                v[6] = null;
+                v[7] = Blob(r);
+            }, default);
+            foreach (var r in rows)
+            {
+                await c.ExecuteAsync("INSERT INTO bulk_probe VALUES (@i, @l, @d, @b, @t, @dt, NULL, @bl)",
+                    new { i = -r - 1, l = (long)r << 40, d = Double(r), b = r % 2 == 0, t = Text(r), dt = Time(r), bl = Blob(r) }, tx);
+            }
+
+            await tx.CommitAsync();
+        }
+
+        const string Columns = "concat_ws('|', l, d::text, b, coalesce(t, '<null>'), extract(epoch from dt)::text, coalesce(n, '<null>'), coalesce(encode(bl, 'hex'), '<null>'))";
+        var bulk = (await c.QueryAsync<string>($"SELECT {Columns} FROM bulk_probe WHERE i >= 0 ORDER BY i")).ToList();
+        var dapper = (await c.QueryAsync<string>($"SELECT {Columns} FROM bulk_probe WHERE i < 0 ORDER BY i DESC")).ToList();
+        Assert.Equal(rows.Count, bulk.Count);
+        Assert.Equal(dapper, bulk);
+        Assert.Contains("tab\there", bulk[2]);
+    }
 }
