@@ -1,10 +1,12 @@
 namespace ReportJob.NetFlow;
 
 /// <summary>
-/// Everything aggregated for one bucket (flow END time floored to the bucket length, UTC): per exporter, per host as
-/// source and as destination, per conversation, per protocol/destination port. Filled by the ingest's decoding
-/// thread, then handed whole to the writing thread, which turns it into rows (<see cref="AppendRows"/>) and gives it
-/// back for reuse (<see cref="Reset"/>).
+/// Everything aggregated for one bucket (flow END time floored to the bucket length, UTC): per exporter and per
+/// conversation (source, destination, protocol, destination port), counted by the ingest's decoding thread. The
+/// bucket is then handed whole to the writing thread, which sums the conversations per host as source and as
+/// destination and per protocol/destination port (every record is in exactly one conversation, so those sums are the
+/// totals), turns it all into rows (<see cref="AppendRows"/>) and gives the bucket back for reuse (<see cref="Reset"/>).
+/// Counting hosts and ports there, not per record, takes three table lookups per record off the decoding thread.
 /// </summary>
 /// <param name="startTicks">The bucket's start.</param>
 /// <param name="conversations">Conversations expected (the most a bucket of this file held so far), so that the largest table rarely grows.</param>
@@ -14,31 +16,37 @@ internal sealed class BucketAggregate(long startTicks, int conversations = 4096)
 
     public AggregateTable<AddressKey, ExporterCounters> Exporters { get; } = new(4);
 
-    public AggregateTable<AddressKey, FlowCounters> Sources { get; } = new(256);
-
-    public AggregateTable<AddressKey, FlowCounters> Destinations { get; } = new(256);
-
     public AggregateTable<ConversationKey, FlowCounters> Conversations { get; } = new(conversations);
 
-    public AggregateTable<PortKey, FlowCounters> Ports { get; } = new(256);
+    // Summed from the conversations by AppendRows.
+    private readonly AggregateTable<AddressKey, FlowCounters> _sources = new(256);
+    private readonly AggregateTable<AddressKey, FlowCounters> _destinations = new(256);
+    private readonly AggregateTable<PortKey, FlowCounters> _ports = new(256);
 
-    public int EntryCount => Exporters.Count + Sources.Count + Destinations.Count + Conversations.Count + Ports.Count;
+    public int EntryCount => Exporters.Count + Conversations.Count;
 
     /// <summary>Empties the tables (keeping their capacity) for another bucket.</summary>
     public void Reset(long startTicks)
     {
         StartTicks = startTicks;
         Exporters.Clear();
-        Sources.Clear();
-        Destinations.Clear();
         Conversations.Clear();
-        Ports.Clear();
     }
 
     /// <summary>Rows of this bucket: exporters, sites (from the complete host tables), and the top N + "(other)" of hosts, conversations and ports.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void AppendRows(FlowBatch batch, SiteResolver sites, int topN)
     {
+        _sources.Clear();
+        _destinations.Clear();
+        _ports.Clear();
+        foreach (ref readonly var e in Conversations.Entries)
+        {
+            _sources.GetOrAdd(new AddressKey(e.Key.Source)).Add(e.Value);
+            _destinations.GetOrAdd(new AddressKey(e.Key.Destination)).Add(e.Value);
+            _ports.GetOrAdd(new PortKey(e.Key.Protocol, e.Key.DestinationPort)).Add(e.Value);
+        }
+
         var bucket = new DateTime(StartTicks, DateTimeKind.Utc);
         foreach (var (key, c) in Exporters)
         {
@@ -46,13 +54,13 @@ internal sealed class BucketAggregate(long startTicks, int conversations = 4096)
         }
 
         var siteTotals = new Dictionary<string, (FlowCounters In, FlowCounters Out)>(StringComparer.Ordinal);
-        foreach (var (key, c) in Sources)
+        foreach (var (key, c) in _sources)
         {
             ref var s = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(siteTotals, sites.Site(key.Address), out _);
             s.Out.Add(c);
         }
 
-        foreach (var (key, c) in Destinations)
+        foreach (var (key, c) in _destinations)
         {
             ref var s = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(siteTotals, sites.Site(key.Address), out _);
             s.In.Add(c);
@@ -63,10 +71,10 @@ internal sealed class BucketAggregate(long startTicks, int conversations = 4096)
             batch.Sites.Add(new FlowSiteRow(bucket, site, i, o));
         }
 
-        TopN(Sources, topN,
+        TopN(_sources, topN,
             (k, c) => batch.Hosts.Add(new FlowHostRow(bucket, 0, k.Address.ToString(), c.Flows, c.Packets, c.Bytes)),
             c => batch.Hosts.Add(new FlowHostRow(bucket, 0, FlowAggregator.Other, c.Flows, c.Packets, c.Bytes)));
-        TopN(Destinations, topN,
+        TopN(_destinations, topN,
             (k, c) => batch.Hosts.Add(new FlowHostRow(bucket, 1, k.Address.ToString(), c.Flows, c.Packets, c.Bytes)),
             c => batch.Hosts.Add(new FlowHostRow(bucket, 1, FlowAggregator.Other, c.Flows, c.Packets, c.Bytes)));
         TopN(Conversations, topN,
@@ -75,7 +83,7 @@ internal sealed class BucketAggregate(long startTicks, int conversations = 4096)
 
         // Ports: the top N of each protocol, and an "other ports" row per protocol, so protocol totals stay exact. The
         // entries are grouped by protocol with one counting pass (in the order added within each protocol).
-        var ports = Ports.Entries;
+        var ports = _ports.Entries;
         Span<int> starts = stackalloc int[257];
         foreach (ref readonly var e in ports)
         {
@@ -100,7 +108,7 @@ internal sealed class BucketAggregate(long startTicks, int conversations = 4096)
             if (starts[p + 1] > starts[p])
             {
                 var protocol = (byte)p;
-                TopN(Ports, byProtocol[starts[p]..starts[p + 1]], topN,
+                TopN(_ports, byProtocol[starts[p]..starts[p + 1]], topN,
                     (k, c) => batch.Ports.Add(new FlowPortRow(bucket, k.Protocol, k.Port, c.Flows, c.Packets, c.Bytes)),
                     c => batch.Ports.Add(new FlowPortRow(bucket, protocol, -1, c.Flows, c.Packets, c.Bytes)));
             }

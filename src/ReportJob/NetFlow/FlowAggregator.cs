@@ -127,7 +127,7 @@ internal sealed class FlowAggregator
             e.SampledFlows += flows;
         }
 
-        // The host, conversation, port and scan tables are counted a few records later: their index slots are
+        // The conversation and scan tables are counted a few records later: their index slots are
         // prefetched now, so that the cache misses of a batch overlap (most conversations of a bucket are new, and
         // their index does not fit in the core's cache).
         ref var pending = ref _pending[_pendingHead];
@@ -143,7 +143,6 @@ internal sealed class FlowAggregator
         pending.Bucket = b;
         pending.Conversation = new ConversationKey(r.SourceAddress, r.DestinationAddress, r.Protocol, r.DestinationPort);
         pending.ConversationHash = pending.Conversation.Hash();
-        pending.PortHash = new PortKey(r.Protocol, r.DestinationPort).Hash();
         pending.Flows = flows;
         pending.Packets = packets;
         pending.Bytes = bytes;
@@ -167,7 +166,6 @@ internal sealed class FlowAggregator
         }
 
         b.Conversations.Prefetch(pending.ConversationHash);
-        b.Ports.Prefetch(pending.PortHash);
         _pendingHead = (_pendingHead + 1) % PrefetchDistance;
         FlowRecords++;
         return true;
@@ -273,10 +271,7 @@ internal sealed class FlowAggregator
     {
         var b = p.Bucket!;
         ref readonly var key = ref p.Conversation;
-        b.Sources.GetOrAdd(new AddressKey(key.Source)).Add(p.Flows, p.Packets, p.Bytes);
-        b.Destinations.GetOrAdd(new AddressKey(key.Destination)).Add(p.Flows, p.Packets, p.Bytes);
         b.Conversations.GetOrAdd(key, p.ConversationHash, out _).Add(p.Flows, p.Packets, p.Bytes);
-        b.Ports.GetOrAdd(new PortKey(key.Protocol, key.DestinationPort), p.PortHash, out _).Add(p.Flows, p.Packets, p.Bytes);
         p.Scan?.Add(key.Source, key.Destination, key.Protocol, key.DestinationPort, p.Flows, p.StartTicks, p.EndTicks, p.HostTargetHash, p.PortTargetHash);
         p.Bucket = null;
         p.Scan = null;
@@ -329,7 +324,6 @@ internal sealed class FlowAggregator
         public BucketAggregate? Bucket;
         public ConversationKey Conversation;
         public ulong ConversationHash;
-        public ulong PortHash;
         public long Flows;
         public long Packets;
         public long Bytes;
