@@ -277,6 +277,7 @@ internal sealed class FlowAggregator
         p.Scan = null;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsServiceReply(in FlowRecord r) =>
         r.Protocol is 6 or 17 && r.SourcePort is > 0 and < 1024 && r.DestinationPort >= 1024;
 

@@ -16,6 +16,7 @@ internal sealed class QualityCounters
     public long FirstExportTicks;
     public long LastExportTicks;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void SeeSampling(uint sampling)
     {
         if (SamplingMin == 0 || sampling < SamplingMin)
@@ -29,6 +30,7 @@ internal sealed class QualityCounters
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void SeeExport(long ticks)
     {
         if (ticks == 0)
