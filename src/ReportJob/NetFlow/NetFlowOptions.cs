@@ -19,7 +19,7 @@ public sealed class NetFlowOptions : IValidatableObject
     [Range(1, 1_000_000)]
     public int TopN { get; set; } = 1000;
 
-    /// <summary>Aggregate entries held in memory before they are written (inside the file's transaction); bounds memory.</summary>
+    /// <summary>Aggregate entries (exporters and conversations per bucket, scan evidence per hour) held in memory before they are written (inside the file's transaction); bounds memory.</summary>
     [Range(1000, 50_000_000)]
     public int MaxEntriesInMemory { get; set; } = 250_000;
 
