@@ -20,7 +20,7 @@ internal sealed class FlowAggregator
     // 2^48 bytes (256 TiB) or packets is garbage from a malformed or hostile export, not traffic.
     private const long MaxCounter = 1L << 48;
     private const long HourTicks = TimeSpan.TicksPerHour;
-    private const int MaxSpare = 4;
+    private const int MaxSpare = 2;
     private const int PrefetchDistance = 16;
 
     private readonly IngestSettings _settings;
