@@ -25,11 +25,7 @@ internal sealed class ScanTracker(long hourTicks, ScanOptions options)
         _targets.Clear();
     }
 
-    /// <summary>Counts a tiny flow as evidence of its source.</summary>
-    public void Add(FlowAddress source, FlowAddress destination, byte protocol, ushort port, long flows, long startTicks, long endTicks) =>
-        Add(source, destination, protocol, port, flows, startTicks, endTicks, HostTarget(source, destination).Hash(), PortTarget(source, protocol, port).Hash());
-
-    /// <summary>The same with the targets' hashes computed before (see <see cref="Prefetch"/>).</summary>
+    /// <summary>Counts a tiny flow as evidence of its source; the targets' hashes come from <see cref="Prefetch"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(FlowAddress source, FlowAddress destination, byte protocol, ushort port, long flows, long startTicks, long endTicks, ulong hostHash, ulong portHash)
     {
@@ -50,7 +46,6 @@ internal sealed class ScanTracker(long hourTicks, ScanOptions options)
     }
 
     /// <summary>One row per source that touched enough targets to be worth keeping (<see cref="ScanOptions.MinTargetsToKeep"/>).</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void AppendRows(List<FlowScanEvidenceRow> rows)
     {
         var kept = new Dictionary<FlowAddress, (List<(FlowAddress, long)> Hosts, List<(int, long)> Ports)>();
