@@ -6,11 +6,12 @@ namespace ReportJob.NetFlow;
 /// The aggregation tables of the ingest: value-type keys and counters stored densely in insertion order, found through
 /// a compact open-addressing index (linear probing, power-of-two size, at most 3/4 full) of 8-byte slots that each
 /// hold 32 bits of the key's hash and the entry's position. A new key (most conversations of a bucket are seen once)
-/// probes only the index, which stays in the core's cache, and is appended to the entries; the entries themselves are
-/// touched once per record, and enumerated, selected from and cleared without walking empty slots. Keys hash without
-/// a per-process seed (<see cref="IAggregateKey{TKey}"/>), and entries keep the order the records came in, so which
-/// of equal entries a top-N keeps is the same on every run. No removal: a table is filled, drained, then cleared and
-/// reused (its capacity kept, so a reused table neither grows again nor asks the OS for fresh pages).
+/// probes only the index, 8 bytes a slot against the 64 of a conversation entry (and prefetched by the aggregator, see
+/// <see cref="Prefetch"/>), and is appended to the entries; the entries are enumerated, selected from and cleared
+/// without walking empty slots. Keys hash without a per-process seed (<see cref="IAggregateKey{TKey}"/>), and entries
+/// keep the order the records came in, so which of equal entries a top-N keeps is the same on every run. No removal: a
+/// table is filled, drained, then cleared and reused (its capacity kept, so a reused table neither grows again nor asks
+/// the OS for fresh pages).
 /// </summary>
 internal sealed class AggregateTable<TKey, TValue>
     where TKey : struct, IAggregateKey<TKey>
