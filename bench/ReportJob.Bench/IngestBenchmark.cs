@@ -229,6 +229,7 @@ internal static class IngestBenchmark
         var sink = new AggregatingSink(aggregator);
         var decoder = new FlowDecoder();
         var resolver = new SiteResolver(ReportJob.Sites.SiteMap.Empty);
+        var totals = new BucketTotals();
         long rows = 0;
         double drain = 0;
         using (var stream = new FileStream(capture, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
@@ -242,7 +243,7 @@ internal static class IngestBenchmark
                 {
                     var t = sw.Elapsed.TotalSeconds;
                     var taken = aggregator.TakeOverBudget();
-                    rows += taken.ToBatch(resolver, settings.TopN).RowCount;
+                    rows += taken.ToBatch(resolver, settings.TopN, totals).RowCount;
                     aggregator.Recycle(taken);
                     drain += sw.Elapsed.TotalSeconds - t;
                     drains++;
@@ -251,7 +252,7 @@ internal static class IngestBenchmark
         }
 
         var t2 = sw.Elapsed.TotalSeconds;
-        rows += aggregator.TakeAll().ToBatch(resolver, settings.TopN).RowCount;
+        rows += aggregator.TakeAll().ToBatch(resolver, settings.TopN, totals).RowCount;
         drain += sw.Elapsed.TotalSeconds - t2;
         self.Refresh();
         var info = GC.GetGCMemoryInfo();

@@ -5,7 +5,8 @@ namespace ReportJob.NetFlow;
 /// conversation (source, destination, protocol, destination port), counted by the ingest's decoding thread. The
 /// bucket is then handed whole to the writing thread, which sums the conversations per host as source and as
 /// destination and per protocol/destination port (every record is in exactly one conversation, so those sums are the
-/// totals), turns it all into rows (<see cref="AppendRows"/>) and gives the bucket back for reuse (<see cref="Reset"/>).
+/// totals; <see cref="BucketTotals"/>), turns it all into rows (<see cref="AppendRows"/>) and gives the bucket back for
+/// reuse (<see cref="Reset"/>).
 /// Counting hosts and ports there, not per record, takes three table lookups per record off the decoding thread.
 /// </summary>
 /// <param name="startTicks">The bucket's start.</param>
@@ -17,11 +18,6 @@ internal sealed class BucketAggregate(long startTicks, int conversations = 4096)
     public AggregateTable<AddressKey, ExporterCounters> Exporters { get; } = new(4);
 
     public AggregateTable<ConversationKey, FlowCounters> Conversations { get; } = new(conversations);
-
-    // Summed from the conversations by AppendRows.
-    private readonly AggregateTable<AddressKey, FlowCounters> _sources = new(256);
-    private readonly AggregateTable<AddressKey, FlowCounters> _destinations = new(256);
-    private readonly AggregateTable<PortKey, FlowCounters> _ports = new(256);
 
     public int EntryCount => Exporters.Count + Conversations.Count;
 
@@ -35,17 +31,10 @@ internal sealed class BucketAggregate(long startTicks, int conversations = 4096)
 
     /// <summary>Rows of this bucket: exporters, sites (from the complete host tables), and the top N + "(other)" of hosts, conversations and ports.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public void AppendRows(FlowBatch batch, SiteResolver sites, int topN)
+    public void AppendRows(FlowBatch batch, SiteResolver sites, int topN, BucketTotals totals)
     {
-        _sources.Clear();
-        _destinations.Clear();
-        _ports.Clear();
-        foreach (ref readonly var e in Conversations.Entries)
-        {
-            _sources.GetOrAdd(new AddressKey(e.Key.Source)).Add(e.Value);
-            _destinations.GetOrAdd(new AddressKey(e.Key.Destination)).Add(e.Value);
-            _ports.GetOrAdd(new PortKey(e.Key.Protocol, e.Key.DestinationPort)).Add(e.Value);
-        }
+        totals.Sum(Conversations);
+        var (sources, destinations) = (totals.Sources, totals.Destinations);
 
         var bucket = new DateTime(StartTicks, DateTimeKind.Utc);
         foreach (var (key, c) in Exporters)
@@ -54,13 +43,13 @@ internal sealed class BucketAggregate(long startTicks, int conversations = 4096)
         }
 
         var siteTotals = new Dictionary<string, (FlowCounters In, FlowCounters Out)>(StringComparer.Ordinal);
-        foreach (var (key, c) in _sources)
+        foreach (var (key, c) in sources)
         {
             ref var s = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(siteTotals, sites.Site(key.Address), out _);
             s.Out.Add(c);
         }
 
-        foreach (var (key, c) in _destinations)
+        foreach (var (key, c) in destinations)
         {
             ref var s = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(siteTotals, sites.Site(key.Address), out _);
             s.In.Add(c);
@@ -71,10 +60,10 @@ internal sealed class BucketAggregate(long startTicks, int conversations = 4096)
             batch.Sites.Add(new FlowSiteRow(bucket, site, i, o));
         }
 
-        TopN(_sources, topN,
+        TopN(sources, topN,
             (k, c) => batch.Hosts.Add(new FlowHostRow(bucket, 0, k.Address.ToString(), c.Flows, c.Packets, c.Bytes)),
             c => batch.Hosts.Add(new FlowHostRow(bucket, 0, FlowAggregator.Other, c.Flows, c.Packets, c.Bytes)));
-        TopN(_destinations, topN,
+        TopN(destinations, topN,
             (k, c) => batch.Hosts.Add(new FlowHostRow(bucket, 1, k.Address.ToString(), c.Flows, c.Packets, c.Bytes)),
             c => batch.Hosts.Add(new FlowHostRow(bucket, 1, FlowAggregator.Other, c.Flows, c.Packets, c.Bytes)));
         TopN(Conversations, topN,
@@ -83,7 +72,7 @@ internal sealed class BucketAggregate(long startTicks, int conversations = 4096)
 
         // Ports: the top N of each protocol, and an "other ports" row per protocol, so protocol totals stay exact. The
         // entries are grouped by protocol with one counting pass (in the order added within each protocol).
-        var ports = _ports.Entries;
+        var ports = totals.Ports.Entries;
         Span<int> starts = stackalloc int[257];
         foreach (ref readonly var e in ports)
         {
@@ -108,7 +97,7 @@ internal sealed class BucketAggregate(long startTicks, int conversations = 4096)
             if (starts[p + 1] > starts[p])
             {
                 var protocol = (byte)p;
-                TopN(_ports, byProtocol[starts[p]..starts[p + 1]], topN,
+                TopN(totals.Ports, byProtocol[starts[p]..starts[p + 1]], topN,
                     (k, c) => batch.Ports.Add(new FlowPortRow(bucket, k.Protocol, k.Port, c.Flows, c.Packets, c.Bytes)),
                     c => batch.Ports.Add(new FlowPortRow(bucket, protocol, -1, c.Flows, c.Packets, c.Bytes)));
             }

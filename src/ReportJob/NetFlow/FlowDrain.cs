@@ -10,12 +10,12 @@ internal sealed class FlowDrain
     public bool IsEmpty => Buckets.Count == 0 && Scans.Count == 0;
 
     /// <summary>The rows of everything in this drain (top N + "(other)" per bucket, scan evidence per source and hour).</summary>
-    public FlowBatch ToBatch(SiteResolver sites, int topN)
+    public FlowBatch ToBatch(SiteResolver sites, int topN, BucketTotals totals)
     {
         var batch = new FlowBatch();
         foreach (var b in Buckets)
         {
-            b.AppendRows(batch, sites, topN);
+            b.AppendRows(batch, sites, topN, totals);
         }
 
         foreach (var s in Scans)

@@ -279,12 +279,13 @@ internal sealed class FlowIngestor(
     {
         long rows = 0;
         double busy = 0;
+        var totals = new BucketTotals();
         try
         {
             await foreach (var drain in drains.Reader.ReadAllAsync(cancellationToken))
             {
                 var watch = Stopwatch.StartNew();
-                var batch = drain.ToBatch(resolver, topN);
+                var batch = drain.ToBatch(resolver, topN, totals);
                 var built = watch.Elapsed.TotalSeconds;
                 var (buckets, hours) = (drain.Buckets.Count, drain.Scans.Count);
                 aggregator.Recycle(drain);
