@@ -244,7 +244,6 @@ internal static class IngestBenchmark
                     var t = sw.Elapsed.TotalSeconds;
                     var taken = aggregator.TakeOverBudget();
                     rows += taken.ToBatch(resolver, settings.TopN, totals).RowCount;
-                    aggregator.Recycle(taken);
                     drain += sw.Elapsed.TotalSeconds - t;
                     drains++;
                 }

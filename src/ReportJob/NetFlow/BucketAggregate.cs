@@ -5,29 +5,20 @@ namespace ReportJob.NetFlow;
 /// conversation (source, destination, protocol, destination port), counted by the ingest's decoding thread. The
 /// bucket is then handed whole to the writing thread, which sums the conversations per host as source and as
 /// destination and per protocol/destination port (every record is in exactly one conversation, so those sums are the
-/// totals; <see cref="BucketTotals"/>), turns it all into rows (<see cref="AppendRows"/>) and gives the bucket back for
-/// reuse (<see cref="Reset"/>).
+/// totals; <see cref="BucketTotals"/>) and turns it all into rows (<see cref="AppendRows"/>).
 /// Counting hosts and ports there, not per record, takes three table lookups per record off the decoding thread.
 /// </summary>
 /// <param name="startTicks">The bucket's start.</param>
 /// <param name="conversations">Conversations expected (the most a bucket of this file held so far), so that the largest table rarely grows.</param>
 internal sealed class BucketAggregate(long startTicks, int conversations = 4096)
 {
-    public long StartTicks { get; private set; } = startTicks;
+    public long StartTicks { get; } = startTicks;
 
     public AggregateTable<AddressKey, ExporterCounters> Exporters { get; } = new(4);
 
     public AggregateTable<ConversationKey, FlowCounters> Conversations { get; } = new(conversations);
 
     public int EntryCount => Exporters.Count + Conversations.Count;
-
-    /// <summary>Empties the tables (keeping their capacity) for another bucket.</summary>
-    public void Reset(long startTicks)
-    {
-        StartTicks = startTicks;
-        Exporters.Clear();
-        Conversations.Clear();
-    }
 
     /// <summary>Rows of this bucket: exporters, sites (from the complete host tables), and the top N + "(other)" of hosts, conversations and ports.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 
 namespace ReportJob.NetFlow;
@@ -9,8 +8,10 @@ namespace ReportJob.NetFlow;
 /// string per record). When <see cref="EntryCount"/> passes the memory budget, <see cref="TakeOverBudget"/> hands the
 /// oldest buckets (exports arrive roughly in time order, so those are complete) to the writer; <see cref="TakeAll"/>
 /// hands over the rest at the end of a file. A bucket that gets records after it was handed over starts afresh; the
-/// store sums the rows of a key, so totals stay exact and only the top-N cut of the late part is separate. The writer
-/// gives the tables back (<see cref="Recycle"/>) so that new buckets reuse their memory instead of growing afresh.
+/// store sums the rows of a key, so totals stay exact and only the top-N cut of the late part is separate. A new
+/// bucket's conversation table is sized for the largest bucket handed over so far, so that it rarely grows. Tables are
+/// not kept for reuse: on a 20 M-record capture of random hosts and ports two spare buckets' tables raised the peak
+/// (278-325 MB against 259-268 MB without) and saved no measurable time.
 /// </summary>
 internal sealed class FlowAggregator
 {
@@ -20,14 +21,11 @@ internal sealed class FlowAggregator
     // 2^48 bytes (256 TiB) or packets is garbage from a malformed or hostile export, not traffic.
     private const long MaxCounter = 1L << 48;
     private const long HourTicks = TimeSpan.TicksPerHour;
-    private const int MaxSpare = 2;
     private const int PrefetchDistance = 16;
 
     private readonly IngestSettings _settings;
     private readonly Dictionary<long, BucketAggregate> _buckets = [];
     private readonly Dictionary<long, ScanTracker> _scans = [];
-    private readonly ConcurrentQueue<BucketAggregate> _spareBuckets = new();
-    private readonly ConcurrentQueue<ScanTracker> _spareScans = new();
     private readonly long _bucketTicks;
     private readonly int _scanMaxPackets;
     private int _conversationsHint = 4096;
@@ -231,29 +229,6 @@ internal sealed class FlowAggregator
         return drain;
     }
 
-    /// <summary>Takes back the tables of a drain whose rows are made (called by the writing thread).</summary>
-    public void Recycle(FlowDrain drain)
-    {
-        foreach (var b in drain.Buckets)
-        {
-            if (_spareBuckets.Count < MaxSpare)
-            {
-                _spareBuckets.Enqueue(b);
-            }
-        }
-
-        foreach (var s in drain.Scans)
-        {
-            if (_spareScans.Count < MaxSpare)
-            {
-                _spareScans.Enqueue(s);
-            }
-        }
-
-        drain.Buckets.Clear();
-        drain.Scans.Clear();
-    }
-
     /// <summary>Counts the records still waiting for their prefetch (before the tables are read or handed over).</summary>
     private void CountPending()
     {
@@ -285,15 +260,7 @@ internal sealed class FlowAggregator
     {
         if (!_buckets.TryGetValue(start, out var b))
         {
-            if (_spareBuckets.TryDequeue(out b))
-            {
-                b.Reset(start);
-            }
-            else
-            {
-                b = new BucketAggregate(start, _conversationsHint);
-            }
-
+            b = new BucketAggregate(start, _conversationsHint);
             _buckets[start] = b;
         }
 
@@ -304,15 +271,7 @@ internal sealed class FlowAggregator
     {
         if (!_scans.TryGetValue(hour, out var s))
         {
-            if (_spareScans.TryDequeue(out s))
-            {
-                s.Reset(hour);
-            }
-            else
-            {
-                s = new ScanTracker(hour, _settings.Scan);
-            }
-
+            s = new ScanTracker(hour, _settings.Scan);
             _scans[hour] = s;
         }
 

@@ -148,7 +148,7 @@ internal sealed class FlowIngestor(
         var aggregator = new FlowAggregator(settings);
         var drains = Channel.CreateBounded<FlowDrain>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         using var stopWriter = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var writer = Task.Run(() => WriteDrainsAsync(drains, aggregator, path, resolver, settings.TopN, connection, tx, stopWriter.Token), CancellationToken.None);
+        var writer = Task.Run(() => WriteDrainsAsync(drains, path, resolver, settings.TopN, connection, tx, stopWriter.Token), CancellationToken.None);
         var decodeWatch = Stopwatch.StartNew();
         double waited = 0;
         var quality = new QualityTracker();
@@ -275,7 +275,7 @@ internal sealed class FlowIngestor(
 
     /// <summary>The writing thread: rows of each drain into the store; returns the rows written and its busy seconds.</summary>
     private async Task<(long Rows, double BusySeconds)> WriteDrainsAsync(
-        Channel<FlowDrain> drains, FlowAggregator aggregator, string path, SiteResolver resolver, int topN, DbConnection connection, DbTransaction tx, CancellationToken cancellationToken)
+        Channel<FlowDrain> drains, string path, SiteResolver resolver, int topN, DbConnection connection, DbTransaction tx, CancellationToken cancellationToken)
     {
         long rows = 0;
         double busy = 0;
@@ -288,7 +288,6 @@ internal sealed class FlowIngestor(
                 var batch = drain.ToBatch(resolver, topN, totals);
                 var built = watch.Elapsed.TotalSeconds;
                 var (buckets, hours) = (drain.Buckets.Count, drain.Scans.Count);
-                aggregator.Recycle(drain);
                 rows += await store.WriteAsync(connection, tx, batch, cancellationToken);
                 Log.Flushed(logger, path, batch.RowCount, buckets, hours, built, watch.Elapsed.TotalSeconds - built);
                 busy += watch.Elapsed.TotalSeconds;

@@ -12,18 +12,10 @@ internal sealed class ScanTracker(long hourTicks, ScanOptions options)
     private readonly AggregateTable<AddressKey, ScanSummary> _sources = new(256);
     private readonly AggregateTable<ScanTargetKey, long> _targets = new(4096);
 
-    public long HourTicks { get; private set; } = hourTicks;
+    public long HourTicks { get; } = hourTicks;
 
     /// <summary>Sources plus targets held (the aggregator hands trackers to the writer when the total grows too large).</summary>
     public int EntryCount => _sources.Count + _targets.Count;
-
-    /// <summary>Empties the tables (keeping their capacity) for another hour.</summary>
-    public void Reset(long hourTicks)
-    {
-        HourTicks = hourTicks;
-        _sources.Clear();
-        _targets.Clear();
-    }
 
     /// <summary>Counts a tiny flow as evidence of its source; the targets' hashes come from <see cref="Prefetch"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
