@@ -100,16 +100,7 @@ internal sealed class AggregateTable<TKey, TValue>
     /// <summary>The entries in the order they were added.</summary>
     public ReadOnlySpan<Entry> Entries => _entries.AsSpan(0, _count);
 
-    /// <summary>The key of the <paramref name="index"/>-th entry added (0 ≤ index &lt; <see cref="Count"/>).</summary>
-    public ref readonly TKey KeyAt(int index) => ref _entries[CheckIndex(index)].Key;
-
-    /// <summary>The counters of the <paramref name="index"/>-th entry added (0 ≤ index &lt; <see cref="Count"/>).</summary>
-    public ref readonly TValue ValueAt(int index) => ref _entries[CheckIndex(index)].Value;
-
     private static uint Tag(ulong hash) => (uint)hash | 1;
-
-    private int CheckIndex(int index) =>
-        (uint)index < (uint)_count ? index : throw new ArgumentOutOfRangeException(nameof(index), index, $"The table holds {_count} entries.");
 
     /// <summary>The key's slot, or the empty slot where it belongs (linear probing from the hash's home slot).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

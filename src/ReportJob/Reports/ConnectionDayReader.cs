@@ -51,7 +51,7 @@ internal sealed class ConnectionDayReader(IDbConnectionFactory factory)
 
     /// <summary>SQLite is stepped directly when its bundled library is in use; anything else reads through ADO.NET.</summary>
     private IConnectionRowSource OpenSource(DbConnection connection, ConnectionDayAggregator aggregator) =>
-        connection is SqliteConnection sqlite && SqliteStatement.IsAvailable()
+        connection is SqliteConnection sqlite && SqliteNative.IsAvailable()
             ? new SqliteConnectionRowSource(sqlite, aggregator)
             : new DbConnectionRowSource(connection, factory.CommandTimeoutSeconds, aggregator);
 }

@@ -22,9 +22,9 @@ internal sealed class SqliteStatement : IDisposable
 
     public SqliteStatement(SqliteConnection connection, string sql)
     {
-        if (!IsAvailable())
+        if (!SqliteNative.IsAvailable())
         {
-            throw new InvalidOperationException($"SQLite is provided by {raw.GetNativeLibraryName()}, not {SqliteNative.Library}: check IsAvailable first");
+            throw new InvalidOperationException($"SQLite is provided by {raw.GetNativeLibraryName()}, not {SqliteNative.Library}: check SqliteNative.IsAvailable first");
         }
 
         var own = OpenOwn(connection);
@@ -45,13 +45,6 @@ internal sealed class SqliteStatement : IDisposable
 
         _handle = _statement.DangerousGetHandle();
     }
-
-    /// <summary>
-    /// True when SQLitePCLRaw runs on the bundled e_sqlite3, the library the direct calls below bind to (the same file:
-    /// native libraries resolve through the application's dependency list, whichever assembly asks). Call it once a
-    /// connection is open (opening one sets SQLitePCLRaw's provider up).
-    /// </summary>
-    public static bool IsAvailable() => SqliteNative.IsAvailable();
 
     /// <summary>Rewinds the statement and binds a new value to parameter <paramref name="index"/> (1-based).</summary>
     public void Reset(int index, long value)

@@ -32,7 +32,7 @@ public sealed class AggregationTests
                 Assert.Equal(reference[key], c.Bytes);
             }
 
-            Assert.Equal(reference.Keys.ToHashSet(), Enumerable.Range(0, table.Count).Select(i => table.KeyAt(i)).ToHashSet());
+            Assert.Equal(reference.Keys.ToHashSet(), table.Entries.ToArray().Select(e => e.Key).ToHashSet());
             var absent = new ConversationKey(FlowAddress.Parse("192.0.2.99"), FlowAddress.None, 200, 1);
             Assert.True(Unsafe.IsNullRef(ref table.Find(absent)));
             table.Clear();

@@ -148,7 +148,7 @@ public sealed class ConnectionRowSourceTests : IDisposable
     private static async Task<(ConnectionDayAggregator Aggregator, List<ConnectionRow[]> Rows)> ReadAllAsync(SqliteConnection connection, IReadOnlyList<SnapshotInfo> snapshots, bool direct)
     {
         var aggregator = new ConnectionDayAggregator(TimeZoneInfo.Utc, new ReportOptions());
-        Assert.True(SqliteStatement.IsAvailable());
+        Assert.True(SqliteNative.IsAvailable());
         await using IConnectionRowSource source = direct ? new SqliteConnectionRowSource(connection, aggregator) : new DbConnectionRowSource(connection, 30, aggregator);
         var all = new List<ConnectionRow[]>();
         var chunk = new ConnectionRow[ChunkRows];
