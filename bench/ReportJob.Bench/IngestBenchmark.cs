@@ -160,7 +160,13 @@ internal static class IngestBenchmark
         PeakMemory.Reset();
         var (gc0, gc1, gc2, paused) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
         var (jitTime, jitMethods) = (System.Runtime.JitInfo.GetCompilationTime(), System.Runtime.JitInfo.GetCompiledMethodCount());
-        var outcome = await host.Services.GetRequiredService<FlowIngestor>().IngestFileAsync(capture, CancellationToken.None);
+        IngestOutcome outcome;
+        using (var sampler = new PeakMemory.Sampler())
+        {
+            outcome = await host.Services.GetRequiredService<FlowIngestor>().IngestFileAsync(capture, CancellationToken.None);
+            Print($"{sampler.Stop()}");
+        }
+
         var memory = PeakMemory.Describe();
         Print($"GC during the ingest: {GC.CollectionCount(0) - gc0} gen-0, {GC.CollectionCount(1) - gc1} gen-1, {GC.CollectionCount(2) - gc2} gen-2 collections, paused {(GC.GetTotalPauseDuration() - paused).TotalSeconds:F3} s; {GC.GetTotalAllocatedBytes() / 1e6:F0} MB allocated since start");
         Print($"JIT during the ingest: {System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods} methods compiled in {(System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalSeconds:F3} s (all threads, background tier-up included)");
