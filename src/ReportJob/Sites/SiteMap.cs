@@ -28,9 +28,20 @@ public sealed class SiteMap
     public bool TryLookup(IPAddress address, out SiteSubnet match)
     {
         var (bits, v4) = Subnet.ToBits(address);
-        foreach (var (length, table) in v4 ? _v4 : _v6)
+        return TryLookup(bits, v4, out match);
+    }
+
+    /// <summary>
+    /// The site of an address given as its bits (<see cref="Subnet.Bits"/>: IPv4 in the low 32 bits), without an
+    /// <see cref="IPAddress"/>: one hash probe per prefix length in the map, nothing allocated.
+    /// </summary>
+    public string Lookup(UInt128 bits, bool isIPv4) => TryLookup(bits, isIPv4, out var match) ? match.Site : Unknown;
+
+    private bool TryLookup(UInt128 bits, bool isIPv4, out SiteSubnet match)
+    {
+        foreach (var (length, table) in isIPv4 ? _v4 : _v6)
         {
-            if (table.TryGetValue(bits & Subnet.Mask(length, v4), out var hit))
+            if (table.TryGetValue(bits & Subnet.Mask(length, isIPv4), out var hit))
             {
                 match = new SiteSubnet(hit.Subnet, hit.Site);
                 return true;
