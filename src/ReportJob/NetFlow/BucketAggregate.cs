@@ -12,13 +12,27 @@ namespace ReportJob.NetFlow;
 /// <param name="conversations">Conversations expected (the most a bucket of this file held so far), so that the largest table rarely grows.</param>
 internal sealed class BucketAggregate(long startTicks, int conversations = 4096)
 {
-    public long StartTicks { get; } = startTicks;
+    public long StartTicks { get; private set; } = startTicks;
 
     public AggregateTable<AddressKey, ExporterCounters> Exporters { get; } = new(4);
 
     public AggregateTable<ConversationKey, FlowCounters> Conversations { get; } = new(conversations);
 
     public int EntryCount => Exporters.Count + Conversations.Count;
+
+    /// <summary>Empties the tables (their capacity kept) for reuse by another bucket (see <see cref="Start"/>).</summary>
+    public void Clear()
+    {
+        Exporters.Clear();
+        Conversations.Clear();
+    }
+
+    /// <summary>This emptied bucket as the bucket starting at <paramref name="startTicks"/>.</summary>
+    public BucketAggregate Start(long startTicks)
+    {
+        StartTicks = startTicks;
+        return this;
+    }
 
     /// <summary>Rows of this bucket: exporters, sites (from the complete host tables), and the top N + "(other)" of hosts, conversations and ports.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
@@ -51,13 +65,13 @@ internal sealed class BucketAggregate(long startTicks, int conversations = 4096)
             batch.Sites.Add(new FlowSiteRow(bucket, site, i, o));
         }
 
-        TopN(sources, topN,
+        TopN(sources, topN, totals,
             (k, c) => batch.Hosts.Add(new FlowHostRow(bucket, 0, k.Address.ToString(), c.Flows, c.Packets, c.Bytes)),
             c => batch.Hosts.Add(new FlowHostRow(bucket, 0, FlowAggregator.Other, c.Flows, c.Packets, c.Bytes)));
-        TopN(destinations, topN,
+        TopN(destinations, topN, totals,
             (k, c) => batch.Hosts.Add(new FlowHostRow(bucket, 1, k.Address.ToString(), c.Flows, c.Packets, c.Bytes)),
             c => batch.Hosts.Add(new FlowHostRow(bucket, 1, FlowAggregator.Other, c.Flows, c.Packets, c.Bytes)));
-        TopN(Conversations, topN,
+        TopN(Conversations, topN, totals,
             (k, c) => batch.Conversations.Add(new FlowConversationRow(bucket, k.Source.ToString(), k.Destination.ToString(), k.Protocol, k.DestinationPort, c.Flows, c.Packets, c.Bytes)),
             c => batch.Conversations.Add(new FlowConversationRow(bucket, FlowAggregator.Other, FlowAggregator.Other, -1, -1, c.Flows, c.Packets, c.Bytes)));
 
@@ -75,7 +89,7 @@ internal sealed class BucketAggregate(long startTicks, int conversations = 4096)
             starts[p] += starts[p - 1];
         }
 
-        var byProtocol = new int[ports.Length];
+        var byProtocol = totals.Indexes(ports.Length);
         Span<int> next = stackalloc int[256];
         starts[..256].CopyTo(next);
         for (var i = 0; i < ports.Length; i++)
@@ -88,7 +102,7 @@ internal sealed class BucketAggregate(long startTicks, int conversations = 4096)
             if (starts[p + 1] > starts[p])
             {
                 var protocol = (byte)p;
-                TopN(totals.Ports, byProtocol[starts[p]..starts[p + 1]], topN,
+                TopN(totals.Ports, byProtocol[starts[p]..starts[p + 1]], topN, totals.Scratch,
                     (k, c) => batch.Ports.Add(new FlowPortRow(bucket, k.Protocol, k.Port, c.Flows, c.Packets, c.Bytes)),
                     c => batch.Ports.Add(new FlowPortRow(bucket, protocol, -1, c.Flows, c.Packets, c.Bytes)));
             }
@@ -100,67 +114,62 @@ internal sealed class BucketAggregate(long startTicks, int conversations = 4096)
     /// n-th largest byte count is selected in linear time (no sort: the store's queries order what they read); of the
     /// entries equal to it, the first added are kept, the same on every run.
     /// </summary>
-    private static void TopN<TKey>(AggregateTable<TKey, FlowCounters> table, int n, Action<TKey, FlowCounters> keep, Action<FlowCounters> other)
+    private static void TopN<TKey>(AggregateTable<TKey, FlowCounters> table, int n, BucketTotals totals, Action<TKey, FlowCounters> keep, Action<FlowCounters> other)
         where TKey : struct, IAggregateKey<TKey> =>
-        TopN(table, null, n, keep, other);
+        TopN(table, [], n, totals.Scratch, keep, other, all: true);
 
-    /// <summary>The same over some of the table's entries (<paramref name="subset"/>: their indexes in the order added; null: all).</summary>
+    /// <summary>
+    /// The same over some of the table's entries (<paramref name="subset"/>: their indexes in the order added;
+    /// <paramref name="all"/>: all), with a buffer for the selection (<paramref name="scratch"/>: a span of at least the given length).
+    /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void TopN<TKey>(AggregateTable<TKey, FlowCounters> table, int[]? subset, int n, Action<TKey, FlowCounters> keep, Action<FlowCounters> other)
+    private static void TopN<TKey>(
+        AggregateTable<TKey, FlowCounters> table, ReadOnlySpan<int> subset, int n, Func<int, Span<long>> scratch, Action<TKey, FlowCounters> keep,
+        Action<FlowCounters> other, bool all = false)
         where TKey : struct, IAggregateKey<TKey>
     {
         var entries = table.Entries;
-        var count = subset?.Length ?? entries.Length;
+        var count = all ? entries.Length : subset.Length;
         if (count <= n)
         {
             for (var i = 0; i < count; i++)
             {
-                ref readonly var e = ref entries[subset?[i] ?? i];
+                ref readonly var e = ref entries[all ? i : subset[i]];
                 keep(e.Key, e.Value);
             }
 
             return;
         }
 
-        // The byte counts in the entries' order, and a copy that the selection reorders.
-        var pool = System.Buffers.ArrayPool<long>.Shared;
-        var rented = pool.Rent(count * 2);
-        try
+        // The byte counts, in a copy that the selection reorders; the passes after it read the entries.
+        var work = scratch(count)[..count];
+        for (var i = 0; i < count; i++)
         {
-            var bytes = rented.AsSpan(0, count);
-            for (var i = 0; i < count; i++)
-            {
-                bytes[i] = entries[subset?[i] ?? i].Value.Bytes;
-            }
-
-            var work = rented.AsSpan(count, count);
-            bytes.CopyTo(work);
-            var threshold = Selection.NthLargest(work, n);
-            var equalToKeep = n;
-            foreach (var b in bytes)
-            {
-                equalToKeep -= b > threshold ? 1 : 0;
-            }
-
-            var rest = default(FlowCounters);
-            for (var i = 0; i < count; i++)
-            {
-                ref readonly var e = ref entries[subset?[i] ?? i];
-                if (bytes[i] > threshold || (bytes[i] == threshold && equalToKeep-- > 0))
-                {
-                    keep(e.Key, e.Value);
-                }
-                else
-                {
-                    rest.Add(e.Value);
-                }
-            }
-
-            other(rest);
+            work[i] = entries[all ? i : subset[i]].Value.Bytes;
         }
-        finally
+
+        var threshold = Selection.NthLargest(work, n);
+        var equalToKeep = n;
+        for (var i = 0; i < count; i++)
         {
-            pool.Return(rented);
+            equalToKeep -= entries[all ? i : subset[i]].Value.Bytes > threshold ? 1 : 0;
         }
+
+        var rest = default(FlowCounters);
+        for (var i = 0; i < count; i++)
+        {
+            ref readonly var e = ref entries[all ? i : subset[i]];
+            var bytes = e.Value.Bytes;
+            if (bytes > threshold || (bytes == threshold && equalToKeep-- > 0))
+            {
+                keep(e.Key, e.Value);
+            }
+            else
+            {
+                rest.Add(e.Value);
+            }
+        }
+
+        other(rest);
     }
 }

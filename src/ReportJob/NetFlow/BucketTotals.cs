@@ -13,6 +13,27 @@ internal sealed class BucketTotals
 
     public AggregateTable<PortKey, FlowCounters> Ports { get; } = new(256);
 
+    private long[] _scratch = [];
+    private int[] _indexes = [];
+
+    /// <summary>A buffer of at least <paramref name="length"/> values for the top-N selection, kept for the next bucket.</summary>
+    public Span<long> Scratch(int length) => Buffer(ref _scratch, length);
+
+    /// <summary>A buffer of exactly <paramref name="length"/> entry indexes (the ports grouped by protocol), kept for the next bucket.</summary>
+    public Span<int> Indexes(int length) => Buffer(ref _indexes, length)[..length];
+
+    // One buffer each for the writer's whole file: a shared pool would keep a copy per thread that the writer's
+    // continuations happen to run on.
+    private static Span<T> Buffer<T>(ref T[] buffer, int length)
+    {
+        if (buffer.Length < length)
+        {
+            buffer = new T[Math.Max(length, buffer.Length * 2)];
+        }
+
+        return buffer;
+    }
+
     /// <summary>Replaces the totals with those of <paramref name="conversations"/> (in the order each key was first seen).</summary>
     public void Sum(AggregateTable<ConversationKey, FlowCounters> conversations)
     {

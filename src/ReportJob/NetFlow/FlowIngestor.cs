@@ -144,11 +144,14 @@ internal sealed class FlowIngestor(
 
         // Two threads: this one reads, decodes and aggregates; a writer turns the buckets the aggregator hands over
         // (when its memory budget is reached, and at the end) into rows and writes them in the file's transaction.
-        // The bounded channel keeps at most one drain waiting, so memory stays bounded when writing is the slower.
+        // A drain is handed over only once the writer has made the rows of the one before (and given its tables back to
+        // the aggregator), so the tables in memory are the aggregator's budget plus at most one drain, whichever side
+        // is the slower; the previous drain's rows, a few thousand, may still be being written meanwhile.
         var aggregator = new FlowAggregator(settings);
         var drains = Channel.CreateBounded<FlowDrain>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        using var rowsMade = new SemaphoreSlim(1, 1);
         using var stopWriter = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var writer = Task.Run(() => WriteDrainsAsync(drains, path, resolver, settings.TopN, connection, tx, stopWriter.Token), CancellationToken.None);
+        var writer = Task.Run(() => WriteDrainsAsync(drains, rowsMade, aggregator, path, resolver, settings.TopN, connection, tx, stopWriter.Token), CancellationToken.None);
         var decodeWatch = Stopwatch.StartNew();
         double waited = 0;
         var quality = new QualityTracker();
@@ -167,7 +170,7 @@ internal sealed class FlowIngestor(
                 while (DecodeUntilOverBudget(reader, decoder, ref sink, aggregator, quality, exporters, settings.MaxEntriesInMemory, ref datagrams, cancellationToken))
                 {
                     var handOver = decodeWatch.Elapsed.TotalSeconds;
-                    await HandOverAsync(drains.Writer, aggregator.TakeOverBudget(), writer, cancellationToken);
+                    await HandOverAsync(drains.Writer, rowsMade, aggregator.TakeOverBudget(), writer, cancellationToken);
                     waited += decodeWatch.Elapsed.TotalSeconds - handOver;
                 }
             }
@@ -175,7 +178,7 @@ internal sealed class FlowIngestor(
             quality.ChargeUnresolved(decoder.DropPending());
             var last = aggregator.TakeAll();
             var decoded = decodeWatch.Elapsed.TotalSeconds;
-            await HandOverAsync(drains.Writer, last, writer, cancellationToken);
+            await HandOverAsync(drains.Writer, rowsMade, last, writer, cancellationToken);
             drains.Writer.Complete();
             (rows, var writerBusy) = await writer;
             var lastWait = decodeWatch.Elapsed.TotalSeconds - decoded;
@@ -254,8 +257,11 @@ internal sealed class FlowIngestor(
         return false;
     }
 
-    /// <summary>Gives a drain to the writer; when the writer has failed, its exception (not the closed channel's) is thrown.</summary>
-    private static async Task HandOverAsync(ChannelWriter<FlowDrain> drains, FlowDrain drain, Task writer, CancellationToken cancellationToken)
+    /// <summary>
+    /// Gives a drain to the writer once the rows of the previous one are made; when the writer has failed, its exception
+    /// (not the closed channel's) is thrown.
+    /// </summary>
+    private static async Task HandOverAsync(ChannelWriter<FlowDrain> drains, SemaphoreSlim rowsMade, FlowDrain drain, Task writer, CancellationToken cancellationToken)
     {
         if (drain.IsEmpty)
         {
@@ -264,6 +270,7 @@ internal sealed class FlowIngestor(
 
         try
         {
+            await rowsMade.WaitAsync(cancellationToken);
             await drains.WriteAsync(drain, cancellationToken);
         }
         catch (ChannelClosedException)
@@ -275,7 +282,8 @@ internal sealed class FlowIngestor(
 
     /// <summary>The writing thread: rows of each drain into the store; returns the rows written and its busy seconds.</summary>
     private async Task<(long Rows, double BusySeconds)> WriteDrainsAsync(
-        Channel<FlowDrain> drains, string path, SiteResolver resolver, int topN, DbConnection connection, DbTransaction tx, CancellationToken cancellationToken)
+        Channel<FlowDrain> drains, SemaphoreSlim rowsMade, FlowAggregator aggregator, string path, SiteResolver resolver, int topN, DbConnection connection,
+        DbTransaction tx, CancellationToken cancellationToken)
     {
         long rows = 0;
         double busy = 0;
@@ -288,6 +296,12 @@ internal sealed class FlowIngestor(
                 var batch = drain.ToBatch(resolver, topN, totals);
                 var built = watch.Elapsed.TotalSeconds;
                 var (buckets, hours) = (drain.Buckets.Count, drain.Scans.Count);
+                foreach (var bucket in drain.Buckets)
+                {
+                    aggregator.Return(bucket);
+                }
+
+                rowsMade.Release();
                 rows += await store.WriteAsync(connection, tx, batch, cancellationToken);
                 Log.Flushed(logger, path, batch.RowCount, buckets, hours, built, watch.Elapsed.TotalSeconds - built);
                 busy += watch.Elapsed.TotalSeconds;
@@ -295,8 +309,14 @@ internal sealed class FlowIngestor(
         }
         catch (Exception ex)
         {
-            // Wakes the decoding thread if it waits on the full channel; it then rethrows this exception.
+            // Wakes the decoding thread if it waits for the rows or on the full channel; it then rethrows this exception.
             drains.Writer.TryComplete(ex);
+            if (rowsMade.CurrentCount == 0)
+            {
+                // Only this thread releases, so the count cannot reach 1 between the test and the release.
+                rowsMade.Release();
+            }
+
             throw;
         }
 
