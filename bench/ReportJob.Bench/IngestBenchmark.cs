@@ -156,7 +156,8 @@ internal static class IngestBenchmark
         }
 
         GC.Collect();
-        Print($"before ingest: {Environment.WorkingSet / 1e6:F0} MB working set");
+        GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
+        Print($"before ingest: {Environment.WorkingSet / 1e6:F0} MB working set, {GC.GetTotalMemory(true) / 1e6:F0} MB live on the GC heap, LOH {GC.GetGCMemoryInfo().GenerationInfo[3].SizeAfterBytes / 1e6:F0} MB");
         PeakMemory.Reset();
         var (gc0, gc1, gc2, paused) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
         var (jitTime, jitMethods) = (System.Runtime.JitInfo.GetCompilationTime(), System.Runtime.JitInfo.GetCompiledMethodCount());

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 
 namespace ReportJob.NetFlow;
@@ -29,7 +28,9 @@ internal sealed class FlowAggregator
     private readonly IngestSettings _settings;
     private readonly Dictionary<long, BucketAggregate> _buckets = [];
     private readonly Dictionary<long, ScanTracker> _scans = [];
-    private readonly ConcurrentBag<BucketAggregate> _free = [];
+    // Not a ConcurrentBag: its per-thread lists live in the writer's pool threads and would keep the tables alive after
+    // the file, until a finalizer ran.
+    private readonly Stack<BucketAggregate> _free = [];
     private readonly long _bucketTicks;
     private readonly int _scanMaxPackets;
     private int _conversationsHint = 4096;
@@ -239,7 +240,19 @@ internal sealed class FlowAggregator
     public void Return(BucketAggregate bucket)
     {
         bucket.Clear();
-        _free.Add(bucket);
+        lock (_free)
+        {
+            _free.Push(bucket);
+        }
+    }
+
+    /// <summary>Lets go of the tables kept for reuse (at the end of a file).</summary>
+    public void ReleaseTables()
+    {
+        lock (_free)
+        {
+            _free.Clear();
+        }
     }
 
     /// <summary>Counts the records still waiting for their prefetch (before the tables are read or handed over).</summary>
@@ -273,7 +286,13 @@ internal sealed class FlowAggregator
     {
         if (!_buckets.TryGetValue(start, out var b))
         {
-            b = _free.TryTake(out var reused) ? reused.Start(start) : new BucketAggregate(start, _conversationsHint);
+            BucketAggregate? reused;
+            lock (_free)
+            {
+                _free.TryPop(out reused);
+            }
+
+            b = reused?.Start(start) ?? new BucketAggregate(start, _conversationsHint);
             _buckets[start] = b;
         }
 
