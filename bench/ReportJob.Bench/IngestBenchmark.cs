@@ -16,12 +16,13 @@ namespace ReportJob.Bench;
 /// </summary>
 internal static class IngestBenchmark
 {
-    public const string Usage = "[--flows N] [--capture FILE --nfcapd DIR] [--postgres CONNSTRING] [--work DIR] [--only aggregate|ingest [--rounds N]]: decode, ingest → SQLite/PostgreSQL, nfdump, tshark (--only: that stage N times, 3 by default)";
+    public const string Usage = "[--flows N] [--capture FILE --nfcapd DIR] [--postgres CONNSTRING] [--work DIR] [--only aggregate|ingest [--rounds N]] [--warm-up yes|no]: decode, ingest → SQLite/PostgreSQL, nfdump, tshark (--only: that stage N times, 3 by default; --warm-up no: without the decoding path's warm-up that `reportjob ingest` starts before its host)";
 
     public static async Task<int> RunAsync(string[] args)
     {
         var flows = 620_000;
         var rounds = 3;
+        var warmUp = true;
         string? capture = null, nfcapd = null, postgres = null, only = null;
         var work = Path.Combine(Path.GetTempPath(), "reportjob-bench-ingest");
         for (var i = 0; i + 1 < args.Length; i += 2)
@@ -35,6 +36,7 @@ internal static class IngestBenchmark
                 case "--work": work = args[i + 1]; break;
                 case "--only": only = args[i + 1]; break;
                 case "--rounds": rounds = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--warm-up": warmUp = args[i + 1] != "no"; break;
                 default:
                     Console.Error.WriteLine("usage: ingest " + Usage);
                     return 2;
@@ -69,7 +71,7 @@ internal static class IngestBenchmark
         {
             for (var round = 0; round < rounds; round++)
             {
-                rows.Add(await IngestAsync("ingest → SQLite (end to end)", capture, "Sqlite", $"Data Source={Path.Combine(work, $"bench-{round}.db")}", work));
+                rows.Add(await IngestAsync("ingest → SQLite (end to end)", capture, "Sqlite", $"Data Source={Path.Combine(work, $"bench-{round}.db")}", work, warmUp));
             }
         }
 
@@ -79,10 +81,10 @@ internal static class IngestBenchmark
             return 0;
         }
 
-        rows.Add(await IngestAsync("ingest → SQLite (end to end)", capture, "Sqlite", $"Data Source={Path.Combine(work, "bench.db")}", work));
+        rows.Add(await IngestAsync("ingest → SQLite (end to end)", capture, "Sqlite", $"Data Source={Path.Combine(work, "bench.db")}", work, warmUp));
         if (postgres is not null)
         {
-            rows.Add(await IngestAsync("ingest → PostgreSQL (end to end)", capture, "Postgres", postgres, work));
+            rows.Add(await IngestAsync("ingest → PostgreSQL (end to end)", capture, "Postgres", postgres, work, warmUp));
         }
 
         rows.Add(DecodeOnly(capture));
@@ -126,7 +128,7 @@ internal static class IngestBenchmark
         Print($"load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
     }
 
-    private static async Task<(string, long, double, string)> IngestAsync(string label, string capture, string provider, string connectionString, string work)
+    private static async Task<(string, long, double, string)> IngestAsync(string label, string capture, string provider, string connectionString, string work, bool warmUp)
     {
         if (provider == "Sqlite")
         {
@@ -135,6 +137,12 @@ internal static class IngestBenchmark
             {
                 File.Delete(f);
             }
+        }
+
+        if (warmUp)
+        {
+            // As `reportjob ingest` does before it starts its host.
+            _ = FlowIngestor.WarmUpInBackground();
         }
 
         var builder = AppHost.CreateBuilder(AppConfiguration.Build(null, new Dictionary<string, string?>

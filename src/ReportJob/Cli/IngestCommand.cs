@@ -19,7 +19,11 @@ internal static class IngestCommand
             A file whose content was ingested before is skipped (ingest ledger); a bad file is rolled back.
             Exit code 1 when any file failed.
             """) { files };
-        command.SetAction((parse, ct) => CliRunner.RunAsync(parse, ct, async (services, token) =>
+        command.SetAction((parse, ct) =>
+        {
+            // The decoding path compiles on the other core while the host starts.
+            _ = FlowIngestor.WarmUpInBackground();
+            return CliRunner.RunAsync(parse, ct, async (services, token) =>
         {
             var paths = parse.GetValue(files) ?? [];
             foreach (var missing in paths.Where(p => !File.Exists(p)))
@@ -48,7 +52,8 @@ internal static class IngestCommand
             }
 
             return outcomes.Any(o => o.Status == IngestStatus.Failed) ? ExitCodes.RunFailed : ExitCodes.Ok;
-        }));
+        });
+        });
         return command;
     }
 }

@@ -22,8 +22,14 @@ internal static class SampleCapture
     /// <summary>Writes <paramref name="records"/> flow records; export times start at <paramref name="startUnixSeconds"/> and advance a second per 100 packets.</summary>
     public static void Write(string path, int records, uint startUnixSeconds = FixedStartUnixSeconds)
     {
-        const int perPacket = 30;
         using var file = File.Create(path);
+        Write(file, records, startUnixSeconds);
+    }
+
+    /// <summary>The same into a stream.</summary>
+    public static void Write(Stream file, int records, uint startUnixSeconds = FixedStartUnixSeconds)
+    {
+        const int perPacket = 30;
         PcapFile.WriteFileHeader(file, PcapFile.LinkTypeEthernet);
 
         var packet = new byte[2048];

@@ -155,6 +155,14 @@ public sealed class FlowIngestTests
     }
 
     [Fact]
+    public async Task WarmUp_DecodesTheGeneratedSample_OncePerProcess()
+    {
+        var first = FlowIngestor.WarmUpInBackground();
+        Assert.Same(first, FlowIngestor.WarmUpInBackground());
+        Assert.Equal(3000, await first);
+    }
+
+    [Fact]
     public async Task Ingest_SmallMemoryBudget_SameTotalsAsOneFlush()
     {
         var flows = Enumerable.Range(0, 3000).Select(i => F($"10.1.{i / 250}.{(i % 250) + 1}", $"10.2.{i % 7}.1", (ushort)(i % 300), 2, 200, endSeconds: i % 900)).ToList();
