@@ -56,6 +56,9 @@ internal sealed class FlowAggregator
     /// <summary>Records left out by the direction policy, since creation.</summary>
     public long SkippedRecords { get; private set; }
 
+    /// <summary>Buckets whose tables were allocated, since creation (the others reused tables given back, see <see cref="Return"/>).</summary>
+    public int BucketsAllocated { get; private set; }
+
     /// <summary>Entries held in all buckets and scan trackers.</summary>
     public int EntryCount
     {
@@ -290,6 +293,11 @@ internal sealed class FlowAggregator
             lock (_free)
             {
                 _free.TryPop(out reused);
+            }
+
+            if (reused is null)
+            {
+                BucketsAllocated++;
             }
 
             b = reused?.Start(start) ?? new BucketAggregate(start, _conversationsHint);
