@@ -20,14 +20,21 @@ internal static class SampleCapture
     public const uint FixedStartUnixSeconds = 1_700_000_000u;
 
     /// <summary>Writes <paramref name="records"/> flow records; export times start at <paramref name="startUnixSeconds"/> and advance a second per 100 packets.</summary>
-    public static void Write(string path, int records, uint startUnixSeconds = FixedStartUnixSeconds)
+    /// <param name="path">The pcap to write.</param>
+    /// <param name="records">Flow records.</param>
+    /// <param name="startUnixSeconds">The first export time.</param>
+    /// <param name="endSpreadSeconds">
+    /// 0: every flow ends 0.1 s before its export. Otherwise flows end up to this many seconds before their export, at
+    /// random, so that a datagram's records fall into many buckets at once (exporters that flush long-lived flows).
+    /// </param>
+    public static void Write(string path, int records, uint startUnixSeconds = FixedStartUnixSeconds, uint endSpreadSeconds = 0)
     {
         using var file = File.Create(path);
-        Write(file, records, startUnixSeconds);
+        Write(file, records, startUnixSeconds, endSpreadSeconds);
     }
 
     /// <summary>The same into a stream.</summary>
-    public static void Write(Stream file, int records, uint startUnixSeconds = FixedStartUnixSeconds)
+    public static void Write(Stream file, int records, uint startUnixSeconds = FixedStartUnixSeconds, uint endSpreadSeconds = 0)
     {
         const int perPacket = 30;
         PcapFile.WriteFileHeader(file, PcapFile.LinkTypeEthernet);
@@ -41,7 +48,7 @@ internal static class SampleCapture
         {
             var count = Math.Min(perPacket, records - written);
             var p = 14 + 20 + 8;
-            var uptime = 1_000_000u + (sequence * 10);
+            var uptime = 1_000_000u + (endSpreadSeconds * 1000) + (sequence * 10);
             BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(p), 9);
             BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(p + 2), (ushort)count);
             BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(p + 4), uptime);
@@ -63,8 +70,9 @@ internal static class SampleCapture
                 var r = packet.AsSpan(p, 40);
                 BinaryPrimitives.WriteUInt32BigEndian(r, 0x0A000000u | (uint)random.Next(1 << 16));
                 BinaryPrimitives.WriteUInt32BigEndian(r[4..], 0xC0A80000u | (uint)random.Next(1 << 16));
-                BinaryPrimitives.WriteUInt32BigEndian(r[8..], uptime - 100);
-                BinaryPrimitives.WriteUInt32BigEndian(r[12..], uptime - 5000);
+                var end = uptime - 100 - (endSpreadSeconds == 0 ? 0 : (uint)random.Next((int)Math.Min(endSpreadSeconds * 1000L, int.MaxValue)));
+                BinaryPrimitives.WriteUInt32BigEndian(r[8..], end);
+                BinaryPrimitives.WriteUInt32BigEndian(r[12..], end - 4900);
                 BinaryPrimitives.WriteUInt32BigEndian(r[16..], (uint)random.Next(40, 1_000_000));
                 BinaryPrimitives.WriteUInt32BigEndian(r[20..], (uint)random.Next(1, 1000));
                 BinaryPrimitives.WriteUInt32BigEndian(r[24..], 1);
