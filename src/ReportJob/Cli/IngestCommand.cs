@@ -24,35 +24,35 @@ internal static class IngestCommand
             // The decoding path compiles on the other core while the host starts.
             _ = FlowIngestor.WarmUpInBackground();
             return CliRunner.RunAsync(parse, ct, async (services, token) =>
-        {
-            var paths = parse.GetValue(files) ?? [];
-            foreach (var missing in paths.Where(p => !File.Exists(p)))
             {
-                throw new UsageException($"ingest: no such file: {missing}");
-            }
-
-            var ingestor = services.GetRequiredService<FlowIngestor>();
-            var outcomes = paths.Length == 0
-                ? await ingestor.IngestInboxAsync(token)
-                : await ingestor.IngestFilesAsync(paths, token);
-            foreach (var o in outcomes)
-            {
-                Console.WriteLine(o.Status switch
+                var paths = parse.GetValue(files) ?? [];
+                foreach (var missing in paths.Where(p => !File.Exists(p)))
                 {
-                    IngestStatus.Ingested => string.Create(CultureInfo.InvariantCulture,
-                        $"ingested  {o.Path}: {o.Datagrams} datagrams, {o.FlowRecords} flow records ({o.SkippedRecords} left out by direction policy), {o.Rows} rows, {o.Seconds:0.00} s"),
-                    IngestStatus.AlreadyIngested => $"skipped   {o.Path}: already ingested",
-                    _ => $"FAILED    {o.Error}",
-                });
-            }
+                    throw new UsageException($"ingest: no such file: {missing}");
+                }
 
-            if (outcomes.Count == 0)
-            {
-                Console.WriteLine("nothing to ingest");
-            }
+                var ingestor = services.GetRequiredService<FlowIngestor>();
+                var outcomes = paths.Length == 0
+                    ? await ingestor.IngestInboxAsync(token)
+                    : await ingestor.IngestFilesAsync(paths, token);
+                foreach (var o in outcomes)
+                {
+                    Console.WriteLine(o.Status switch
+                    {
+                        IngestStatus.Ingested => string.Create(CultureInfo.InvariantCulture,
+                            $"ingested  {o.Path}: {o.Datagrams} datagrams, {o.FlowRecords} flow records ({o.SkippedRecords} left out by direction policy), {o.Rows} rows, {o.Seconds:0.00} s"),
+                        IngestStatus.AlreadyIngested => $"skipped   {o.Path}: already ingested",
+                        _ => $"FAILED    {o.Error}",
+                    });
+                }
 
-            return outcomes.Any(o => o.Status == IngestStatus.Failed) ? ExitCodes.RunFailed : ExitCodes.Ok;
-        });
+                if (outcomes.Count == 0)
+                {
+                    Console.WriteLine("nothing to ingest");
+                }
+
+                return outcomes.Any(o => o.Status == IngestStatus.Failed) ? ExitCodes.RunFailed : ExitCodes.Ok;
+            });
         });
         return command;
     }
