@@ -272,7 +272,7 @@ internal static class IngestBenchmark
         var info = GC.GetGCMemoryInfo();
         Print($"GC: heap {info.HeapSizeBytes >> 20} MB, committed {info.TotalCommittedBytes >> 20} MB, fragmented {info.FragmentedBytes >> 20} MB, promoted {info.PromotedBytes >> 20} MB, total allocated {GC.GetTotalAllocatedBytes() >> 20} MB; gen0 budget {AppContext.GetData("GCgen0size")}; working set {Environment.WorkingSet >> 20} MB");
         Print($"decode + aggregate: {aggregator.FlowRecords:N0} records → {rows:N0} rows; of {sw.Elapsed.TotalSeconds:F2} s ({(self.TotalProcessorTime - cpu0).TotalSeconds:F2} s CPU, {GC.CollectionCount(2) - gc0} gen-2 GCs), {drains} budget drains + 1 final: {drain:F2} s");
-        return ("decode + aggregate (no store)", aggregator.FlowRecords, sw.Elapsed.TotalSeconds, PeakMemory.Describe());
+        return ("decode + aggregate (no store)", aggregator.FlowRecords, sw.Elapsed.TotalSeconds, PeakMemory.Describe() + " (of the process: what earlier stages left included)");
     }
 
     private static void Print(FormattableString text) => Console.WriteLine(text.ToString(CultureInfo.InvariantCulture));
