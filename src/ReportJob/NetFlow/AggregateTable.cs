@@ -152,21 +152,56 @@ internal sealed class AggregateTable<TKey, TValue>
         {
             _slots = new Slot[_slots.Length * 2];
             _shift--;
-            var mask = _slots.Length - 1;
-            for (var position = 0; position < _count; position++)
-            {
-                var hash = _entries[position].Key.Hash();
-                var j = (int)((hash * 0x9E37_79B9_7F4A_7C15UL) >> _shift);
-                while (_slots[j].Tag != 0)
-                {
-                    j = (j + 1) & mask;
-                }
-
-                _slots[j] = new Slot { Tag = Tag(hash), Position = position };
-            }
+            Reindex();
         }
 
         return ref GetOrAdd(key);
+    }
+
+    /// <summary>
+    /// Moves the entries that <paramref name="group"/> assigns a group (0 or more) into <paramref name="target"/>, each at
+    /// its group's next position (<paramref name="next"/>, advanced), in the order they were added; the other entries
+    /// stay, in their order, and the index is rebuilt for them. One pass over the entries plus one over those kept.
+    /// </summary>
+    public void MoveOut<TGroup>(in TGroup group, Span<Entry> target, Span<int> next)
+        where TGroup : struct, IEntryGroup<TKey>
+    {
+        var kept = 0;
+        var entries = _entries;
+        for (var i = 0; i < _count; i++)
+        {
+            ref readonly var e = ref entries[i];
+            var g = group.Of(e.Key);
+            if (g >= 0)
+            {
+                target[next[g]++] = e;
+            }
+            else
+            {
+                entries[kept++] = e;
+            }
+        }
+
+        _count = kept;
+        Array.Clear(_slots);
+        Reindex();
+    }
+
+    /// <summary>Rebuilds the index (empty, of its current size) for the entries held.</summary>
+    private void Reindex()
+    {
+        var mask = _slots.Length - 1;
+        for (var position = 0; position < _count; position++)
+        {
+            var hash = _entries[position].Key.Hash();
+            var j = (int)((hash * 0x9E37_79B9_7F4A_7C15UL) >> _shift);
+            while (_slots[j].Tag != 0)
+            {
+                j = (j + 1) & mask;
+            }
+
+            _slots[j] = new Slot { Tag = Tag(hash), Position = position };
+        }
     }
 
     /// <summary>A slot of the index: 32 bits of the key's hash (0 = empty; a stored tag always has its low bit set) and the entry's position.</summary>
@@ -198,6 +233,13 @@ internal interface IAggregateKey<TKey> : IEquatable<TKey>
     where TKey : struct
 {
     ulong Hash();
+}
+
+/// <summary>Which group an entry moves to in <see cref="AggregateTable{TKey,TValue}.MoveOut"/> (negative: it stays).</summary>
+internal interface IEntryGroup<TKey>
+    where TKey : struct
+{
+    int Of(in TKey key);
 }
 
 /// <summary>Hash mixing for the aggregation keys (the finaliser of MurmurHash3's 64-bit variant).</summary>

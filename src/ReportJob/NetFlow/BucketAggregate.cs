@@ -1,37 +1,40 @@
 namespace ReportJob.NetFlow;
 
 /// <summary>
-/// Everything aggregated for one bucket (flow END time floored to the bucket length, UTC): per exporter and per
-/// conversation (source, destination, protocol, destination port), counted by the ingest's decoding thread. The
-/// bucket is then handed whole to the writing thread, which sums the conversations per host as source and as
-/// destination and per protocol/destination port (every record is in exactly one conversation, so those sums are the
-/// totals; <see cref="BucketTotals"/>) and turns it all into rows (<see cref="AppendRows"/>).
+/// Everything aggregated for one bucket (flow END time floored to the bucket length, UTC): per exporter, and the
+/// number of its conversations (source, destination, protocol, destination port) in the aggregator's one table of
+/// conversations, counted by the ingest's decoding thread. When the bucket is handed to the writing thread, its
+/// conversations move out of that table into a drain's array (<see cref="SetConversations"/>); the writer sums them per
+/// host as source and as destination and per protocol/destination port (every record is in exactly one conversation,
+/// so those sums are the totals; <see cref="BucketTotals"/>) and turns it all into rows (<see cref="AppendRows"/>).
 /// Counting hosts and ports there, not per record, takes three table lookups per record off the decoding thread.
 /// </summary>
 /// <param name="startTicks">The bucket's start.</param>
-/// <param name="conversations">Conversations expected (the most a bucket of this file held so far), so that the largest table rarely grows.</param>
-internal sealed class BucketAggregate(long startTicks, int conversations = 4096)
+/// <param name="number">The aggregator's number for the bucket while it is held (its conversations' <see cref="ConversationKey.Bucket"/>).</param>
+internal sealed class BucketAggregate(long startTicks, int number)
 {
-    public long StartTicks { get; private set; } = startTicks;
+    private AggregateTable<ConversationKey, FlowCounters>.Entry[] _conversations = [];
+    private int _offset;
+
+    public long StartTicks { get; } = startTicks;
+
+    public int Number { get; } = number;
 
     public AggregateTable<AddressKey, ExporterCounters> Exporters { get; } = new(4);
 
-    public AggregateTable<ConversationKey, FlowCounters> Conversations { get; } = new(conversations);
+    /// <summary>Conversations counted (held in the aggregator's table until the bucket is handed over).</summary>
+    public int ConversationCount { get; set; }
 
-    public int EntryCount => Exporters.Count + Conversations.Count;
+    /// <summary>The bucket's conversations once handed over, in the order they were first seen.</summary>
+    public ReadOnlySpan<AggregateTable<ConversationKey, FlowCounters>.Entry> Conversations => _conversations.AsSpan(_offset, ConversationCount);
 
-    /// <summary>Empties the tables (their capacity kept) for reuse by another bucket (see <see cref="Start"/>).</summary>
-    public void Clear()
+    public int EntryCount => Exporters.Count + ConversationCount;
+
+    /// <summary>Where the bucket's conversations were moved to when it was handed over.</summary>
+    public void SetConversations(AggregateTable<ConversationKey, FlowCounters>.Entry[] entries, int offset)
     {
-        Exporters.Clear();
-        Conversations.Clear();
-    }
-
-    /// <summary>This emptied bucket as the bucket starting at <paramref name="startTicks"/>.</summary>
-    public BucketAggregate Start(long startTicks)
-    {
-        StartTicks = startTicks;
-        return this;
+        _conversations = entries;
+        _offset = offset;
     }
 
     /// <summary>Rows of this bucket: exporters, sites (from the complete host tables), and the top N + "(other)" of hosts, conversations and ports.</summary>
@@ -65,10 +68,10 @@ internal sealed class BucketAggregate(long startTicks, int conversations = 4096)
             batch.Sites.Add(new FlowSiteRow(bucket, site, i, o));
         }
 
-        TopN(sources, topN, totals,
+        TopN(sources.Entries, topN, totals,
             (k, c) => batch.Hosts.Add(new FlowHostRow(bucket, 0, k.Address.ToString(), c.Flows, c.Packets, c.Bytes)),
             c => batch.Hosts.Add(new FlowHostRow(bucket, 0, FlowAggregator.Other, c.Flows, c.Packets, c.Bytes)));
-        TopN(destinations, topN, totals,
+        TopN(destinations.Entries, topN, totals,
             (k, c) => batch.Hosts.Add(new FlowHostRow(bucket, 1, k.Address.ToString(), c.Flows, c.Packets, c.Bytes)),
             c => batch.Hosts.Add(new FlowHostRow(bucket, 1, FlowAggregator.Other, c.Flows, c.Packets, c.Bytes)));
         TopN(Conversations, topN, totals,
@@ -102,7 +105,7 @@ internal sealed class BucketAggregate(long startTicks, int conversations = 4096)
             if (starts[p + 1] > starts[p])
             {
                 var protocol = (byte)p;
-                TopN(totals.Ports, byProtocol[starts[p]..starts[p + 1]], topN, totals.Scratch,
+                TopN(ports, byProtocol[starts[p]..starts[p + 1]], topN, totals.Scratch,
                     (k, c) => batch.Ports.Add(new FlowPortRow(bucket, k.Protocol, k.Port, c.Flows, c.Packets, c.Bytes)),
                     c => batch.Ports.Add(new FlowPortRow(bucket, protocol, -1, c.Flows, c.Packets, c.Bytes)));
             }
@@ -114,21 +117,21 @@ internal sealed class BucketAggregate(long startTicks, int conversations = 4096)
     /// n-th largest byte count is selected in linear time (no sort: the store's queries order what they read); of the
     /// entries equal to it, the first added are kept, the same on every run.
     /// </summary>
-    private static void TopN<TKey>(AggregateTable<TKey, FlowCounters> table, int n, BucketTotals totals, Action<TKey, FlowCounters> keep, Action<FlowCounters> other)
+    private static void TopN<TKey>(
+        ReadOnlySpan<AggregateTable<TKey, FlowCounters>.Entry> entries, int n, BucketTotals totals, Action<TKey, FlowCounters> keep, Action<FlowCounters> other)
         where TKey : struct, IAggregateKey<TKey> =>
-        TopN(table, [], n, totals.Scratch, keep, other, all: true);
+        TopN(entries, [], n, totals.Scratch, keep, other, all: true);
 
     /// <summary>
-    /// The same over some of the table's entries (<paramref name="subset"/>: their indexes in the order added;
+    /// The same over some of the entries (<paramref name="subset"/>: their indexes in the order added;
     /// <paramref name="all"/>: all), with a buffer for the selection (<paramref name="scratch"/>: a span of at least the given length).
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void TopN<TKey>(
-        AggregateTable<TKey, FlowCounters> table, ReadOnlySpan<int> subset, int n, Func<int, Span<long>> scratch, Action<TKey, FlowCounters> keep,
-        Action<FlowCounters> other, bool all = false)
+        ReadOnlySpan<AggregateTable<TKey, FlowCounters>.Entry> entries, ReadOnlySpan<int> subset, int n, Func<int, Span<long>> scratch,
+        Action<TKey, FlowCounters> keep, Action<FlowCounters> other, bool all = false)
         where TKey : struct, IAggregateKey<TKey>
     {
-        var entries = table.Entries;
         var count = all ? entries.Length : subset.Length;
         if (count <= n)
         {

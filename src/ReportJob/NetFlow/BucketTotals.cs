@@ -35,12 +35,12 @@ internal sealed class BucketTotals
     }
 
     /// <summary>Replaces the totals with those of <paramref name="conversations"/> (in the order each key was first seen).</summary>
-    public void Sum(AggregateTable<ConversationKey, FlowCounters> conversations)
+    public void Sum(ReadOnlySpan<AggregateTable<ConversationKey, FlowCounters>.Entry> conversations)
     {
         Sources.Clear();
         Destinations.Clear();
         Ports.Clear();
-        foreach (ref readonly var e in conversations.Entries)
+        foreach (ref readonly var e in conversations)
         {
             Sources.GetOrAdd(new AddressKey(e.Key.Source)).Add(e.Value);
             Destinations.GetOrAdd(new AddressKey(e.Key.Destination)).Add(e.Value);

@@ -9,11 +9,11 @@ namespace ReportJob.NetFlow;
 /// oldest buckets (exports arrive roughly in time order, so those are complete) to the writer; <see cref="TakeAll"/>
 /// hands over the rest at the end of a file. A bucket that gets records after it was handed over starts afresh; the
 /// store sums the rows of a key, so totals stay exact and only the top-N cut of the late part is separate.
-/// The writer gives a drained bucket back once its rows are made (<see cref="Return"/>), and a new bucket takes such a
-/// table before a fresh one is allocated (sized for the largest bucket handed over so far, so that it rarely grows).
-/// The tables in use are therefore the only ones there are: a large capture does not leave a trail of dead
-/// multi-megabyte tables on the large-object heap for the GC to catch up with (20 M records of random hosts and ports
-/// allocated 2.1 GB of tables that way, and the GC let its heap reach about twice the live tables between collections).
+/// The conversations of all buckets held are in one table (keyed with the bucket's number), so the memory they take
+/// follows the entries held, however many buckets they fall into: with a table per bucket, each sized for the largest
+/// bucket so far, flows ending up to 30 minutes before their export (seven buckets filled at once) held 121 MB of
+/// tables for a 250,000-entry budget. Handing buckets over moves their conversations out into one array per drain,
+/// which the writer gives back once it has made the rows (<see cref="ReturnConversations"/>), for a later drain.
 /// </summary>
 internal sealed class FlowAggregator
 {
@@ -28,12 +28,15 @@ internal sealed class FlowAggregator
     private readonly IngestSettings _settings;
     private readonly Dictionary<long, BucketAggregate> _buckets = [];
     private readonly Dictionary<long, ScanTracker> _scans = [];
-    // Not a ConcurrentBag: its per-thread lists live in the writer's pool threads and would keep the tables alive after
-    // the file, until a finalizer ran.
-    private readonly Stack<BucketAggregate> _free = [];
+    private const int MaxSpareArrays = 2;
+
+    private readonly AggregateTable<ConversationKey, FlowCounters> _conversations = new(4096);
+    private readonly Dictionary<int, int> _drainGroups = [];
+    // Arrays given back by the writer for later drains: one drain may wait while another's rows are made.
+    private readonly List<AggregateTable<ConversationKey, FlowCounters>.Entry[]> _spares = [];
     private readonly long _bucketTicks;
     private readonly int _scanMaxPackets;
-    private int _conversationsHint = 4096;
+    private int _nextBucketNumber;
     private BucketAggregate? _bucket;
     private ScanTracker? _scan;
     private FlowAddress _lastExporter;
@@ -56,18 +59,18 @@ internal sealed class FlowAggregator
     /// <summary>Records left out by the direction policy, since creation.</summary>
     public long SkippedRecords { get; private set; }
 
-    /// <summary>Buckets whose tables were allocated, since creation (the others reused tables given back, see <see cref="Return"/>).</summary>
-    public int BucketsAllocated { get; private set; }
+    /// <summary>Drain arrays allocated, since creation (the other drains reused an array given back, see <see cref="ReturnConversations"/>).</summary>
+    public int DrainArraysAllocated { get; private set; }
 
     /// <summary>Entries held in all buckets and scan trackers.</summary>
     public int EntryCount
     {
         get
         {
-            var count = 0;
+            var count = _conversations.Count;
             foreach (var b in _buckets.Values)
             {
-                count += b.EntryCount;
+                count += b.Exporters.Count;
             }
 
             foreach (var s in _scans.Values)
@@ -147,7 +150,7 @@ internal sealed class FlowAggregator
         }
 
         pending.Bucket = b;
-        pending.Conversation = new ConversationKey(r.SourceAddress, r.DestinationAddress, r.Protocol, r.DestinationPort);
+        pending.Conversation = new ConversationKey(r.SourceAddress, r.DestinationAddress, r.Protocol, r.DestinationPort, b.Number);
         pending.ConversationHash = pending.Conversation.Hash();
         pending.Flows = flows;
         pending.Packets = packets;
@@ -171,7 +174,7 @@ internal sealed class FlowAggregator
             (pending.HostTargetHash, pending.PortTargetHash) = s.Prefetch(r.SourceAddress, r.DestinationAddress, r.Protocol, r.DestinationPort);
         }
 
-        b.Conversations.Prefetch(pending.ConversationHash);
+        _conversations.Prefetch(pending.ConversationHash);
         _pendingHead = (_pendingHead + 1) % PrefetchDistance;
         FlowRecords++;
         return true;
@@ -202,12 +205,11 @@ internal sealed class FlowAggregator
 
             var b = _buckets[start];
             held -= b.EntryCount;
-            // An eighth more than the largest bucket so far: the budget is checked every few datagrams, so a bucket of the
-            // same size may overshoot a little, and a table that doubles at the budget would keep twice the memory.
-            _conversationsHint = Math.Max(_conversationsHint, b.Conversations.Count + (b.Conversations.Count / 8));
             drain.Buckets.Add(b);
             _buckets.Remove(start);
         }
+
+        MoveOutConversations(drain);
 
         var oldestHeld = _buckets.Count == 0 ? long.MaxValue : _buckets.Keys.Min();
         foreach (var hour in _scans.Keys.Order().ToList())
@@ -231,6 +233,7 @@ internal sealed class FlowAggregator
         CountPending();
         var drain = new FlowDrain();
         drain.Buckets.AddRange(_buckets.OrderBy(b => b.Key).Select(b => b.Value));
+        MoveOutConversations(drain);
         drain.Scans.AddRange(_scans.OrderBy(s => s.Key).Select(s => s.Value));
         _buckets.Clear();
         _scans.Clear();
@@ -239,23 +242,82 @@ internal sealed class FlowAggregator
         return drain;
     }
 
-    /// <summary>Takes back a drained bucket whose rows are made, for reuse (called on the writing thread).</summary>
-    public void Return(BucketAggregate bucket)
+    /// <summary>
+    /// Takes back the array a drain's conversations were moved to, once the writer has made their rows, for a later
+    /// drain (called on the writing thread; of more than two, the smallest is let go).
+    /// </summary>
+    public void ReturnConversations(FlowDrain drain)
     {
-        bucket.Clear();
-        lock (_free)
+        var entries = drain.Conversations;
+        drain.Conversations = null;
+        if (entries is null)
         {
-            _free.Push(bucket);
+            return;
+        }
+
+        lock (_spares)
+        {
+            _spares.Add(entries);
+            if (_spares.Count > MaxSpareArrays)
+            {
+                _spares.Remove(_spares.MinBy(a => a.Length)!);
+            }
         }
     }
 
-    /// <summary>Lets go of the tables kept for reuse (at the end of a file).</summary>
-    public void ReleaseTables()
+    /// <summary>Lets go of the arrays kept for later drains (at the end of a file).</summary>
+    public void ReleaseSpares()
     {
-        lock (_free)
+        lock (_spares)
         {
-            _free.Clear();
+            _spares.Clear();
         }
+    }
+
+    /// <summary>Moves the conversations of the drain's buckets out of the table, grouped per bucket, into one array.</summary>
+    private void MoveOutConversations(FlowDrain drain)
+    {
+        var buckets = drain.Buckets;
+        if (buckets.Count == 0)
+        {
+            return;
+        }
+
+        var total = 0;
+        var next = new int[buckets.Count];
+        _drainGroups.Clear();
+        for (var g = 0; g < buckets.Count; g++)
+        {
+            next[g] = total;
+            total += buckets[g].ConversationCount;
+            _drainGroups[buckets[g].Number] = g;
+        }
+
+        AggregateTable<ConversationKey, FlowCounters>.Entry[]? entries;
+        lock (_spares)
+        {
+            // The smallest spare that is large enough.
+            entries = _spares.Where(a => a.Length >= total).MinBy(a => a.Length);
+            if (entries is not null)
+            {
+                _spares.Remove(entries);
+            }
+        }
+
+        if (entries is null)
+        {
+            // An eighth to spare, so that the next drain, a little larger, still fits.
+            entries = new AggregateTable<ConversationKey, FlowCounters>.Entry[total + (total / 8)];
+            DrainArraysAllocated++;
+        }
+
+        for (var g = 0; g < buckets.Count; g++)
+        {
+            buckets[g].SetConversations(entries, next[g]);
+        }
+
+        _conversations.MoveOut(new DrainGroup(_drainGroups), entries, next);
+        drain.Conversations = entries;
     }
 
     /// <summary>Counts the records still waiting for their prefetch (before the tables are read or handed over).</summary>
@@ -275,7 +337,8 @@ internal sealed class FlowAggregator
     {
         var b = p.Bucket!;
         ref readonly var key = ref p.Conversation;
-        b.Conversations.GetOrAdd(key, p.ConversationHash, out _).Add(p.Flows, p.Packets, p.Bytes);
+        _conversations.GetOrAdd(key, p.ConversationHash, out var added).Add(p.Flows, p.Packets, p.Bytes);
+        b.ConversationCount += added ? 1 : 0;
         p.Scan?.Add(key.Source, key.Destination, key.Protocol, key.DestinationPort, p.Flows, p.StartTicks, p.EndTicks, p.HostTargetHash, p.PortTargetHash);
         p.Bucket = null;
         p.Scan = null;
@@ -289,18 +352,7 @@ internal sealed class FlowAggregator
     {
         if (!_buckets.TryGetValue(start, out var b))
         {
-            BucketAggregate? reused;
-            lock (_free)
-            {
-                _free.TryPop(out reused);
-            }
-
-            if (reused is null)
-            {
-                BucketsAllocated++;
-            }
-
-            b = reused?.Start(start) ?? new BucketAggregate(start, _conversationsHint);
+            b = new BucketAggregate(start, _nextBucketNumber++);
             _buckets[start] = b;
         }
 
@@ -332,5 +384,11 @@ internal sealed class FlowAggregator
         public ScanTracker? Scan;
         public ulong HostTargetHash;
         public ulong PortTargetHash;
+    }
+
+    /// <summary>The drain group of a conversation: its bucket's place in the drain, or -1 when the bucket stays.</summary>
+    private readonly struct DrainGroup(Dictionary<int, int> groups) : IEntryGroup<ConversationKey>
+    {
+        public int Of(in ConversationKey key) => groups.TryGetValue(key.Bucket, out var g) ? g : -1;
     }
 }

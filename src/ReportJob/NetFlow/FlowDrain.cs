@@ -9,6 +9,9 @@ internal sealed class FlowDrain
 
     public bool IsEmpty => Buckets.Count == 0 && Scans.Count == 0;
 
+    /// <summary>The array the buckets' conversations were moved to (each bucket has its part), or null.</summary>
+    public AggregateTable<ConversationKey, FlowCounters>.Entry[]? Conversations { get; set; }
+
     /// <summary>The rows of everything in this drain (top N + "(other)" per bucket, scan evidence per source and hour).</summary>
     public FlowBatch ToBatch(SiteResolver sites, int topN, BucketTotals totals)
     {

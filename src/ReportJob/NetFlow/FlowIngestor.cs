@@ -155,9 +155,9 @@ internal sealed class FlowIngestor(
 
         // Two threads: this one reads, decodes and aggregates; a writer turns the buckets the aggregator hands over
         // (when its memory budget is reached, and at the end) into rows and writes them in the file's transaction.
-        // A drain is handed over only once the writer has made the rows of the one before (and given its tables back to
-        // the aggregator), so the tables in memory are the aggregator's budget plus at most one drain, whichever side
-        // is the slower; the previous drain's rows, a few thousand, may still be being written meanwhile.
+        // A drain is handed over only once the writer has made the rows of the one before (and given its array back
+        // to the aggregator), so the conversations in memory are the aggregator's budget plus at most one drain,
+        // whichever side is the slower; the previous drain's rows, a few thousand, may still be being written.
         var aggregator = new FlowAggregator(settings);
         var drains = Channel.CreateBounded<FlowDrain>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         using var rowsMade = new SemaphoreSlim(1, 1);
@@ -192,7 +192,7 @@ internal sealed class FlowIngestor(
             await HandOverAsync(drains.Writer, rowsMade, last, writer, cancellationToken);
             drains.Writer.Complete();
             (rows, var writerBusy) = await writer;
-            aggregator.ReleaseTables();
+            aggregator.ReleaseSpares();
             var lastWait = decodeWatch.Elapsed.TotalSeconds - decoded;
             phases = new IngestPhases(0, decoded - waited, waited + lastWait, writerBusy, 0);
         }
@@ -326,12 +326,8 @@ internal sealed class FlowIngestor(
                 var batch = drain.ToBatch(resolver, topN, totals);
                 var built = watch.Elapsed.TotalSeconds;
                 var (buckets, hours) = (drain.Buckets.Count, drain.Scans.Count);
-                foreach (var bucket in drain.Buckets)
-                {
-                    aggregator.Return(bucket);
-                }
-
-                // The writer owns the drain: it lets go of its tables now, whoever may still hold the drain itself. In
+                aggregator.ReturnConversations(drain);
+                // The writer owns the drain: it lets go of its buckets now, whoever may still hold the drain itself. In
                 // bench ingest --rounds, stale stack slots of the thread that ran the next round still pointed at the
                 // previous ingest's state (found with ClrMD's GCRoot) and kept up to 81 MB of its tables alive.
                 drain.Buckets.Clear();

@@ -45,11 +45,11 @@ public sealed class AggregationTests
     }
 
     /// <summary>
-    /// Many drains over many buckets, given back as the ingest's writer does: the same few tables serve every bucket,
-    /// and nothing is lost or counted twice on the way.
+    /// Many drains over many buckets, given back as the ingest's writer does: a few arrays serve every drain, and
+    /// nothing is lost or counted twice on the way.
     /// </summary>
     [Fact]
-    public void Aggregator_DrainsGivenBack_TablesReusedAndTotalsExact()
+    public void Aggregator_DrainsGivenBack_ArraysReusedAndTotalsExact()
     {
         var settings = new IngestSettings(new NetFlowOptions { MaxEntriesInMemory = 1000 });
         var aggregator = new FlowAggregator(settings);
@@ -64,11 +64,7 @@ public sealed class AggregationTests
                 (flows, bytes) = (flows + row.Flows, bytes + row.Bytes);
             }
 
-            foreach (var b in drain.Buckets)
-            {
-                aggregator.Return(b);
-            }
-
+            aggregator.ReturnConversations(drain);
             drains++;
         }
 
@@ -92,7 +88,51 @@ public sealed class AggregationTests
         Assert.Equal(60_000, flows);
         Assert.Equal(Enumerable.Range(0, 60_000).Sum(i => 100L + (i % 7)), bytes);
         Assert.True(drains >= 50, $"{drains} drains");
-        Assert.InRange(aggregator.BucketsAllocated, 1, 2);
+        Assert.InRange(aggregator.DrainArraysAllocated, 1, 4);
+    }
+
+    /// <summary>MoveOut against a reference: every entry either moves to its group's place, in order, or stays findable with its sum.</summary>
+    [Fact]
+    public void AggregateTable_MoveOut_GroupsMovedInOrderAndTheRestStillFound()
+    {
+        var random = new Random(11);
+        var table = new AggregateTable<PortKey, long>(16);
+        var reference = new Dictionary<PortKey, long>();
+        for (var round = 0; round < 20; round++)
+        {
+            for (var i = 0; i < 2000; i++)
+            {
+                var key = new PortKey((byte)random.Next(8), (ushort)random.Next(500));
+                table.GetOrAdd(key) += i;
+                reference[key] = reference.GetValueOrDefault(key) + i;
+            }
+
+            // Protocols 0-2 move out, grouped by protocol; the others stay.
+            var order = table.Entries.ToArray().Select(e => e.Key).ToList();
+            var counts = Enumerable.Range(0, 3).Select(p => order.Count(k => k.Protocol == p)).ToArray();
+            var next = new[] { 0, counts[0], counts[0] + counts[1] };
+            var target = new AggregateTable<PortKey, long>.Entry[counts.Sum()];
+            table.MoveOut(new ProtocolGroup(), target, next);
+
+            var moved = target.Select(e => e.Key).ToList();
+            Assert.Equal(order.Where(k => k.Protocol < 3).OrderBy(k => k.Protocol).ToList(), moved);
+            Assert.All(target, e => Assert.Equal(reference[e.Key], e.Value));
+            Assert.Equal(order.Where(k => k.Protocol >= 3).ToList(), table.Entries.ToArray().Select(e => e.Key).ToList());
+            foreach (var k in order)
+            {
+                Assert.Equal(k.Protocol >= 3, !Unsafe.IsNullRef(ref table.Find(k)));
+            }
+
+            foreach (var k in moved)
+            {
+                reference.Remove(k);
+            }
+        }
+    }
+
+    private readonly struct ProtocolGroup : IEntryGroup<PortKey>
+    {
+        public int Of(in PortKey key) => key.Protocol < 3 ? key.Protocol : -1;
     }
 
     [Fact]
