@@ -9,9 +9,9 @@ namespace ReportJob.NetFlow;
 /// probes only the index, 8 bytes a slot against the 64 of a conversation entry (and prefetched by the aggregator, see
 /// <see cref="Prefetch"/>), and is appended to the entries; the entries are enumerated, selected from and cleared
 /// without walking empty slots. Keys hash without a per-process seed (<see cref="IAggregateKey{TKey}"/>), and entries
-/// keep the order the records came in, so which of equal entries a top-N keeps is the same on every run. No removal: a
-/// table is filled, drained, then cleared and reused (its capacity kept, so a reused table neither grows again nor asks
-/// the OS for fresh pages).
+/// keep the order the records came in, so which of equal entries a top-N keeps is the same on every run. No removal of
+/// single keys: a table is filled, then cleared, or groups of its entries are moved out at once (<see cref="MoveOut"/>),
+/// its capacity kept, so that it neither grows again nor asks the OS for fresh pages.
 /// </summary>
 internal sealed class AggregateTable<TKey, TValue>
     where TKey : struct, IAggregateKey<TKey>

@@ -24,12 +24,11 @@ internal sealed class FlowAggregator
     private const long MaxCounter = 1L << 48;
     private const long HourTicks = TimeSpan.TicksPerHour;
     private const int PrefetchDistance = 16;
+    private const int MaxSpareArrays = 2;
 
     private readonly IngestSettings _settings;
     private readonly Dictionary<long, BucketAggregate> _buckets = [];
     private readonly Dictionary<long, ScanTracker> _scans = [];
-    private const int MaxSpareArrays = 2;
-
     private readonly AggregateTable<ConversationKey, FlowCounters> _conversations = new(4096);
     private readonly Dictionary<int, int> _drainGroups = [];
     // Arrays given back by the writer for later drains: one drain may wait while another's rows are made.
