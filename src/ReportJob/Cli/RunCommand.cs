@@ -17,6 +17,13 @@ internal static class RunCommand
         run.SetAction((parse, ct) => CliRunner.RunAsync(parse, ct, async (services, token) =>
         {
             var host = services.GetRequiredService<IHost>();
+            var jobs = services.GetRequiredService<IOptions<SchedulingOptions>>().Value.Jobs;
+            if (jobs.TryGetValue(JobNames.IngestCaptures, out var ingest) && ingest.Enabled)
+            {
+                // As `reportjob ingest` does: the first scheduled ingest does not wait for the JIT.
+                _ = NetFlow.FlowIngestor.WarmUpInBackground();
+            }
+
             await host.StartAsync(token);
             try
             {
