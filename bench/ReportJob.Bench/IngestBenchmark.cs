@@ -259,6 +259,7 @@ internal static class IngestBenchmark
                     var t = sw.Elapsed.TotalSeconds;
                     var taken = aggregator.TakeOverBudget();
                     rows += taken.ToBatch(resolver, settings.TopN, totals).RowCount;
+                    aggregator.ReturnConversations(taken);
                     drain += sw.Elapsed.TotalSeconds - t;
                     drains++;
                 }
