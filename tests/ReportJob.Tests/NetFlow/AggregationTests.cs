@@ -91,6 +91,63 @@ public sealed class AggregationTests
         Assert.InRange(aggregator.DrainArraysAllocated, 1, 4);
     }
 
+    /// <summary>
+    /// Records falling at random into forty buckets at once (an exporter reporting long flows late), drained over and over
+    /// under a small budget: each bucket's conversation and source rows still sum to exactly its records.
+    /// </summary>
+    [Fact]
+    public void Aggregator_RecordsSpreadOverManyBuckets_EachBucketsConversationsExact()
+    {
+        var settings = new IngestSettings(new NetFlowOptions { MaxEntriesInMemory = 500 });
+        var aggregator = new FlowAggregator(settings);
+        var (resolver, totals) = (new SiteResolver(ReportJob.Sites.SiteMap.Empty), new BucketTotals());
+        var t0 = new DateTime(2026, 11, 22, 0, 0, 0, DateTimeKind.Utc);
+        var random = new Random(3);
+        var expected = new Dictionary<DateTime, long>();
+        var conversationBytes = new Dictionary<DateTime, long>();
+        var sourceBytes = new Dictionary<DateTime, long>();
+        void Write(FlowDrain drain)
+        {
+            var batch = drain.ToBatch(resolver, settings.TopN, totals);
+            foreach (var row in batch.Conversations)
+            {
+                conversationBytes[row.BucketStart] = conversationBytes.GetValueOrDefault(row.BucketStart) + row.Bytes;
+            }
+
+            foreach (var row in batch.Hosts.Where(h => h.Role == 0))
+            {
+                sourceBytes[row.BucketStart] = sourceBytes.GetValueOrDefault(row.BucketStart) + row.Bytes;
+            }
+
+            aggregator.ReturnConversations(drain);
+        }
+
+        for (var i = 0; i < 40_000; i++)
+        {
+            var end = t0.AddSeconds(random.Next(40 * 300));
+            var bytes = (ulong)random.Next(1, 5000);
+            // Few hosts and ports: many records fall into a conversation already held.
+            aggregator.Add(new FlowRecord
+            {
+                Exporter = FlowAddress.FromIPv4(0xC0000201), SourceAddress = FlowAddress.FromIPv4(0x0A000000u + (uint)random.Next(60)),
+                DestinationAddress = FlowAddress.FromIPv4(0x0A010000u + (uint)random.Next(5)), Protocol = 6, DestinationPort = (ushort)random.Next(1, 4),
+                TcpFlags = 0x10, FlowCount = 1, Packets = 10, Bytes = bytes, StartUtc = end, EndUtc = end,
+            }, out _);
+            var bucket = new DateTime(end.Ticks - (end.Ticks % settings.BucketTicks), DateTimeKind.Utc);
+            expected[bucket] = expected.GetValueOrDefault(bucket) + (long)bytes;
+            if (i % 64 == 63 && aggregator.EntryCount >= settings.MaxEntriesInMemory)
+            {
+                Write(aggregator.TakeOverBudget());
+            }
+        }
+
+        Write(aggregator.TakeAll());
+
+        Assert.Equal(40, expected.Count);
+        Assert.Equal(expected.OrderBy(kv => kv.Key), conversationBytes.OrderBy(kv => kv.Key));
+        Assert.Equal(expected.OrderBy(kv => kv.Key), sourceBytes.OrderBy(kv => kv.Key));
+    }
+
     /// <summary>MoveOut against a reference: every entry either moves to its group's place, in order, or stays findable with its sum.</summary>
     [Fact]
     public void AggregateTable_MoveOut_GroupsMovedInOrderAndTheRestStillFound()
