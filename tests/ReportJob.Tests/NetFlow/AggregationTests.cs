@@ -51,44 +51,26 @@ public sealed class AggregationTests
     [Fact]
     public void Aggregator_DrainsGivenBack_ArraysReusedAndTotalsExact()
     {
-        var settings = new IngestSettings(new NetFlowOptions { MaxEntriesInMemory = 1000 });
-        var aggregator = new FlowAggregator(settings);
-        var (resolver, totals) = (new SiteResolver(ReportJob.Sites.SiteMap.Empty), new BucketTotals());
+        var ingest = new InlineIngest(budget: 1000);
         var t0 = new DateTime(2026, 11, 22, 0, 0, 0, DateTimeKind.Utc);
-        long flows = 0, bytes = 0;
-        var drains = 0;
-        void Write(FlowDrain drain)
-        {
-            foreach (var row in drain.ToBatch(resolver, settings.TopN, totals).Exporters)
-            {
-                (flows, bytes) = (flows + row.Flows, bytes + row.Bytes);
-            }
-
-            aggregator.ReturnConversations(drain);
-            drains++;
-        }
-
         for (var i = 0; i < 60_000; i++)
         {
             // 20 records a second over 50 minutes: ten buckets, each well over the budget.
             var end = t0.AddSeconds(i / 20);
-            aggregator.Add(new FlowRecord
+            ingest.Add(new FlowRecord
             {
                 Exporter = FlowAddress.FromIPv4(0xC0000201), SourceAddress = FlowAddress.FromIPv4(0x0A000000u + (uint)i), DestinationAddress = FlowAddress.FromIPv4(0x0A010001),
                 Protocol = 6, DestinationPort = 443, TcpFlags = 0x10, FlowCount = 1, Packets = 10, Bytes = 100 + (ulong)(i % 7), StartUtc = end, EndUtc = end,
-            }, out _);
-            if (i % 64 == 63 && aggregator.EntryCount >= settings.MaxEntriesInMemory)
-            {
-                Write(aggregator.TakeOverBudget());
-            }
+            });
         }
 
-        Write(aggregator.TakeAll());
+        ingest.Finish();
 
-        Assert.Equal(60_000, flows);
-        Assert.Equal(Enumerable.Range(0, 60_000).Sum(i => 100L + (i % 7)), bytes);
-        Assert.True(drains >= 50, $"{drains} drains");
-        Assert.InRange(aggregator.DrainArraysAllocated, 1, 4);
+        var exporters = ingest.Batches.SelectMany(b => b.Exporters).ToList();
+        Assert.Equal(60_000, exporters.Sum(e => e.Flows));
+        Assert.Equal(Enumerable.Range(0, 60_000).Sum(i => 100L + (i % 7)), exporters.Sum(e => e.Bytes));
+        Assert.True(ingest.Batches.Count >= 50, $"{ingest.Batches.Count} drains");
+        Assert.InRange(ingest.Aggregator.DrainArraysAllocated, 1, 4);
     }
 
     /// <summary>
@@ -98,54 +80,66 @@ public sealed class AggregationTests
     [Fact]
     public void Aggregator_RecordsSpreadOverManyBuckets_EachBucketsConversationsExact()
     {
-        var settings = new IngestSettings(new NetFlowOptions { MaxEntriesInMemory = 500 });
-        var aggregator = new FlowAggregator(settings);
-        var (resolver, totals) = (new SiteResolver(ReportJob.Sites.SiteMap.Empty), new BucketTotals());
+        var ingest = new InlineIngest(budget: 500);
         var t0 = new DateTime(2026, 11, 22, 0, 0, 0, DateTimeKind.Utc);
         var random = new Random(3);
         var expected = new Dictionary<DateTime, long>();
-        var conversationBytes = new Dictionary<DateTime, long>();
-        var sourceBytes = new Dictionary<DateTime, long>();
-        void Write(FlowDrain drain)
-        {
-            var batch = drain.ToBatch(resolver, settings.TopN, totals);
-            foreach (var row in batch.Conversations)
-            {
-                conversationBytes[row.BucketStart] = conversationBytes.GetValueOrDefault(row.BucketStart) + row.Bytes;
-            }
-
-            foreach (var row in batch.Hosts.Where(h => h.Role == 0))
-            {
-                sourceBytes[row.BucketStart] = sourceBytes.GetValueOrDefault(row.BucketStart) + row.Bytes;
-            }
-
-            aggregator.ReturnConversations(drain);
-        }
-
         for (var i = 0; i < 40_000; i++)
         {
             var end = t0.AddSeconds(random.Next(40 * 300));
             var bytes = (ulong)random.Next(1, 5000);
             // Few hosts and ports: many records fall into a conversation already held.
-            aggregator.Add(new FlowRecord
+            ingest.Add(new FlowRecord
             {
                 Exporter = FlowAddress.FromIPv4(0xC0000201), SourceAddress = FlowAddress.FromIPv4(0x0A000000u + (uint)random.Next(60)),
                 DestinationAddress = FlowAddress.FromIPv4(0x0A010000u + (uint)random.Next(5)), Protocol = 6, DestinationPort = (ushort)random.Next(1, 4),
                 TcpFlags = 0x10, FlowCount = 1, Packets = 10, Bytes = bytes, StartUtc = end, EndUtc = end,
-            }, out _);
-            var bucket = new DateTime(end.Ticks - (end.Ticks % settings.BucketTicks), DateTimeKind.Utc);
+            });
+            var bucket = new DateTime(end.Ticks - (end.Ticks % ingest.Settings.BucketTicks), DateTimeKind.Utc);
             expected[bucket] = expected.GetValueOrDefault(bucket) + (long)bytes;
-            if (i % 64 == 63 && aggregator.EntryCount >= settings.MaxEntriesInMemory)
+        }
+
+        ingest.Finish();
+
+        static List<KeyValuePair<DateTime, long>> PerBucket(IEnumerable<(DateTime Bucket, long Bytes)> rows) =>
+            rows.GroupBy(r => r.Bucket).Select(g => KeyValuePair.Create(g.Key, g.Sum(r => r.Bytes))).OrderBy(kv => kv.Key).ToList();
+        Assert.Equal(40, expected.Count);
+        Assert.Equal(expected.OrderBy(kv => kv.Key), PerBucket(ingest.Batches.SelectMany(b => b.Conversations).Select(r => (r.BucketStart, r.Bytes))));
+        Assert.Equal(expected.OrderBy(kv => kv.Key), PerBucket(ingest.Batches.SelectMany(b => b.Hosts).Where(h => h.Role == 0).Select(r => (r.BucketStart, r.Bytes))));
+    }
+
+    /// <summary>
+    /// An aggregator under a small budget with the ingest's writer played in line: every few records over the budget,
+    /// a drain is made into rows (kept in <see cref="Batches"/>) and its array given back.
+    /// </summary>
+    private sealed class InlineIngest(int budget)
+    {
+        private readonly SiteResolver _resolver = new(ReportJob.Sites.SiteMap.Empty);
+        private readonly BucketTotals _totals = new();
+        private int _records;
+
+        public IngestSettings Settings { get; } = new(new NetFlowOptions { MaxEntriesInMemory = budget });
+
+        public FlowAggregator Aggregator => field ??= new FlowAggregator(Settings);
+
+        public List<FlowBatch> Batches { get; } = [];
+
+        public void Add(in FlowRecord record)
+        {
+            Aggregator.Add(record, out _);
+            if (++_records % 64 == 0 && Aggregator.EntryCount >= Settings.MaxEntriesInMemory)
             {
-                Write(aggregator.TakeOverBudget());
+                Write(Aggregator.TakeOverBudget());
             }
         }
 
-        Write(aggregator.TakeAll());
+        public void Finish() => Write(Aggregator.TakeAll());
 
-        Assert.Equal(40, expected.Count);
-        Assert.Equal(expected.OrderBy(kv => kv.Key), conversationBytes.OrderBy(kv => kv.Key));
-        Assert.Equal(expected.OrderBy(kv => kv.Key), sourceBytes.OrderBy(kv => kv.Key));
+        private void Write(FlowDrain drain)
+        {
+            Batches.Add(drain.ToBatch(_resolver, Settings.TopN, _totals));
+            Aggregator.ReturnConversations(drain);
+        }
     }
 
     /// <summary>MoveOut against a reference: every entry either moves to its group's place, in order, or stays findable with its sum.</summary>
