@@ -6,7 +6,7 @@ var benchmarks = new Dictionary<string, (string Usage, Func<string[], Task<int>>
 {
     ["decode"] = (DecodeBenchmark.Usage, DecodeBenchmark.RunAsync),
     ["ingest"] = (IngestBenchmark.Usage, IngestBenchmark.RunAsync),
-    ["generate-v9"] = ("FILE RECORDS [SPREAD_SECONDS]: write a softflowd-like NetFlow v9 pcap of random hosts and ports (flows ending up to SPREAD_SECONDS before their export: many buckets at once)", a =>
+    ["generate-v9"] = ("FILE RECORDS [SPREAD_SECONDS]: write a softflowd-like NetFlow v9 pcap of random hosts and ports (flows ending up to SPREAD_SECONDS, at most 604800, before their export: many buckets at once)", a =>
     {
         ReportJob.NetFlow.SampleCapture.Write(a[0], int.Parse(a[1], CultureInfo.InvariantCulture),
             endSpreadSeconds: a.Length > 2 ? uint.Parse(a[2], CultureInfo.InvariantCulture) : 0);

@@ -327,9 +327,10 @@ internal sealed class FlowIngestor(
                 var built = watch.Elapsed.TotalSeconds;
                 var (buckets, hours) = (drain.Buckets.Count, drain.Scans.Count);
                 aggregator.ReturnConversations(drain);
-                // The writer owns the drain: it lets go of its buckets now, whoever may still hold the drain itself. In
-                // bench ingest --rounds, stale stack slots of the thread that ran the next round still pointed at the
-                // previous ingest's state (found with ClrMD's GCRoot) and kept up to 81 MB of its tables alive.
+                // The writer owns the drain: it lets go of its buckets (and through them of the array) now, whoever may
+                // still hold the drain itself. In bench ingest --rounds, stale stack slots of the thread that ran the
+                // next round still pointed at the previous ingest's state (found with ClrMD's GCRoot) and, when each
+                // bucket had its own table, kept up to 81 MB of them alive.
                 drain.Buckets.Clear();
                 drain.Scans.Clear();
 

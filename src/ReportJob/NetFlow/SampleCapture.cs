@@ -16,6 +16,9 @@ internal static class SampleCapture
     private static readonly (ushort Id, ushort Length)[] V6Fields =
         [(27, 16), (28, 16), (21, 4), (22, 4), (1, 4), (2, 4), (10, 4), (14, 4), (7, 2), (11, 2), (4, 1), (6, 1), (60, 1), (5, 1)];
 
+    /// <summary>The largest spread of flow ends before their export that <see cref="Write(Stream, int, uint, uint)"/> takes (7 days).</summary>
+    public const uint MaxEndSpreadSeconds = 7 * 86_400;
+
     /// <summary>The benchmark's fixed start (2023-11-14 22:13:20 UTC).</summary>
     public const uint FixedStartUnixSeconds = 1_700_000_000u;
 
@@ -36,6 +39,8 @@ internal static class SampleCapture
     /// <summary>The same into a stream.</summary>
     public static void Write(Stream file, int records, uint startUnixSeconds = FixedStartUnixSeconds, uint endSpreadSeconds = 0)
     {
+        // The export's sysUptime (32-bit milliseconds, about 49 days) must stay above the spread for the whole capture.
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(endSpreadSeconds, MaxEndSpreadSeconds);
         const int perPacket = 30;
         PcapFile.WriteFileHeader(file, PcapFile.LinkTypeEthernet);
 
