@@ -163,6 +163,7 @@ internal sealed class AggregateTable<TKey, TValue>
     /// its group's next position (<paramref name="next"/>, advanced), in the order they were added; the other entries
     /// stay, in their order, and the index is rebuilt for them. One pass over the entries plus one over those kept.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void MoveOut<TGroup>(in TGroup group, Span<Entry> target, Span<int> next)
         where TGroup : struct, IEntryGroup<TKey>
     {
@@ -188,6 +189,7 @@ internal sealed class AggregateTable<TKey, TValue>
     }
 
     /// <summary>Rebuilds the index (empty, of its current size) for the entries held.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Reindex()
     {
         var mask = _slots.Length - 1;

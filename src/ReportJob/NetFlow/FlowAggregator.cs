@@ -30,7 +30,8 @@ internal sealed class FlowAggregator
     private readonly Dictionary<long, BucketAggregate> _buckets = [];
     private readonly Dictionary<long, ScanTracker> _scans = [];
     private readonly AggregateTable<ConversationKey, FlowCounters> _conversations = new(4096);
-    private readonly Dictionary<int, int> _drainGroups = [];
+    // A drain's group of each bucket number from the drain's lowest (-1: the bucket stays), reused from drain to drain.
+    private int[] _drainGroups = [];
     // Arrays given back by the writer for later drains: one drain may wait while another's rows are made.
     private readonly List<AggregateTable<ConversationKey, FlowCounters>.Entry[]> _spares = [];
     private readonly long _bucketTicks;
@@ -284,12 +285,24 @@ internal sealed class FlowAggregator
 
         var total = 0;
         var next = new int[buckets.Count];
-        _drainGroups.Clear();
+        var (lowest, highest) = (int.MaxValue, int.MinValue);
         for (var g = 0; g < buckets.Count; g++)
         {
             next[g] = total;
             total += buckets[g].ConversationCount;
-            _drainGroups[buckets[g].Number] = g;
+            (lowest, highest) = (Math.Min(lowest, buckets[g].Number), Math.Max(highest, buckets[g].Number));
+        }
+
+        if (_drainGroups.Length < highest - lowest + 1)
+        {
+            _drainGroups = new int[highest - lowest + 1];
+        }
+
+        var groups = _drainGroups.AsSpan(0, highest - lowest + 1);
+        groups.Fill(-1);
+        for (var g = 0; g < buckets.Count; g++)
+        {
+            groups[buckets[g].Number - lowest] = g;
         }
 
         AggregateTable<ConversationKey, FlowCounters>.Entry[]? entries;
@@ -315,7 +328,7 @@ internal sealed class FlowAggregator
             buckets[g].SetConversations(entries, next[g]);
         }
 
-        _conversations.MoveOut(new DrainGroup(_drainGroups), entries, next);
+        _conversations.MoveOut(new DrainGroup(_drainGroups, lowest, highest - lowest + 1), entries, next);
         drain.Conversations = entries;
     }
 
@@ -386,8 +399,9 @@ internal sealed class FlowAggregator
     }
 
     /// <summary>The drain group of a conversation: its bucket's place in the drain, or -1 when the bucket stays.</summary>
-    private readonly struct DrainGroup(Dictionary<int, int> groups) : IEntryGroup<ConversationKey>
+    private readonly struct DrainGroup(int[] groups, int lowest, int count) : IEntryGroup<ConversationKey>
     {
-        public int Of(in ConversationKey key) => groups.TryGetValue(key.Bucket, out var g) ? g : -1;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int Of(in ConversationKey key) => (uint)(key.Bucket - lowest) < (uint)count ? groups[key.Bucket - lowest] : -1;
     }
 }
