@@ -9,7 +9,7 @@ namespace ReportJob.NetFlow;
 /// An IPv4 or IPv6 address stored inline in 16 bytes (IPv4 as an IPv4-mapped IPv6 address,
 /// <c>::ffff:a.b.c.d</c>), so it can be copied, compared and hashed without allocating.
 /// </summary>
-public readonly record struct FlowAddress : IComparable<FlowAddress>
+public readonly record struct FlowAddress : IComparable<FlowAddress>, IUtf8SpanFormattable
 {
     private const ulong MappedPrefix = 0x0000_FFFF_0000_0000UL;
 
@@ -155,6 +155,44 @@ public readonly record struct FlowAddress : IComparable<FlowAddress>
         }
 
         return ToIPAddress().ToString();
+    }
+
+    /// <summary>
+    /// The text of <see cref="ToString"/> as UTF-8, without a string for IPv4 (the store writes addresses this way);
+    /// false when <paramref name="utf8Destination"/> is too short. The format and provider are not used.
+    /// </summary>
+    public bool TryFormat(Span<byte> utf8Destination, out int bytesWritten, ReadOnlySpan<char> format = default, IFormatProvider? provider = null)
+    {
+        if (!IsIPv4)
+        {
+            return ToIPAddress().TryFormat(utf8Destination, out bytesWritten);
+        }
+
+        var v = (uint)_low;
+        bytesWritten = 0;
+        for (var shift = 24; shift >= 0; shift -= 8)
+        {
+            var octet = (v >> shift) & 0xFF;
+            var length = octet >= 100 ? 3 : octet >= 10 ? 2 : 1;
+            if (utf8Destination.Length < bytesWritten + length + (shift > 0 ? 1 : 0))
+            {
+                bytesWritten = 0;
+                return false;
+            }
+
+            for (var i = length - 1; i >= 0; i--, octet /= 10)
+            {
+                utf8Destination[bytesWritten + i] = (byte)('0' + (octet % 10));
+            }
+
+            bytesWritten += length;
+            if (shift > 0)
+            {
+                utf8Destination[bytesWritten++] = (byte)'.';
+            }
+        }
+
+        return true;
     }
 
     /// <inheritdoc />

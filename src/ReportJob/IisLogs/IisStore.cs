@@ -35,18 +35,18 @@ internal sealed class IisStore(IDbConnectionFactory factory, BulkInserter bulk)
             return;
         }
 
-        await StageAndMergeAsync(connection, tx, ClientTable, batch.Clients, static (r, v) =>
+        await StageAndMergeAsync(connection, tx, ClientTable, batch.Clients, static (in IisClientRow r, BulkValues v) =>
         {
-            v[0] = Day(r.Day);
-            v[1] = r.Client;
-            v[2] = r.Requests;
-            v[3] = r.Status401;
-            v[4] = r.Status403;
-            v[5] = r.Status5xx;
-            v[6] = r.AgentsOther;
-            v[7] = r.UsersOther;
-            v[8] = r.BytesSent;
-            v[9] = r.BytesReceived;
+            v.Text(Day(r.Day));
+            v.Text(r.Client);
+            v.Int64(r.Requests);
+            v.Int64(r.Status401);
+            v.Int64(r.Status403);
+            v.Int64(r.Status5xx);
+            v.Int64(r.AgentsOther);
+            v.Int64(r.UsersOther);
+            v.Int64(r.BytesSent);
+            v.Int64(r.BytesReceived);
         }, cancellationToken);
         await StageAndMergeAsync(connection, tx, ProtocolTable, batch.Protocols, FillDetail, cancellationToken);
         await StageAndMergeAsync(connection, tx, AgentTable, batch.UserAgents, FillDetail, cancellationToken);
@@ -91,15 +91,15 @@ internal sealed class IisStore(IDbConnectionFactory factory, BulkInserter bulk)
     /// <summary>The day as staged: text, cast to a date by the merge where the column is one.</summary>
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private static void FillDetail(IisDetailRow r, object?[] v)
+    private static void FillDetail(in IisDetailRow r, BulkValues v)
     {
-        v[0] = Day(r.Day);
-        v[1] = r.Client;
-        v[2] = r.Name;
-        v[3] = r.Requests;
+        v.Text(Day(r.Day));
+        v.Text(r.Client);
+        v.Text(r.Name);
+        v.Int64(r.Requests);
     }
 
-    private async Task StageAndMergeAsync<T>(DbConnection connection, DbTransaction tx, StageTable table, IReadOnlyList<T> rows, Action<T, object?[]> fill, CancellationToken cancellationToken)
+    private async Task StageAndMergeAsync<T>(DbConnection connection, DbTransaction tx, StageTable table, IReadOnlyList<T> rows, BulkRowWriter<T> fill, CancellationToken cancellationToken)
     {
         if (rows.Count == 0)
         {

@@ -69,14 +69,14 @@ internal sealed class BucketAggregate(long startTicks, int number)
         }
 
         TopN(sources.Entries, topN, totals,
-            (k, c) => batch.Hosts.Add(new FlowHostRow(bucket, 0, k.Address.ToString(), c.Flows, c.Packets, c.Bytes)),
-            c => batch.Hosts.Add(new FlowHostRow(bucket, 0, FlowAggregator.Other, c.Flows, c.Packets, c.Bytes)));
+            (k, c) => batch.Hosts.Add(new FlowHostRow(bucket, 0, k.Address, c.Flows, c.Packets, c.Bytes)),
+            c => batch.Hosts.Add(new FlowHostRow(bucket, 0, default, c.Flows, c.Packets, c.Bytes, IsOther: true)));
         TopN(destinations.Entries, topN, totals,
-            (k, c) => batch.Hosts.Add(new FlowHostRow(bucket, 1, k.Address.ToString(), c.Flows, c.Packets, c.Bytes)),
-            c => batch.Hosts.Add(new FlowHostRow(bucket, 1, FlowAggregator.Other, c.Flows, c.Packets, c.Bytes)));
+            (k, c) => batch.Hosts.Add(new FlowHostRow(bucket, 1, k.Address, c.Flows, c.Packets, c.Bytes)),
+            c => batch.Hosts.Add(new FlowHostRow(bucket, 1, default, c.Flows, c.Packets, c.Bytes, IsOther: true)));
         TopN(Conversations, topN, totals,
-            (k, c) => batch.Conversations.Add(new FlowConversationRow(bucket, k.Source.ToString(), k.Destination.ToString(), k.Protocol, k.DestinationPort, c.Flows, c.Packets, c.Bytes)),
-            c => batch.Conversations.Add(new FlowConversationRow(bucket, FlowAggregator.Other, FlowAggregator.Other, -1, -1, c.Flows, c.Packets, c.Bytes)));
+            (k, c) => batch.Conversations.Add(new FlowConversationRow(bucket, k.Source, k.Destination, k.Protocol, k.DestinationPort, c.Flows, c.Packets, c.Bytes)),
+            c => batch.Conversations.Add(new FlowConversationRow(bucket, default, default, -1, -1, c.Flows, c.Packets, c.Bytes, IsOther: true)));
 
         // Ports: the top N of each protocol, and an "other ports" row per protocol, so protocol totals stay exact. The
         // entries are grouped by protocol with one counting pass (in the order added within each protocol).

@@ -58,93 +58,106 @@ internal sealed class FlowStore(BulkInserter bulk)
     public async Task<long> WriteAsync(DbConnection connection, DbTransaction tx, FlowBatch batch, CancellationToken cancellationToken)
     {
         long rows = 0;
-        rows += await bulk.InsertAsync(connection, tx, "flow_exporter", ExporterColumns, batch.Exporters, static (r, v) =>
+        rows += await bulk.InsertAsync(connection, tx, "flow_exporter", ExporterColumns, batch.Exporters, static (in FlowExporterRow r, BulkValues v) =>
         {
-            v[0] = r.BucketStart;
-            v[1] = r.Exporter;
-            v[2] = r.Flows;
-            v[3] = r.Packets;
-            v[4] = r.Bytes;
-            v[5] = r.RawPackets;
-            v[6] = r.RawBytes;
-            v[7] = r.SampledFlows;
-            v[8] = r.SkippedFlows;
+            v.DateTime(r.BucketStart);
+            v.Text(r.Exporter);
+            v.Int64(r.Flows);
+            v.Int64(r.Packets);
+            v.Int64(r.Bytes);
+            v.Int64(r.RawPackets);
+            v.Int64(r.RawBytes);
+            v.Int64(r.SampledFlows);
+            v.Int64(r.SkippedFlows);
         }, cancellationToken);
-        rows += await bulk.InsertAsync(connection, tx, "flow_host", HostColumns, batch.Hosts, static (r, v) =>
+        rows += await bulk.InsertAsync(connection, tx, "flow_host", HostColumns, batch.Hosts, static (in FlowHostRow r, BulkValues v) =>
         {
-            v[0] = r.BucketStart;
-            v[1] = r.Role;
-            v[2] = r.Address;
-            v[3] = r.Flows;
-            v[4] = r.Packets;
-            v[5] = r.Bytes;
+            v.DateTime(r.BucketStart);
+            v.Int32(r.Role);
+            Address(v, r.Address, r.IsOther);
+            v.Int64(r.Flows);
+            v.Int64(r.Packets);
+            v.Int64(r.Bytes);
         }, cancellationToken);
-        rows += await bulk.InsertAsync(connection, tx, "flow_conversation", ConversationColumns, batch.Conversations, static (r, v) =>
+        rows += await bulk.InsertAsync(connection, tx, "flow_conversation", ConversationColumns, batch.Conversations, static (in FlowConversationRow r, BulkValues v) =>
         {
-            v[0] = r.BucketStart;
-            v[1] = r.Source;
-            v[2] = r.Destination;
-            v[3] = r.Protocol;
-            v[4] = r.DestinationPort;
-            v[5] = r.Flows;
-            v[6] = r.Packets;
-            v[7] = r.Bytes;
+            v.DateTime(r.BucketStart);
+            Address(v, r.Source, r.IsOther);
+            Address(v, r.Destination, r.IsOther);
+            v.Int32(r.Protocol);
+            v.Int32(r.DestinationPort);
+            v.Int64(r.Flows);
+            v.Int64(r.Packets);
+            v.Int64(r.Bytes);
         }, cancellationToken);
-        rows += await bulk.InsertAsync(connection, tx, "flow_port", PortColumns, batch.Ports, static (r, v) =>
+        rows += await bulk.InsertAsync(connection, tx, "flow_port", PortColumns, batch.Ports, static (in FlowPortRow r, BulkValues v) =>
         {
-            v[0] = r.BucketStart;
-            v[1] = r.Protocol;
-            v[2] = r.Port;
-            v[3] = r.Flows;
-            v[4] = r.Packets;
-            v[5] = r.Bytes;
+            v.DateTime(r.BucketStart);
+            v.Int32(r.Protocol);
+            v.Int32(r.Port);
+            v.Int64(r.Flows);
+            v.Int64(r.Packets);
+            v.Int64(r.Bytes);
         }, cancellationToken);
-        rows += await bulk.InsertAsync(connection, tx, "flow_site", SiteColumns, batch.Sites, static (r, v) =>
+        rows += await bulk.InsertAsync(connection, tx, "flow_site", SiteColumns, batch.Sites, static (in FlowSiteRow r, BulkValues v) =>
         {
-            v[0] = r.BucketStart;
-            v[1] = r.Site;
-            v[2] = r.In.Flows;
-            v[3] = r.In.Packets;
-            v[4] = r.In.Bytes;
-            v[5] = r.Out.Flows;
-            v[6] = r.Out.Packets;
-            v[7] = r.Out.Bytes;
+            v.DateTime(r.BucketStart);
+            v.Text(r.Site);
+            v.Int64(r.In.Flows);
+            v.Int64(r.In.Packets);
+            v.Int64(r.In.Bytes);
+            v.Int64(r.Out.Flows);
+            v.Int64(r.Out.Packets);
+            v.Int64(r.Out.Bytes);
         }, cancellationToken);
-        rows += await bulk.InsertAsync(connection, tx, "flow_scan_evidence", ScanColumns, batch.ScanEvidence, static (r, v) =>
+        rows += await bulk.InsertAsync(connection, tx, "flow_scan_evidence", ScanColumns, batch.ScanEvidence, static (in FlowScanEvidenceRow r, BulkValues v) =>
         {
-            v[0] = r.HourStart;
-            v[1] = r.Source;
-            v[2] = r.Flows;
-            v[3] = r.FirstSeen;
-            v[4] = r.LastSeen;
-            v[5] = r.Hosts;
-            v[6] = r.Ports;
+            v.DateTime(r.HourStart);
+            v.Text(r.Source);
+            v.Int64(r.Flows);
+            v.DateTime(r.FirstSeen);
+            v.DateTime(r.LastSeen);
+            v.Blob(r.Hosts);
+            v.Blob(r.Ports);
         }, cancellationToken);
         return rows;
     }
 
     public Task<long> WriteQualityAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<FlowQualityRow> rows, CancellationToken cancellationToken) =>
-        bulk.InsertAsync(connection, tx, "flow_quality", QualityColumns, rows, static (r, v) =>
+        bulk.InsertAsync(connection, tx, "flow_quality", QualityColumns, rows, static (in FlowQualityRow r, BulkValues v) =>
         {
-            v[0] = r.FileSha256;
-            v[1] = r.FileName;
-            v[2] = r.Exporter;
-            v[3] = r.Version;
-            v[4] = r.ObservationDomain;
-            v[5] = r.FirstExport;
-            v[6] = r.LastExport;
-            v[7] = r.Datagrams;
-            v[8] = r.FlowRecords;
-            v[9] = r.OptionsRecords;
-            v[10] = r.SequenceGaps;
-            v[11] = r.SequenceLost;
-            v[12] = r.MissingTemplateSets;
-            v[13] = r.UndecodableSets;
-            v[14] = r.SamplingMin;
-            v[15] = r.SamplingMax;
-            v[16] = r.DirectionPolicy;
-            v[17] = r.SkippedFlows;
+            v.Text(r.FileSha256);
+            v.Text(r.FileName);
+            v.Text(r.Exporter);
+            v.Int32(r.Version);
+            v.Int64(r.ObservationDomain);
+            v.DateTime(r.FirstExport);
+            v.DateTime(r.LastExport);
+            v.Int64(r.Datagrams);
+            v.Int64(r.FlowRecords);
+            v.Int64(r.OptionsRecords);
+            v.Int64(r.SequenceGaps);
+            v.Int64(r.SequenceLost);
+            v.Int64(r.MissingTemplateSets);
+            v.Int64(r.UndecodableSets);
+            v.Int64(r.SamplingMin);
+            v.Int64(r.SamplingMax);
+            v.Text(r.DirectionPolicy);
+            v.Int64(r.SkippedFlows);
         }, cancellationToken);
+
+    /// <summary>An address as text (UTF-8, no string), or <see cref="FlowAggregator.Other"/> for an "other" row.</summary>
+    private static void Address(BulkValues values, in FlowAddress address, bool isOther)
+    {
+        if (isOther)
+        {
+            values.Text(FlowAggregator.Other);
+        }
+        else
+        {
+            values.Text(address);
+        }
+    }
 
     /// <summary>Template snapshots of every exporter, oldest first (pitfall 11: a capture whose templates came in an earlier file still decodes).</summary>
     public static async Task<IReadOnlyList<byte[]>> LoadTemplatesAsync(DbConnection connection, DbTransaction tx, CancellationToken cancellationToken)

@@ -19,11 +19,11 @@ public sealed class SiteStore(IDbConnectionFactory factory, BulkInserter bulk, I
         await using var connection = await factory.OpenAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("DELETE FROM site_subnet", transaction: tx, cancellationToken: cancellationToken));
-        await bulk.InsertAsync(connection, tx, "site_subnet", Columns, distinct, (r, v) =>
+        await bulk.InsertAsync(connection, tx, "site_subnet", Columns, distinct, static (in SiteSubnet r, BulkValues v) =>
         {
-            v[0] = r.Subnet.Network.ToString();
-            v[1] = r.Subnet.PrefixLength;
-            v[2] = r.Site;
+            v.Text(r.Subnet.Network.ToString());
+            v.Int32(r.Subnet.PrefixLength);
+            v.Text(r.Site);
         }, cancellationToken);
         if (await IngestLedger.FindAsync(connection, tx, hash, cancellationToken) is null)
         {

@@ -52,20 +52,20 @@ public sealed class SnapshotStore(IDbConnectionFactory factory, BulkInserter bul
             return n;
         }
 
-        await bulk.InsertAsync(connection, tx, "connection", ConnectionColumns, snapshot.Connections, (c, v) =>
+        await bulk.InsertAsync(connection, tx, "connection", ConnectionColumns, snapshot.Connections, (in TcpConnection c, BulkValues v) =>
         {
             var local = Name(c.LocalAddress);
             var remote = Name(c.RemoteAddress);
-            v[0] = id;
-            v[1] = local;
-            v[2] = c.LocalPort;
-            v[3] = remote;
-            v[4] = c.RemotePort;
-            v[5] = c.State.ToString();
-            v[6] = c.CreatedAtUtc;
-            v[7] = previous.TryGetValue((local, c.LocalPort, remote, c.RemotePort), out var seen) ? seen : taken;
-            v[8] = c.ProcessId;
-            v[9] = c.IsLoopback;
+            v.Int64(id);
+            v.Text(local);
+            v.Int32(c.LocalPort);
+            v.Text(remote);
+            v.Int32(c.RemotePort);
+            v.Text(c.State.ToString());
+            v.DateTime(c.CreatedAtUtc);
+            v.DateTime(previous.TryGetValue((local, c.LocalPort, remote, c.RemotePort), out var seen) ? seen : taken);
+            v.Int32(c.ProcessId);
+            v.Boolean(c.IsLoopback);
         }, cancellationToken);
         return id;
     }

@@ -21,27 +21,30 @@ public sealed class BulkInserter(IDbConnectionFactory factory)
     /// <summary>SQLITE_MAX_VARIABLE_NUMBER of SQLite before 3.32 (999); newer builds allow 32766.</summary>
     internal const int SqliteMaxParameters = 999;
 
-    /// <summary>Inserts the rows; <paramref name="fill"/> writes one row's values into the array, in column order.</summary>
+    /// <summary>
+    /// Inserts the rows; <paramref name="write"/> gives one row's values, one call per column in column order (no value
+    /// is boxed on the way to SQLite or PostgreSQL).
+    /// </summary>
     public async Task<long> InsertAsync<T>(
         DbConnection connection,
         DbTransaction transaction,
         string table,
         IReadOnlyList<BulkColumn> columns,
         IEnumerable<T> rows,
-        Action<T, object?[]> fill,
+        BulkRowWriter<T> write,
         CancellationToken cancellationToken)
     {
         return factory.Provider switch
         {
-            StorageProvider.Sqlite => InsertSqlite((SqliteConnection)connection, (SqliteTransaction)transaction, table, columns, rows, fill, cancellationToken),
-            StorageProvider.Postgres => await InsertPostgresAsync((NpgsqlConnection)connection, table, columns, rows, fill, cancellationToken),
-            StorageProvider.SqlServer => await InsertSqlServerAsync((SqlConnection)connection, (SqlTransaction)transaction, table, columns, rows, fill, cancellationToken),
+            StorageProvider.Sqlite => InsertSqlite((SqliteConnection)connection, (SqliteTransaction)transaction, table, columns, rows, write, cancellationToken),
+            StorageProvider.Postgres => await InsertPostgresAsync((NpgsqlConnection)connection, table, columns, rows, write, cancellationToken),
+            StorageProvider.SqlServer => await InsertSqlServerAsync((SqlConnection)connection, (SqlTransaction)transaction, table, columns, rows, write, cancellationToken),
             _ => throw new InvalidOperationException($"Unknown provider {factory.Provider}"),
         };
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static long InsertSqlite<T>(SqliteConnection connection, SqliteTransaction tx, string table, IReadOnlyList<BulkColumn> columns, IEnumerable<T> rows, Action<T, object?[]> fill, CancellationToken cancellationToken)
+    private static long InsertSqlite<T>(SqliteConnection connection, SqliteTransaction tx, string table, IReadOnlyList<BulkColumn> columns, IEnumerable<T> rows, BulkRowWriter<T> write, CancellationToken cancellationToken)
     {
         // Straight to SQLite through the connection's handle, inside the caller's transaction (a BEGIN on this same
         // connection): ADO.NET's per-execution cost (a data reader per call, parameters bound by name) was most of
@@ -54,8 +57,7 @@ public sealed class BulkInserter(IDbConnectionFactory factory)
 
         var width = columns.Count;
         var batchRows = Math.Max(1, Math.Min(SqliteRowsPerStatement, SqliteMaxParameters / width));
-        var buffer = new object?[batchRows * width];
-        var values = new object?[width];
+        var values = new BulkValues();
         var pending = 0;
         long count = 0;
         var lastDate = new DateText();
@@ -63,11 +65,11 @@ public sealed class BulkInserter(IDbConnectionFactory factory)
         using var batch = PrepareSqlite(db, table, columns, batchRows);
         foreach (var row in rows)
         {
-            fill(row, values);
-            values.CopyTo(buffer, pending * width);
+            WriteRow(write, row, values, width, table);
             if (++pending == batchRows)
             {
-                ExecuteSqlite(db, batch, buffer, pending * width, direct, ref lastDate);
+                ExecuteSqlite(db, batch, values, direct, ref lastDate);
+                values.Clear();
                 pending = 0;
             }
 
@@ -80,7 +82,7 @@ public sealed class BulkInserter(IDbConnectionFactory factory)
         if (pending > 0)
         {
             using var tail = PrepareSqlite(db, table, columns, pending);
-            ExecuteSqlite(db, tail, buffer, pending * width, direct, ref lastDate);
+            ExecuteSqlite(db, tail, values, direct, ref lastDate);
         }
 
         return count;
@@ -96,15 +98,15 @@ public sealed class BulkInserter(IDbConnectionFactory factory)
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void ExecuteSqlite(SQLitePCL.sqlite3 db, SQLitePCL.sqlite3_stmt stmt, object?[] values, int count, bool direct, ref DateText lastDate)
+    private static void ExecuteSqlite(SQLitePCL.sqlite3 db, SQLitePCL.sqlite3_stmt stmt, BulkValues values, bool direct, ref DateText lastDate)
     {
         if (direct)
         {
-            Bind(new DirectBinder(stmt.DangerousGetHandle()), db, values, count, ref lastDate);
+            Bind(new DirectBinder(stmt.DangerousGetHandle()), db, values, ref lastDate);
         }
         else
         {
-            Bind(new RawBinder(stmt), db, values, count, ref lastDate);
+            Bind(new RawBinder(stmt), db, values, ref lastDate);
         }
 
         var step = SQLitePCL.raw.sqlite3_step(stmt);
@@ -116,29 +118,40 @@ public sealed class BulkInserter(IDbConnectionFactory factory)
         }
     }
 
-    private static void Bind<TBinder>(TBinder binder, SQLitePCL.sqlite3 db, object?[] values, int count, ref DateText lastDate)
+    private static void Bind<TBinder>(TBinder binder, SQLitePCL.sqlite3 db, BulkValues values, ref DateText lastDate)
         where TBinder : struct, ISqliteBinder
     {
         byte[]? text = null;
-        for (var i = 0; i < count; i++)
+        for (var i = 0; i < values.Count; i++)
         {
             var p = i + 1;
-            var rc = values[i] switch
+            ref readonly var v = ref values[i];
+            var rc = v.Kind switch
             {
-                null => binder.Null(p),
-                int v => binder.Int64(p, v),
-                long v => binder.Int64(p, v),
-                bool v => binder.Int64(p, v ? 1 : 0),
-                double v => binder.Double(p, v),
-                string v => binder.Text(p, Utf8(v, ref text)),
-                byte[] v => binder.Blob(p, v),
+                BulkValueKind.Null => binder.Null(p),
+                BulkValueKind.Int32 or BulkValueKind.Int64 or BulkValueKind.Boolean => binder.Int64(p, v.Bits),
+                BulkValueKind.Double => binder.Double(p, BitConverter.Int64BitsToDouble(v.Bits)),
+                BulkValueKind.String => binder.Text(p, Utf8((string)v.Reference!, ref text)),
+                BulkValueKind.Utf8 => binder.Text(p, values.Utf8(v)),
+                BulkValueKind.Blob => binder.Blob(p, (byte[])v.Reference!),
                 // Microsoft.Data.Sqlite's own text form of a DateTime, the one Dapper's parameters write: it sorts
                 // like the time it holds, so range conditions on the text columns are right. Rows of a batch mostly
                 // share their bucket's time, so the last one's text is kept.
-                DateTime v => binder.Text(p, lastDate.Of(v)),
-                var v => throw new InvalidOperationException($"Bulk insert into SQLite: unsupported value type {v.GetType()}"),
+                _ => binder.Text(p, lastDate.Of(new DateTime(v.Bits))),
             };
             CheckSqlite(db, rc, "bind");
+        }
+    }
+
+    /// <summary>Adds one row's values, which must be one per column.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void WriteRow<T>(BulkRowWriter<T> write, in T row, BulkValues values, int width, string table)
+    {
+        var before = values.Count;
+        write(row, values);
+        if (values.Count - before != width)
+        {
+            throw new InvalidOperationException($"Bulk insert into {table}: a row gave {values.Count - before} values for {width} columns");
         }
     }
 
@@ -287,7 +300,7 @@ public sealed class BulkInserter(IDbConnectionFactory factory)
         }
     }
 
-    private static async Task<long> InsertPostgresAsync<T>(NpgsqlConnection connection, string table, IReadOnlyList<BulkColumn> columns, IEnumerable<T> rows, Action<T, object?[]> fill, CancellationToken cancellationToken)
+    private static async Task<long> InsertPostgresAsync<T>(NpgsqlConnection connection, string table, IReadOnlyList<BulkColumn> columns, IEnumerable<T> rows, BulkRowWriter<T> write, CancellationToken cancellationToken)
     {
         // COPY in text form, each row formatted here into one line. The binary importer resolves a converter and runs
         // an async state machine per value, which made the client, not the server, the slow side: 1.1-1.5 s for the
@@ -295,20 +308,21 @@ public sealed class BulkInserter(IDbConnectionFactory factory)
         await using var copy = await connection.BeginTextImportAsync(
             $"COPY {table} ({string.Join(", ", columns.Select(c => c.Name))}) FROM STDIN", cancellationToken);
         // Rows are sent in chunks of about 64 KB: the writer makes one protocol message (and a send) per call.
-        var values = new object?[columns.Count];
+        var values = new BulkValues();
         var lines = new PostgresCopyText();
         long count = 0;
         foreach (var row in rows)
         {
-            fill(row, values);
-            for (var i = 0; i < values.Length; i++)
+            values.Clear();
+            WriteRow(write, row, values, columns.Count, table);
+            for (var i = 0; i < values.Count; i++)
             {
                 if (i > 0)
                 {
                     lines.Append('\t');
                 }
 
-                lines.AppendValue(values[i], columns[i], table);
+                lines.AppendValue(values[i], values);
             }
 
             lines.Append('\n');
@@ -324,7 +338,7 @@ public sealed class BulkInserter(IDbConnectionFactory factory)
         return count;
     }
 
-    private static async Task<long> InsertSqlServerAsync<T>(SqlConnection connection, SqlTransaction tx, string table, IReadOnlyList<BulkColumn> columns, IEnumerable<T> rows, Action<T, object?[]> fill, CancellationToken cancellationToken)
+    private static async Task<long> InsertSqlServerAsync<T>(SqlConnection connection, SqlTransaction tx, string table, IReadOnlyList<BulkColumn> columns, IEnumerable<T> rows, BulkRowWriter<T> write, CancellationToken cancellationToken)
     {
         using var bulk = new SqlBulkCopy(connection, SqlBulkCopyOptions.CheckConstraints, tx)
         {
@@ -338,7 +352,7 @@ public sealed class BulkInserter(IDbConnectionFactory factory)
             bulk.ColumnMappings.Add(c.Name, c.Name);
         }
 
-        await using var reader = new BulkRowReader<T>(columns, rows, fill);
+        await using var reader = new BulkRowReader<T>(columns, rows, (row, values) => WriteRow(write, row, values, columns.Count, table));
         await bulk.WriteToServerAsync(reader, cancellationToken);
         return reader.RowsRead;
     }

@@ -5,9 +5,10 @@ using System.Globalization;
 namespace ReportJob.Storage;
 
 /// <summary>A forward-only <see cref="DbDataReader"/> over rows, for SqlBulkCopy.</summary>
-internal sealed class BulkRowReader<T>(IReadOnlyList<BulkColumn> columns, IEnumerable<T> rows, Action<T, object?[]> fill) : DbDataReader
+internal sealed class BulkRowReader<T>(IReadOnlyList<BulkColumn> columns, IEnumerable<T> rows, Action<T, BulkValues> write) : DbDataReader
 {
     private readonly IEnumerator<T> _rows = rows.GetEnumerator();
+    private readonly BulkValues _row = new();
     private readonly object?[] _values = new object?[columns.Count];
 
     public long RowsRead { get; private set; }
@@ -33,7 +34,13 @@ internal sealed class BulkRowReader<T>(IReadOnlyList<BulkColumn> columns, IEnume
             return false;
         }
 
-        fill(_rows.Current, _values);
+        _row.Clear();
+        write(_rows.Current, _row);
+        for (var i = 0; i < _values.Length; i++)
+        {
+            _values[i] = _row[i].ToObject(_row);
+        }
+
         RowsRead++;
         return true;
     }

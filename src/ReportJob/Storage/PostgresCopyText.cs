@@ -22,37 +22,36 @@ internal sealed class PostgresCopyText
         _buffer[_length++] = c;
     }
 
-    public void AppendValue(object? value, BulkColumn column, string table)
+    public void AppendValue(in BulkValue value, BulkValues values)
     {
-        switch (value)
+        switch (value.Kind)
         {
-            case null:
+            case BulkValueKind.Null:
                 Append('\\');
                 Append('N');
                 break;
-            case int v:
-                AppendFormatted(v);
+            case BulkValueKind.Int32:
+            case BulkValueKind.Int64:
+                AppendFormatted(value.Bits);
                 break;
-            case long v:
-                AppendFormatted(v);
+            case BulkValueKind.Double:
+                AppendDouble(BitConverter.Int64BitsToDouble(value.Bits));
                 break;
-            case double v:
-                AppendDouble(v);
+            case BulkValueKind.Boolean:
+                Append(value.Bits != 0 ? 't' : 'f');
                 break;
-            case bool v:
-                Append(v ? 't' : 'f');
+            case BulkValueKind.String:
+                AppendEscaped((string)value.Reference!);
                 break;
-            case string v:
-                AppendEscaped(v);
+            case BulkValueKind.Utf8:
+                AppendEscaped(values.Utf8(value));
                 break;
-            case byte[] v:
-                AppendBytea(v);
-                break;
-            case DateTime v:
-                AppendTime(v);
+            case BulkValueKind.Blob:
+                AppendBytea((byte[])value.Reference!);
                 break;
             default:
-                throw new InvalidOperationException($"Column {column.Name} of {table}: unsupported value type {value.GetType()}");
+                AppendTime(new DateTime(value.Bits));
+                break;
         }
     }
 
@@ -80,6 +79,20 @@ internal sealed class PostgresCopyText
             value.TryFormat(_buffer.AsSpan(_length), out var written, "R", CultureInfo.InvariantCulture);
             _length += written;
         }
+    }
+
+    private void AppendEscaped(ReadOnlySpan<byte> utf8)
+    {
+        // Formatted values (addresses and such) are ASCII: copied byte for byte; anything else is decoded first.
+        if (System.Text.Ascii.IsValid(utf8) && utf8.IndexOfAny((byte)'\\', (byte)'\t', (byte)'\n') < 0 && !utf8.Contains((byte)'\r'))
+        {
+            Reserve(utf8.Length);
+            System.Text.Ascii.ToUtf16(utf8, _buffer.AsSpan(_length), out var written);
+            _length += written;
+            return;
+        }
+
+        AppendEscaped(System.Text.Encoding.UTF8.GetString(utf8));
     }
 
     private void AppendEscaped(string text)

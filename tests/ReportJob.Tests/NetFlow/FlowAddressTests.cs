@@ -19,6 +19,30 @@ public sealed class FlowAddressTests
         Assert.Equal(IPAddress.Parse(text), a.ToIPAddress());
     }
 
+    /// <summary>The UTF-8 form the store writes equals <see cref="FlowAddress.ToString"/>, and a short buffer is refused, not overrun.</summary>
+    [Fact]
+    public void TryFormatUtf8_RandomAddresses_SameAsToString()
+    {
+        var random = new Random(20261122);
+        Span<byte> bytes = stackalloc byte[16];
+        Span<byte> text = stackalloc byte[64];
+        for (var i = 0; i < 20_000; i++)
+        {
+            random.NextBytes(bytes);
+            var a = i % 2 == 0 ? FlowAddress.FromIPv4(bytes[..4]) : FlowAddress.FromBytes(bytes);
+            if (i % 7 == 0)
+            {
+                a = FlowAddress.FromIPv4([(byte)(i % 10), 0, (byte)(i % 100), 255]);
+            }
+
+            var expected = a.ToString();
+            Assert.True(a.TryFormat(text, out var written));
+            Assert.Equal(expected, System.Text.Encoding.ASCII.GetString(text[..written]));
+            Assert.False(a.TryFormat(text[..(expected.Length - 1)], out written));
+            Assert.Equal(0, written);
+        }
+    }
+
     [Fact]
     public void Equality_SameAddressFromDifferentSources_IsEqualAndHashesEqual()
     {

@@ -34,6 +34,32 @@ public sealed class BulkInserterTests
         }
     }
 
+    /// <summary>A row writer that gives too few or too many values is refused with the table's name, before anything is written.</summary>
+    [Theory]
+    [ProviderData(StorageProvider.Sqlite)]
+    [ProviderData(StorageProvider.Postgres)]
+    public async Task Insert_RowWithWrongNumberOfValues_RefusedNamingTheTable(StorageProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await using var c = await db.Get<IDbConnectionFactory>().OpenAsync(default);
+        await c.ExecuteAsync("CREATE TABLE bulk_width (x INTEGER, y INTEGER)");
+        var columns = new BulkColumn[] { new("x", BulkType.Int32), new("y", BulkType.Int32) };
+        foreach (var given in new[] { 1, 3 })
+        {
+            await using var tx = await c.BeginTransactionAsync();
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => db.Get<BulkInserter>().InsertAsync(c, tx, "bulk_width", columns, [1, 2], (in int r, BulkValues v) =>
+            {
+                for (var i = 0; i < given; i++)
+                {
+                    v.Int32(r);
+                }
+            }, default));
+            Assert.Equal($"Bulk insert into bulk_width: a row gave {given} values for 2 columns", error.Message);
+        }
+
+        Assert.Equal(0, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM bulk_width"));
+    }
+
     /// <summary>
     /// The bulk insert against the same rows inserted through Dapper's parameters: batch edges (SQLite's 64-row
     /// statements, PostgreSQL's 64 KB chunks), what COPY's text form must escape (backslash, tab, newline, carriage
@@ -51,11 +77,15 @@ public sealed class BulkInserterTests
         var columns = new BulkColumn[]
         {
             new("i", BulkType.Int32), new("l", BulkType.Int64), new("d", BulkType.Double), new("b", BulkType.Boolean),
-            new("t", BulkType.Text), new("dt", BulkType.DateTime), new("n", BulkType.Text), new("bl", BulkType.Binary),
+            new("t", BulkType.Text), new("dt", BulkType.DateTime), new("n", BulkType.Text), new("bl", BulkType.Binary), new("a", BulkType.Text),
         };
         string?[] texts = ["plain", "", "tab\there", "new\nline", "cr\rlf\r\n", "back\\slash", "\\N", "ü € 😀", "a\\tb", " spaces ", null, new string('x', 70_000)];
         string? Text(int r) => texts[r % texts.Length];
         byte[]? Blob(int r) => (r % 4) switch { 0 => null, 1 => [], _ => [(byte)r, 0, 92, 255] };
+        // Addresses go in as UTF-8 formatted without a string (IUtf8SpanFormattable), texts as strings.
+        ReportJob.NetFlow.FlowAddress Address(int r) => r % 3 == 0
+            ? ReportJob.NetFlow.FlowAddress.Parse($"2001:db8::{r:x}:0:{r % 7}")
+            : ReportJob.NetFlow.FlowAddress.Parse($"{r % 256}.{r * 7 % 256}.0.{255 - (r % 256)}");
         DateTime Time(int r) => r % 4 == 0 ? start.AddTicks(r * 1_234_567L) : start.AddTicks(r / 4 * 4 * 1_234_567L);
         // Microsoft.Data.Sqlite refuses to store NaN (SQLite itself would make it NULL).
         double Double(int r) => (r % 50) switch
@@ -66,10 +96,10 @@ public sealed class BulkInserterTests
             _ => (r / 3.0) - 20,
         };
         var (types, compared) = provider == StorageProvider.Postgres
-            ? ("i INTEGER, l BIGINT, d DOUBLE PRECISION, b BOOLEAN, t TEXT, dt TIMESTAMPTZ, n TEXT, bl BYTEA",
-                "concat_ws('|', l, d::text, b, coalesce(t, '<null>'), extract(epoch from dt)::text, coalesce(n, '<null>'), coalesce(encode(bl, 'hex'), '<null>'))")
-            : ("i INTEGER, l INTEGER, d REAL, b INTEGER, t TEXT, dt TEXT, n TEXT, bl BLOB",
-                "quote(l) || quote(d) || quote(b) || quote(t) || quote(dt) || quote(n) || quote(bl)");
+            ? ("i INTEGER, l BIGINT, d DOUBLE PRECISION, b BOOLEAN, t TEXT, dt TIMESTAMPTZ, n TEXT, bl BYTEA, a TEXT",
+                "concat_ws('|', l, d::text, b, coalesce(t, '<null>'), extract(epoch from dt)::text, coalesce(n, '<null>'), coalesce(encode(bl, 'hex'), '<null>'), a)")
+            : ("i INTEGER, l INTEGER, d REAL, b INTEGER, t TEXT, dt TEXT, n TEXT, bl BLOB, a TEXT",
+                "quote(l) || quote(d) || quote(b) || quote(t) || quote(dt) || quote(n) || quote(bl) || quote(a)");
         foreach (var count in new[] { 1, 64, 65, 200 })
         {
             var table = $"bulk_probe_{count}";
@@ -77,21 +107,22 @@ public sealed class BulkInserterTests
             var rows = Enumerable.Range(0, count).ToList();
             await using (var tx = await c.BeginTransactionAsync())
             {
-                await db.Get<BulkInserter>().InsertAsync(c, tx, table, columns, rows, (r, v) =>
+                await db.Get<BulkInserter>().InsertAsync(c, tx, table, columns, rows, (in int r, BulkValues v) =>
                 {
-                    v[0] = r;
-                    v[1] = (long)r << 40;
-                    v[2] = Double(r);
-                    v[3] = r % 2 == 0;
-                    v[4] = Text(r);
-                    v[5] = Time(r);
-                    v[6] = null;
-                    v[7] = Blob(r);
+                    v.Int32(r);
+                    v.Int64((long)r << 40);
+                    v.Double(Double(r));
+                    v.Boolean(r % 2 == 0);
+                    v.Text(Text(r));
+                    v.DateTime(Time(r));
+                    v.Null();
+                    v.Blob(Blob(r));
+                    v.Text(Address(r));
                 }, default);
                 foreach (var r in rows)
                 {
-                    await c.ExecuteAsync($"INSERT INTO {table} VALUES (@i, @l, @d, @b, @t, @dt, NULL, @bl)",
-                        new { i = -r - 1, l = (long)r << 40, d = Double(r), b = r % 2 == 0, t = Text(r), dt = Time(r), bl = Blob(r) }, tx);
+                    await c.ExecuteAsync($"INSERT INTO {table} VALUES (@i, @l, @d, @b, @t, @dt, NULL, @bl, @a)",
+                        new { i = -r - 1, l = (long)r << 40, d = Double(r), b = r % 2 == 0, t = Text(r), dt = Time(r), bl = Blob(r), a = Address(r).ToString() }, tx);
                 }
 
                 await tx.CommitAsync();
@@ -104,6 +135,8 @@ public sealed class BulkInserterTests
             if (count > 2)
             {
                 Assert.Contains("tab\there", bulk[2]);
+                Assert.Contains("2001:db8::", bulk[0]);
+                Assert.Contains("1.7.0.254", bulk[1]);
             }
         }
     }
