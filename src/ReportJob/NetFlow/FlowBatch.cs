@@ -16,4 +16,15 @@ internal sealed class FlowBatch
     public List<FlowScanEvidenceRow> ScanEvidence { get; } = [];
 
     public int RowCount => Exporters.Count + Hosts.Count + Conversations.Count + Ports.Count + Sites.Count + ScanEvidence.Count;
+
+    /// <summary>Empties the batch for the next rows, keeping the lists' capacity (the writer reuses one batch for a whole file).</summary>
+    public void Clear()
+    {
+        Exporters.Clear();
+        Hosts.Clear();
+        Conversations.Clear();
+        Ports.Clear();
+        Sites.Clear();
+        ScanEvidence.Clear();
+    }
 }

@@ -16,9 +16,26 @@ internal sealed class FlowDrain
     public FlowBatch ToBatch(SiteResolver sites, int topN, BucketTotals totals)
     {
         var batch = new FlowBatch();
-        foreach (var b in Buckets)
+        var next = 0;
+        AppendRows(batch, ref next, sites, topN, totals, int.MaxValue);
+        return batch;
+    }
+
+    /// <summary>
+    /// Appends the rows of the buckets from <paramref name="next"/> on (advanced) until the batch holds
+    /// <paramref name="maxRows"/> rows or more: false, call again with a new batch for the rest; true once every bucket
+    /// and then the scan evidence are in.
+    /// </summary>
+    public bool AppendRows(FlowBatch batch, ref int next, SiteResolver sites, int topN, BucketTotals totals, int maxRows)
+    {
+        for (; next < Buckets.Count; next++)
         {
-            b.AppendRows(batch, sites, topN, totals);
+            if (batch.RowCount >= maxRows)
+            {
+                return false;
+            }
+
+            Buckets[next].AppendRows(batch, sites, topN, totals);
         }
 
         foreach (var s in Scans)
@@ -26,6 +43,6 @@ internal sealed class FlowDrain
             s.AppendRows(batch.ScanEvidence);
         }
 
-        return batch;
+        return true;
     }
 }

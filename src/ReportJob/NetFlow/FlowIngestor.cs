@@ -25,6 +25,7 @@ internal sealed class FlowIngestor(
 
     private const int CheckEveryDatagrams = 64;
     private const int WarmUpRecords = 3000;
+    private const int MaxRowsPerWrite = 20_000;
 
     private static readonly Lazy<Task<long>> WarmUp = new(() => Task.Run(WarmUpDecodingPath));
 
@@ -318,14 +319,29 @@ internal sealed class FlowIngestor(
         long rows = 0;
         double busy = 0;
         var totals = new BucketTotals();
+        // One batch for the file: its lists keep their capacity instead of growing again on the large-object heap.
+        var batch = new FlowBatch();
         try
         {
             await foreach (var drain in drains.Reader.ReadAllAsync(cancellationToken))
             {
                 var watch = Stopwatch.StartNew();
-                var batch = drain.ToBatch(resolver, topN, totals);
-                var built = watch.Elapsed.TotalSeconds;
-                var (buckets, hours) = (drain.Buckets.Count, drain.Scans.Count);
+                double written = 0;
+                var (buckets, hours, drainRows) = (drain.Buckets.Count, drain.Scans.Count, 0);
+                var next = 0;
+                // A drain's rows are written in parts of about MaxRowsPerWrite: when flows fall into many buckets at
+                // once, each bucket is cut often and a drain makes hundreds of thousands of rows, which held as
+                // objects until written were most of the ingest's memory.
+                while (!drain.AppendRows(batch, ref next, resolver, topN, totals, MaxRowsPerWrite))
+                {
+                    var part = Stopwatch.StartNew();
+                    drainRows += batch.RowCount;
+                    rows += await store.WriteAsync(connection, tx, batch, cancellationToken);
+                    batch.Clear();
+                    written += part.Elapsed.TotalSeconds;
+                }
+
+                var built = watch.Elapsed.TotalSeconds - written;
                 aggregator.ReturnConversations(drain);
                 // The writer owns the drain: it lets go of its buckets (and through them of the array) now, whoever may
                 // still hold the drain itself. In bench ingest --rounds, stale stack slots of the thread that ran the
@@ -335,8 +351,10 @@ internal sealed class FlowIngestor(
                 drain.Scans.Clear();
 
                 rowsMade.Release();
+                drainRows += batch.RowCount;
                 rows += await store.WriteAsync(connection, tx, batch, cancellationToken);
-                Log.Flushed(logger, path, batch.RowCount, buckets, hours, built, watch.Elapsed.TotalSeconds - built);
+                batch.Clear();
+                Log.Flushed(logger, path, drainRows, buckets, hours, built, watch.Elapsed.TotalSeconds - built);
                 busy += watch.Elapsed.TotalSeconds;
             }
         }
