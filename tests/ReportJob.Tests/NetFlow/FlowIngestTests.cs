@@ -162,6 +162,34 @@ public sealed class FlowIngestTests
         Assert.Equal(3000, await first);
     }
 
+    /// <summary>
+    /// Flows of random hosts ending up to a day before their export: the one drain at the end holds 288 buckets and
+    /// makes over 100,000 rows, which the writer writes in parts. Every record is stored exactly once.
+    /// </summary>
+    [Fact]
+    public async Task Ingest_DrainOfManyRows_WrittenInPartsWithExactTotals()
+    {
+        await using var db = await TestDatabase.CreateAsync(StorageProvider.Sqlite);
+        var file = Path.Combine(db.Directory, "spread.pcap");
+        SampleCapture.Write(file, 40_000, endSpreadSeconds: 86_400);
+        var outcome = await db.Get<FlowIngestor>().IngestFileAsync(file, default);
+        Assert.Equal(IngestStatus.Ingested, outcome.Status);
+        Assert.Equal(40_000, outcome.FlowRecords);
+        Assert.InRange(outcome.Rows, 100_000, 400_000);
+        await using var c = await db.Get<IDbConnectionFactory>().OpenAsync(default);
+        Assert.Equal(outcome.Rows, await c.ExecuteScalarAsync<long>(
+            """
+            SELECT (SELECT COUNT(*) FROM flow_exporter) + (SELECT COUNT(*) FROM flow_host) + (SELECT COUNT(*) FROM flow_conversation)
+                 + (SELECT COUNT(*) FROM flow_port) + (SELECT COUNT(*) FROM flow_site) + (SELECT COUNT(*) FROM flow_scan_evidence)
+                 + (SELECT COUNT(*) FROM flow_quality)
+            """));
+        Assert.InRange(await c.ExecuteScalarAsync<long>("SELECT COUNT(DISTINCT bucket_start) FROM flow_conversation"), 280, 290);
+        foreach (var table in new[] { "flow_exporter", "flow_conversation", "flow_port", "flow_host WHERE role = 0", "flow_host WHERE role = 1" })
+        {
+            Assert.Equal(40_000, await c.ExecuteScalarAsync<long>($"SELECT SUM(flows) FROM {table}"));
+        }
+    }
+
     [Fact]
     public async Task Ingest_SmallMemoryBudget_SameTotalsAsOneFlush()
     {
