@@ -29,7 +29,7 @@ internal sealed class FlowAggregator
     private readonly IngestSettings _settings;
     private readonly Dictionary<long, BucketAggregate> _buckets = [];
     private readonly Dictionary<long, ScanTracker> _scans = [];
-    private readonly AggregateTable<ConversationKey, FlowCounters> _conversations = new(4096);
+    private readonly AggregateTable<ConversationKey, FlowCounters> _conversations;
     // A drain's group of each bucket number from the drain's lowest (-1: the bucket stays), reused from drain to drain.
     private int[] _drainGroups = [];
     // Arrays given back by the writer for later drains: one drain may wait while another's rows are made.
@@ -46,9 +46,16 @@ internal sealed class FlowAggregator
     private int _pendingHead;
     private int _pendingCount;
 
-    public FlowAggregator(IngestSettings settings)
+    /// <param name="settings">The ingest's settings.</param>
+    /// <param name="expectedRecords">
+    /// About how many records are coming (from the capture's size): the conversation table starts large enough for them,
+    /// up to the budget and the few datagrams it may be passed by, instead of growing through copies of itself.
+    /// </param>
+    public FlowAggregator(IngestSettings settings, long expectedRecords = 0)
     {
         _settings = settings;
+        var budget = (long)settings.MaxEntriesInMemory;
+        _conversations = new((int)Math.Min(Math.Max(expectedRecords, 4096), budget + (budget / 16)));
         _bucketTicks = settings.BucketTicks;
         _scanMaxPackets = settings.Scan.MaxPackets;
     }

@@ -159,7 +159,8 @@ internal sealed class FlowIngestor(
         // A drain is handed over only once the writer has made the rows of the one before (and given its array back
         // to the aggregator), so the conversations in memory are the aggregator's budget plus at most one drain,
         // whichever side is the slower; the previous drain's rows, a few thousand, may still be being written.
-        var aggregator = new FlowAggregator(settings);
+        // A record takes about 40-50 bytes of a v9/IPFIX capture (softflowd's are 45 with their headers).
+        var aggregator = new FlowAggregator(settings, expectedRecords: new FileInfo(path).Length / 40);
         var drains = Channel.CreateBounded<FlowDrain>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         using var rowsMade = new SemaphoreSlim(1, 1);
         using var stopWriter = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
