@@ -38,6 +38,12 @@ internal sealed class ScanTracker(long hourTicks, ScanOptions options)
     }
 
     /// <summary>One row per source that touched enough targets to be worth keeping (<see cref="ScanOptions.MinTargetsToKeep"/>).</summary>
+    /// <remarks>
+    /// Compiled fully optimised at first call: it runs once per hour of a file, over every target of the hour (the
+    /// bench's softflowd capture: the last cut's rows took 0.048 s with it as tier-0 code, against 0.02 s for a cut
+    /// without a scan hour).
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AppendRows(List<FlowScanEvidenceRow> rows)
     {
         var kept = new Dictionary<FlowAddress, (List<(FlowAddress, long)> Hosts, List<(int, long)> Ports)>();
