@@ -185,7 +185,7 @@ internal static class IngestBenchmark
         }
 
         var p = outcome.Phases;
-        Print($"{label}: {outcome.FlowRecords:N0} records, {outcome.Datagrams:N0} datagrams, {outcome.Rows:N0} rows in {outcome.Seconds:F2} s: decode + aggregate {p.Decode:F3} s, waiting for the writer {p.WaitForWriter:F3} s (writer busy {p.Writer:F3} s), the rest (open, templates, quality, ledger, commit) {p.Finish:F3} s; hash beside the decoding {p.Hash:F3} s");
+        Print($"{label}: {outcome.FlowRecords:N0} records, {outcome.Datagrams:N0} datagrams, {outcome.Rows:N0} rows in {outcome.Seconds:F2} s: decode + aggregate {p.Decode:F3} s, waiting for the writer and the last rows {p.WaitForWriter:F3} s (writer busy {p.Writer:F3} s), the rest (open, templates, quality, ledger, commit) {p.Finish:F3} s; hash beside the decoding {p.Hash:F3} s");
         return (label, outcome.FlowRecords, outcome.Seconds, memory);
     }
 

@@ -7,7 +7,10 @@ internal sealed class FlowDrain
 
     public List<ScanTracker> Scans { get; } = [];
 
-    public bool IsEmpty => Buckets.Count == 0 && Scans.Count == 0;
+    public bool IsEmpty => Buckets.Count == 0 && Scans.Count == 0 && Rows is null;
+
+    /// <summary>Rows already made (by the decoding thread, for the last drain of a file): the writer only writes them.</summary>
+    public FlowBatch? Rows { get; init; }
 
     /// <summary>The array the buckets' conversations were moved to (each bucket has its part), or null.</summary>
     public AggregateTable<ConversationKey, FlowCounters>.Entry[]? Conversations { get; set; }

@@ -163,8 +163,9 @@ internal sealed class FlowIngestor(
         var aggregator = new FlowAggregator(settings, expectedRecords: new FileInfo(path).Length / 40);
         var drains = Channel.CreateBounded<FlowDrain>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         using var rowsMade = new SemaphoreSlim(1, 1);
+        using var partWritten = new SemaphoreSlim(0);
         using var stopWriter = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var writer = Task.Run(() => WriteDrainsAsync(drains, rowsMade, aggregator, path, resolver, settings.TopN, connection, tx, stopWriter.Token), CancellationToken.None);
+        var writer = Task.Run(() => WriteDrainsAsync(drains, rowsMade, partWritten, aggregator, path, resolver, settings.TopN, connection, tx, stopWriter.Token), CancellationToken.None);
         var decodeWatch = Stopwatch.StartNew();
         double waited = 0;
         var quality = new QualityTracker();
@@ -191,7 +192,7 @@ internal sealed class FlowIngestor(
             quality.ChargeUnresolved(decoder.DropPending());
             var last = aggregator.TakeAll();
             var decoded = decodeWatch.Elapsed.TotalSeconds;
-            await HandOverAsync(drains.Writer, rowsMade, last, writer, cancellationToken);
+            await HandOverMadeRowsAsync(drains.Writer, rowsMade, partWritten, last, resolver, settings.TopN, writer, cancellationToken);
             drains.Writer.Complete();
             (rows, var writerBusy) = await writer;
             aggregator.ReleaseSpares();
@@ -325,9 +326,53 @@ internal sealed class FlowIngestor(
         }
     }
 
+    /// <summary>
+    /// The last drain of a file: this thread, done decoding, makes its rows (once the writer has made the previous
+    /// drain's, which it may still be writing) and gives them to the writer in parts, in two batches that take turns.
+    /// Making the last rows here overlaps them with the writer's inserts instead of following them.
+    /// </summary>
+    private static async Task HandOverMadeRowsAsync(
+        ChannelWriter<FlowDrain> drains, SemaphoreSlim rowsMade, SemaphoreSlim partWritten, FlowDrain drain, SiteResolver resolver, int topN, Task writer,
+        CancellationToken cancellationToken)
+    {
+        if (drain.IsEmpty)
+        {
+            return;
+        }
+
+        try
+        {
+            await rowsMade.WaitAsync(cancellationToken);
+            FlowBatch[] batches = [new(), new()];
+            var totals = new BucketTotals();
+            var next = 0;
+            var done = false;
+            for (var part = 0; !done; part++)
+            {
+                var batch = batches[part % 2];
+                if (part >= 2)
+                {
+                    // The part that used this batch before is written (or the writer failed and woke this thread).
+                    await partWritten.WaitAsync(cancellationToken);
+                }
+
+                done = drain.AppendRows(batch, ref next, resolver, topN, totals, MaxRowsPerWrite);
+                await drains.WriteAsync(new FlowDrain { Rows = batch }, cancellationToken);
+            }
+
+            drain.Buckets.Clear();
+            drain.Scans.Clear();
+        }
+        catch (ChannelClosedException)
+        {
+            await writer;
+            throw;
+        }
+    }
+
     /// <summary>The writing thread: rows of each drain into the store; returns the rows written and its busy seconds.</summary>
     private async Task<(long Rows, double BusySeconds)> WriteDrainsAsync(
-        Channel<FlowDrain> drains, SemaphoreSlim rowsMade, FlowAggregator aggregator, string path, SiteResolver resolver, int topN, DbConnection connection,
+        Channel<FlowDrain> drains, SemaphoreSlim rowsMade, SemaphoreSlim partWritten, FlowAggregator aggregator, string path, SiteResolver resolver, int topN, DbConnection connection,
         DbTransaction tx, CancellationToken cancellationToken)
     {
         long rows = 0;
@@ -340,6 +385,17 @@ internal sealed class FlowIngestor(
             await foreach (var drain in drains.Reader.ReadAllAsync(cancellationToken))
             {
                 var watch = Stopwatch.StartNew();
+                if (drain.Rows is { } made)
+                {
+                    var count = made.RowCount;
+                    rows += await store.WriteAsync(connection, tx, made, cancellationToken);
+                    made.Clear();
+                    partWritten.Release();
+                    Log.Flushed(logger, path, count, 0, 0, 0, watch.Elapsed.TotalSeconds);
+                    busy += watch.Elapsed.TotalSeconds;
+                    continue;
+                }
+
                 double written = 0;
                 var (buckets, hours, drainRows) = (drain.Buckets.Count, drain.Scans.Count, 0);
                 var next = 0;
@@ -374,13 +430,16 @@ internal sealed class FlowIngestor(
         }
         catch (Exception ex)
         {
-            // Wakes the decoding thread if it waits for the rows or on the full channel; it then rethrows this exception.
+            // Wakes the decoding thread if it waits for the rows, for a part to be written or on the full channel; it
+            // then rethrows this exception.
             drains.Writer.TryComplete(ex);
             if (rowsMade.CurrentCount == 0)
             {
                 // Only this thread releases, so the count cannot reach 1 between the test and the release.
                 rowsMade.Release();
             }
+
+            partWritten.Release();
 
             throw;
         }

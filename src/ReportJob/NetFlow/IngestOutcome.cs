@@ -11,8 +11,8 @@ public sealed record IngestOutcome(string Path, IngestStatus Status, long Datagr
 
 /// <summary>
 /// Seconds per phase of one file's ingest: hashing the file (on another thread, overlapping the decoding), reading +
-/// decoding + aggregating (the decoding thread), the decoding thread waiting for the writer (channel full, then the
-/// last drain), the writer's own busy time (top N + rows + inserts, overlapping the decoding), and the rest (opening,
+/// decoding + aggregating (the decoding thread), the decoding thread waiting for the writer (a drain's rows not yet
+/// made) and, at the end, making the last drain's rows and waiting for the writer to write them, the writer's own busy time (top N + rows + inserts, overlapping the decoding), and the rest (opening,
 /// templates, quality rows, ledger, commit).
 /// </summary>
 public readonly record struct IngestPhases(double Hash, double Decode, double WaitForWriter, double Writer, double Finish);

@@ -25,7 +25,7 @@ internal static partial class Log
     [LoggerMessage(6007, LogLevel.Debug, "Capture {CaptureFile}: wrote {Rows} rows of {Buckets} buckets and {Hours} scan hours (top N {DrainSeconds:0.000} s, write {WriteSeconds:0.000} s)")]
     public static partial void Flushed(ILogger logger, string captureFile, int rows, int buckets, int hours, double drainSeconds, double writeSeconds);
 
-    [LoggerMessage(6008, LogLevel.Debug, "Capture {CaptureFile}: decode + aggregate {Decode:0.000} s, waiting for the writer {Wait:0.000} s, the rest (open, templates, quality, ledger, commit) {Finish:0.000} s; beside them the hash {Hash:0.000} s and the writer's work {Writer:0.000} s")]
+    [LoggerMessage(6008, LogLevel.Debug, "Capture {CaptureFile}: decode + aggregate {Decode:0.000} s, waiting for the writer and the last rows {Wait:0.000} s, the rest (open, templates, quality, ledger, commit) {Finish:0.000} s; beside them the hash {Hash:0.000} s and the writer's work {Writer:0.000} s")]
     public static partial void Phases(ILogger logger, string captureFile, double hash, double decode, double wait, double writer, double finish);
 
     [LoggerMessage(6011, LogLevel.Information, "Listening for NetFlow/IPFIX on {Endpoint}; receive buffer asked {Asked} bytes, granted {Granted}; writing to {Folder}")]

@@ -155,6 +155,34 @@ public sealed class IngestRobustnessTests
         Assert.Equal(6000L * 300, (await Snapshot(db)).Bytes);
     }
 
+    /// <summary>
+    /// The last drain of a file is made into rows by the decoding thread, in parts the writer writes while the next is
+    /// made; the store fails on the fourth part's write (a drain of 288 buckets: over 100,000 rows, about half of them
+    /// hosts, in parts of 20,000). The error surfaces instead of the decoding thread waiting for a part that is never
+    /// written (it did, before the writer woke it on failure), and nothing stays.
+    /// </summary>
+    [Fact]
+    public async Task Ingest_DatabaseFailsWhileTheLastRowsAreWrittenInParts_ErrorSurfacesNothingStored()
+    {
+        await using var db = await TestDatabase.CreateAsync(StorageProvider.Sqlite);
+        var file = Path.Combine(db.Directory, "spread.pcap");
+        SampleCapture.Write(file, 40_000, endSpreadSeconds: 86_400);
+        var before = await Snapshot(db);
+        await using (var c = await db.Get<IDbConnectionFactory>().OpenAsync(default))
+        {
+            await c.ExecuteAsync("""
+                CREATE TRIGGER fail_late BEFORE INSERT ON flow_host WHEN (SELECT COUNT(*) FROM flow_host) >= 35000
+                BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END
+                """);
+        }
+
+        var error = await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(
+            () => db.Get<FlowIngestor>().IngestFileAsync(file, default).WaitAsync(TimeSpan.FromMinutes(1)));
+
+        Assert.Contains("disk full (test)", error.Message, StringComparison.Ordinal);
+        Assert.Equal(before, await Snapshot(db));
+    }
+
     private static async Task<(long Ledger, long Exporter, long Hosts, long Quality, long Bytes)> Snapshot(TestDatabase db)
     {
         await using var c = await db.Get<IDbConnectionFactory>().OpenAsync(default);
