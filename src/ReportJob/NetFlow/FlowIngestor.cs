@@ -94,22 +94,26 @@ internal sealed class FlowIngestor(
     private async Task<IngestOutcome> IngestFileAsync(string path, IngestSettings settings, SiteResolver resolver, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
-        // The file's hash (its ledger key) is computed on the other core while the file is decoded; a file already in
-        // the ledger is recognised at the end and rolled back, so re-ingesting stays a no-op (its decoding is wasted,
-        // the first ingest of every file is not delayed by a pass of its own).
+        // The file's hash (its ledger key) is computed on the other core while the file is decoded, so the first ingest
+        // of a file is not delayed by a pass of its own. Once it is known, the ledger is asked on a connection of its
+        // own: a file ingested before stops being decoded then and is rolled back. The ledger is asked again in the
+        // file's transaction at the end, which is what counts when two runs ingest the same file at once.
         var hashing = Task.Run(async () =>
         {
             var hashWatch = Stopwatch.StartNew();
             var sha256 = await IngestLedger.HashFileAsync(path, cancellationToken);
             return (Sha256: sha256, Seconds: hashWatch.Elapsed.TotalSeconds);
         }, cancellationToken);
+        using var duplicate = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var progress = new FileProgress();
+        var ingestedBefore = FindIngestedBeforeAsync(path, hashing, progress, duplicate);
         try
         {
             await using var connection = await factory.OpenAsync(cancellationToken);
             await using var tx = await connection.BeginTransactionAsync(cancellationToken);
             try
             {
-                var outcome = await IngestInTransactionAsync(path, hashing, settings, resolver, connection, tx, cancellationToken);
+                var outcome = await IngestInTransactionAsync(path, hashing, settings, resolver, connection, tx, progress, cancellationToken, duplicate.Token);
                 if (outcome.Status == IngestStatus.AlreadyIngested)
                 {
                     await tx.RollbackAsync(CancellationToken.None);
@@ -122,6 +126,14 @@ internal sealed class FlowIngestor(
                     outcome.FlowRecords / Math.Max(watch.Elapsed.TotalSeconds, 1e-6));
                 Log.Phases(logger, path, phases.Hash, phases.Decode, phases.WaitForWriter, phases.Writer, phases.Finish);
                 return outcome with { Seconds = watch.Elapsed.TotalSeconds, Phases = phases };
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && ingestedBefore.IsCompletedSuccessfully && ingestedBefore.Result is not null)
+            {
+                await tx.RollbackAsync(CancellationToken.None);
+                var entry = ingestedBefore.Result;
+                Log.AlreadyIngested(logger, path, entry.IngestedAt, entry.FileName);
+                Log.DuplicateStoppedEarly(logger, path, progress.Datagrams);
+                return new IngestOutcome(path, IngestStatus.AlreadyIngested, progress.Datagrams, 0, 0, 0, watch.Elapsed.TotalSeconds, null);
             }
             catch (Exception ex) when (ex is not (DbException or OperationCanceledException))
             {
@@ -138,12 +150,53 @@ internal sealed class FlowIngestor(
         {
             // The hash's reader must be done with the file before the inbox moves it (or it fails on Windows).
             await hashing.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            await ingestedBefore.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
+    }
+
+    /// <summary>
+    /// Once the file's hash is known, and while it is still being decoded: its ledger entry if it was ingested before
+    /// (then <paramref name="duplicate"/> is cancelled, which stops the decoding), else null. A failure here only costs
+    /// the early answer (it is logged); the check in the file's transaction stays.
+    /// </summary>
+    private async Task<LedgerEntry?> FindIngestedBeforeAsync(string path, Task<(string Sha256, double Seconds)> hashing, FileProgress progress, CancellationTokenSource duplicate)
+    {
+        try
+        {
+            var (sha256, _) = await hashing;
+            if (progress.Decoded)
+            {
+                return null;
+            }
+
+            await using var connection = await factory.OpenAsync(duplicate.Token);
+            var entry = await IngestLedger.FindAsync(connection, null, sha256, duplicate.Token);
+            if (entry is not null && !progress.Decoded)
+            {
+                await duplicate.CancelAsync();
+                return entry;
+            }
+
+            return null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.EarlyLedgerCheckFailed(logger, ex, path);
+            return null;
+        }
+    }
+
+    /// <summary>How far the decoding of a file got (read by the early ledger check on another thread).</summary>
+    private sealed class FileProgress
+    {
+        public long Datagrams;
+
+        public volatile bool Decoded;
     }
 
     private async Task<IngestOutcome> IngestInTransactionAsync(
         string path, Task<(string Sha256, double Seconds)> hashing, IngestSettings settings, SiteResolver resolver, DbConnection connection, DbTransaction tx,
-        CancellationToken cancellationToken)
+        FileProgress progress, CancellationToken cancellationToken, CancellationToken stopDecoding)
     {
         var decoder = new FlowDecoder(new FlowDecoderOptions { SamplingOverrides = settings.SamplingOverrides });
         foreach (var snapshot in await FlowStore.LoadTemplatesAsync(connection, tx, cancellationToken))
@@ -164,14 +217,13 @@ internal sealed class FlowIngestor(
         var drains = Channel.CreateBounded<FlowDrain>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         using var rowsMade = new SemaphoreSlim(1, 1);
         using var partWritten = new SemaphoreSlim(0);
-        using var stopWriter = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var writer = Task.Run(() => WriteDrainsAsync(drains, rowsMade, partWritten, aggregator, path, resolver, settings.TopN, connection, tx, stopWriter.Token), CancellationToken.None);
+        using var abandon = new CancellationTokenSource();
+        var writer = Task.Run(() => WriteDrainsAsync(drains, rowsMade, partWritten, aggregator, path, resolver, settings.TopN, connection, tx, abandon.Token, cancellationToken), CancellationToken.None);
         var decodeWatch = Stopwatch.StartNew();
         double waited = 0;
         var quality = new QualityTracker();
         var sink = new AggregatingSink(aggregator);
         var exporters = new HashSet<FlowAddress>();
-        long datagrams = 0;
         long rows;
         long size;
         IngestPhases phases;
@@ -181,7 +233,7 @@ internal sealed class FlowIngestor(
             {
                 size = stream.Length;
                 using var reader = CaptureReader.Open(stream, leaveOpen: true);
-                while (DecodeUntilOverBudget(reader, decoder, ref sink, aggregator, quality, exporters, settings.MaxEntriesInMemory, ref datagrams, cancellationToken))
+                while (DecodeUntilOverBudget(reader, decoder, ref sink, aggregator, quality, exporters, settings.MaxEntriesInMemory, ref progress.Datagrams, stopDecoding))
                 {
                     var handOver = decodeWatch.Elapsed.TotalSeconds;
                     await HandOverAsync(drains.Writer, rowsMade, aggregator.TakeOverBudget(), writer, cancellationToken);
@@ -189,6 +241,7 @@ internal sealed class FlowIngestor(
                 }
             }
 
+            progress.Decoded = true;
             quality.ChargeUnresolved(decoder.DropPending());
             var last = aggregator.TakeAll();
             var decoded = decodeWatch.Elapsed.TotalSeconds;
@@ -201,9 +254,10 @@ internal sealed class FlowIngestor(
         }
         catch
         {
-            // The writer must be done with the connection before the caller rolls back.
+            // The writer must be done with the connection before the caller rolls back: it finishes the insert it is in
+            // (cancelling it could break a PostgreSQL connection, and then the rollback) and leaves the rest.
             drains.Writer.TryComplete();
-            await stopWriter.CancelAsync();
+            await abandon.CancelAsync();
             await writer.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             throw;
         }
@@ -233,7 +287,7 @@ internal sealed class FlowIngestor(
             .ToDictionary(kv => kv.Key, kv => kv.Value);
         await FlowStore.SaveTemplatesAsync(connection, tx, templates, now, cancellationToken);
         await IngestLedger.RecordAsync(connection, tx, new LedgerEntry(hash, LedgerKind, name, size, aggregator.FlowRecords, now), cancellationToken);
-        return new IngestOutcome(path, IngestStatus.Ingested, datagrams, aggregator.FlowRecords, aggregator.SkippedRecords, rows, 0, null)
+        return new IngestOutcome(path, IngestStatus.Ingested, progress.Datagrams, aggregator.FlowRecords, aggregator.SkippedRecords, rows, 0, null)
         {
             Phases = phases,
         };
@@ -371,9 +425,10 @@ internal sealed class FlowIngestor(
     }
 
     /// <summary>The writing thread: rows of each drain into the store; returns the rows written and its busy seconds.</summary>
+    /// <remarks><paramref name="abandon"/>: the decoding thread failed or stopped; drains still queued are left.</remarks>
     private async Task<(long Rows, double BusySeconds)> WriteDrainsAsync(
         Channel<FlowDrain> drains, SemaphoreSlim rowsMade, SemaphoreSlim partWritten, FlowAggregator aggregator, string path, SiteResolver resolver, int topN, DbConnection connection,
-        DbTransaction tx, CancellationToken cancellationToken)
+        DbTransaction tx, CancellationToken abandon, CancellationToken cancellationToken)
     {
         long rows = 0;
         double busy = 0;
@@ -384,6 +439,11 @@ internal sealed class FlowIngestor(
         {
             await foreach (var drain in drains.Reader.ReadAllAsync(cancellationToken))
             {
+                if (abandon.IsCancellationRequested)
+                {
+                    break;
+                }
+
                 var watch = Stopwatch.StartNew();
                 if (drain.Rows is { } made)
                 {
@@ -404,6 +464,7 @@ internal sealed class FlowIngestor(
                 // objects until written were most of the ingest's memory.
                 while (!drain.AppendRows(batch, ref next, resolver, topN, totals, MaxRowsPerWrite))
                 {
+                    abandon.ThrowIfCancellationRequested();
                     var part = Stopwatch.StartNew();
                     drainRows += batch.RowCount;
                     rows += await store.WriteAsync(connection, tx, batch, cancellationToken);

@@ -10,6 +10,12 @@ internal static partial class Log
     [LoggerMessage(6002, LogLevel.Information, "Skipped {CaptureFile}: the same content was ingested on {IngestedAt:u} as {LedgerName}")]
     public static partial void AlreadyIngested(ILogger logger, string captureFile, DateTime ingestedAt, string ledgerName);
 
+    [LoggerMessage(6009, LogLevel.Information, "Capture {CaptureFile}: recognised from the ledger after {Datagrams} datagrams; the rest was not decoded")]
+    public static partial void DuplicateStoppedEarly(ILogger logger, string captureFile, long datagrams);
+
+    [LoggerMessage(6010, LogLevel.Warning, "Capture {CaptureFile}: the ledger could not be asked beside the decoding (it is asked again at the end)")]
+    public static partial void EarlyLedgerCheckFailed(ILogger logger, Exception exception, string captureFile);
+
     [LoggerMessage(6003, LogLevel.Error, "Capture {CaptureFile} failed and was rolled back: {Reason}")]
     public static partial void FileFailed(ILogger logger, Exception exception, string captureFile, string reason);
 

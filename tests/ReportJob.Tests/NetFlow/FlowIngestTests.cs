@@ -44,6 +44,32 @@ public sealed class FlowIngestTests
         Assert.Equal(("tcp", 2L), (Assert.Single(protocols).Key, protocols[0].Flows));
     }
 
+    /// <summary>
+    /// A large capture ingested again under another name: the ledger is asked as soon as the file's hash is known, on a
+    /// connection of its own, and the decoding stops there (the hash of 45 MB takes a fraction of the decoding's time),
+    /// with nothing stored twice. The first ingest is not stopped by its own hash.
+    /// </summary>
+    [Theory]
+    [ProviderData(StorageProvider.Sqlite)]
+    [ProviderData(StorageProvider.Postgres)]
+    public async Task Ingest_LargeFileAgain_RecognisedBeforeItIsDecoded(StorageProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var file = Path.Combine(db.Directory, "large.pcap");
+        SampleCapture.Write(file, 1_000_000);
+        var first = await db.Get<FlowIngestor>().IngestFileAsync(file, default);
+        var copy = Path.Combine(db.Directory, "copy.pcap");
+        File.Copy(file, copy);
+
+        var second = await db.Get<FlowIngestor>().IngestFileAsync(copy, default);
+
+        Assert.Equal((IngestStatus.Ingested, 1_000_000L), (first.Status, first.FlowRecords));
+        Assert.Equal(IngestStatus.AlreadyIngested, second.Status);
+        Assert.InRange(second.Datagrams, 1, first.Datagrams - 1);
+        var summary = await db.Get<FlowQueries>().SummaryAsync(null, null, default);
+        Assert.Equal(1_000_000L, summary.Total.Flows);
+    }
+
     [Theory]
     [ProviderData(StorageProvider.Sqlite)]
     [ProviderData(StorageProvider.Postgres)]
