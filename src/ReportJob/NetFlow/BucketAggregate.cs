@@ -68,13 +68,13 @@ internal sealed class BucketAggregate(long startTicks, int number)
             batch.Sites.Add(new FlowSiteRow(bucket, site, i, o));
         }
 
-        TopN(sources.Entries, topN, totals,
+        TopN(sources.Entries, totals.Identity(sources.Count), topN, totals.Scratch,
             (k, c) => batch.Hosts.Add(new FlowHostRow(bucket, 0, k.Address, c.Flows, c.Packets, c.Bytes)),
             c => batch.Hosts.Add(new FlowHostRow(bucket, 0, default, c.Flows, c.Packets, c.Bytes, IsOther: true)));
-        TopN(destinations.Entries, topN, totals,
+        TopN(destinations.Entries, totals.Identity(destinations.Count), topN, totals.Scratch,
             (k, c) => batch.Hosts.Add(new FlowHostRow(bucket, 1, k.Address, c.Flows, c.Packets, c.Bytes)),
             c => batch.Hosts.Add(new FlowHostRow(bucket, 1, default, c.Flows, c.Packets, c.Bytes, IsOther: true)));
-        TopN(Conversations, topN, totals,
+        TopN(Conversations, totals.Identity(ConversationCount), topN, totals.Scratch,
             (k, c) => batch.Conversations.Add(new FlowConversationRow(bucket, k.Source, k.Destination, k.Protocol, k.DestinationPort, c.Flows, c.Packets, c.Bytes)),
             c => batch.Conversations.Add(new FlowConversationRow(bucket, default, default, -1, -1, c.Flows, c.Packets, c.Bytes, IsOther: true)));
 
@@ -113,31 +113,23 @@ internal sealed class BucketAggregate(long startTicks, int number)
     }
 
     /// <summary>
-    /// The <paramref name="n"/> entries with most bytes, then one "other" sum of the rest (when there is a rest). The
-    /// n-th largest byte count is selected in linear time (no sort: the store's queries order what they read); of the
-    /// entries equal to it, the first added are kept, the same on every run.
-    /// </summary>
-    private static void TopN<TKey>(
-        ReadOnlySpan<AggregateTable<TKey, FlowCounters>.Entry> entries, int n, BucketTotals totals, Action<TKey, FlowCounters> keep, Action<FlowCounters> other)
-        where TKey : struct, IAggregateKey<TKey> =>
-        TopN(entries, [], n, totals.Scratch, keep, other, all: true);
-
-    /// <summary>
-    /// The same over some of the entries (<paramref name="subset"/>: their indexes in the order added;
-    /// <paramref name="all"/>: all), with a buffer for the selection (<paramref name="scratch"/>: a span of at least the given length).
+    /// Of the entries at <paramref name="subset"/> (their indexes, in the order added): the <paramref name="n"/> with
+    /// most bytes, then one "other" sum of the rest (when there is a rest). The n-th largest byte count is selected in
+    /// linear time in a buffer (<paramref name="scratch"/>: a span of at least the given length; no sort: the store's
+    /// queries order what they read); of the entries equal to it, the first added are kept, the same on every run.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void TopN<TKey>(
         ReadOnlySpan<AggregateTable<TKey, FlowCounters>.Entry> entries, ReadOnlySpan<int> subset, int n, Func<int, Span<long>> scratch,
-        Action<TKey, FlowCounters> keep, Action<FlowCounters> other, bool all = false)
+        Action<TKey, FlowCounters> keep, Action<FlowCounters> other)
         where TKey : struct, IAggregateKey<TKey>
     {
-        var count = all ? entries.Length : subset.Length;
+        var count = subset.Length;
         if (count <= n)
         {
             for (var i = 0; i < count; i++)
             {
-                ref readonly var e = ref entries[all ? i : subset[i]];
+                ref readonly var e = ref entries[subset[i]];
                 keep(e.Key, e.Value);
             }
 
@@ -148,20 +140,20 @@ internal sealed class BucketAggregate(long startTicks, int number)
         var work = scratch(count)[..count];
         for (var i = 0; i < count; i++)
         {
-            work[i] = entries[all ? i : subset[i]].Value.Bytes;
+            work[i] = entries[subset[i]].Value.Bytes;
         }
 
         var threshold = Selection.NthLargest(work, n);
         var equalToKeep = n;
         for (var i = 0; i < count; i++)
         {
-            equalToKeep -= entries[all ? i : subset[i]].Value.Bytes > threshold ? 1 : 0;
+            equalToKeep -= entries[subset[i]].Value.Bytes > threshold ? 1 : 0;
         }
 
         var rest = default(FlowCounters);
         for (var i = 0; i < count; i++)
         {
-            ref readonly var e = ref entries[all ? i : subset[i]];
+            ref readonly var e = ref entries[subset[i]];
             var bytes = e.Value.Bytes;
             if (bytes > threshold || (bytes == threshold && equalToKeep-- > 0))
             {

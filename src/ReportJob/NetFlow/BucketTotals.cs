@@ -15,12 +15,28 @@ internal sealed class BucketTotals
 
     private long[] _scratch = [];
     private int[] _indexes = [];
+    private int[] _identity = [];
 
     /// <summary>A buffer of at least <paramref name="length"/> values for the top-N selection, kept for the next bucket.</summary>
     public Span<long> Scratch(int length) => Buffer(ref _scratch, length);
 
     /// <summary>A buffer of exactly <paramref name="length"/> entry indexes (the ports grouped by protocol), kept for the next bucket.</summary>
     public Span<int> Indexes(int length) => Buffer(ref _indexes, length)[..length];
+
+    /// <summary>The indexes 0 to <paramref name="length"/> - 1 (all entries of a table, in the order added), kept for the next bucket.</summary>
+    public ReadOnlySpan<int> Identity(int length)
+    {
+        if (_identity.Length < length)
+        {
+            _identity = new int[Math.Max(length, _identity.Length * 2)];
+            for (var i = 0; i < _identity.Length; i++)
+            {
+                _identity[i] = i;
+            }
+        }
+
+        return _identity.AsSpan(0, length);
+    }
 
     // One buffer each for the writer's whole file: a shared pool would keep a copy per thread that the writer's
     // continuations happen to run on.
