@@ -16,7 +16,7 @@ namespace ReportJob.Bench;
 /// </summary>
 internal static class IngestBenchmark
 {
-    public const string Usage = "[--flows N] [--capture FILE --nfcapd DIR] [--postgres CONNSTRING] [--work DIR] [--only aggregate|ingest [--rounds N]] [--warm-up yes|no]: decode, ingest → SQLite/PostgreSQL, nfdump, tshark (--only: that stage N times, 3 by default; --warm-up no: without the decoding path's warm-up that `reportjob ingest` starts before its host)";
+    public const string Usage = "[--flows N] [--capture FILE --nfcapd DIR] [--postgres CONNSTRING] [--work DIR] [--only aggregate|ingest|fresh [--rounds N]] [--warm-up yes|no]: decode, ingest → SQLite/PostgreSQL, nfdump, tshark (--only: that stage N times, 3 by default; fresh: the SQLite ingest as the first file of N new processes, with their median; --warm-up no: without the decoding path's warm-up that `reportjob ingest` starts before its host)";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -75,6 +75,11 @@ internal static class IngestBenchmark
             }
         }
 
+        if (only == "fresh")
+        {
+            rows.AddRange(await FreshProcessesAsync(capture, work, rounds, warmUp));
+        }
+
         if (only is not null)
         {
             PrintTable(rows);
@@ -114,6 +119,51 @@ internal static class IngestBenchmark
 
         PrintTable(rows);
         return 0;
+    }
+
+    /// <summary>
+    /// The SQLite ingest as the first file of <paramref name="count"/> new processes of this benchmark, one after the
+    /// other (the figure the target is about, and the one the JIT and a cold process weigh on most); prints each
+    /// child's line and the median, fastest and slowest.
+    /// </summary>
+    private static async Task<List<(string, long, double, string)>> FreshProcessesAsync(string capture, string work, int count, bool warmUp)
+    {
+        var self = Environment.ProcessPath!;
+        var entry = typeof(IngestBenchmark).Assembly.Location;
+        var rows = new List<(string, long, double, string)>();
+        for (var i = 0; i < count; i++)
+        {
+            var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
+            if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+            {
+                start.ArgumentList.Add(entry);
+            }
+
+            foreach (var a in new[] { "ingest", "--capture", capture, "--work", Path.Combine(work, "fresh"), "--only", "ingest", "--rounds", "1", "--warm-up", warmUp ? "yes" : "no" })
+            {
+                start.ArgumentList.Add(a);
+            }
+
+            using var child = Process.Start(start)!;
+            var output = await child.StandardOutput.ReadToEndAsync();
+            await child.WaitForExitAsync();
+            var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("ingest → SQLite (end to end):", StringComparison.Ordinal));
+            var table = output.Split('\n').FirstOrDefault(l => l.StartsWith("ingest → SQLite (end to end) ", StringComparison.Ordinal));
+            if (child.ExitCode != 0 || line is null || table is null)
+            {
+                throw new InvalidOperationException($"fresh process {i + 1} failed (exit {child.ExitCode}):\n{output}");
+            }
+
+            Print($"fresh process {i + 1}: {line["ingest → SQLite (end to end): ".Length..]}");
+            // The table's columns: what, records, seconds, records/s, peak.
+            var cells = table["ingest → SQLite (end to end)".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            rows.Add(("first file of a new process (SQLite)", long.Parse(cells[0], NumberStyles.AllowThousands, CultureInfo.InvariantCulture),
+                double.Parse(cells[1], CultureInfo.InvariantCulture), string.Join(' ', cells[3..])));
+        }
+
+        var seconds = rows.Select(r => r.Item3).Order().ToList();
+        Print($"first file of {count} new processes: median {seconds[count / 2]:F2} s = {rows[0].Item2 / seconds[count / 2]:N0} flows/s (fastest {seconds[0]:F2} s, slowest {seconds[^1]:F2} s)");
+        return rows;
     }
 
     private static void PrintTable(List<(string What, long Records, double Seconds, string Memory)> rows)
