@@ -218,7 +218,10 @@ internal sealed class FlowIngestor(
         using var rowsMade = new SemaphoreSlim(1, 1);
         using var partWritten = new SemaphoreSlim(0);
         using var abandon = new CancellationTokenSource();
-        var writer = Task.Run(() => WriteDrainsAsync(drains, rowsMade, partWritten, aggregator, path, resolver, settings.TopN, connection, tx, abandon.Token, cancellationToken), CancellationToken.None);
+        // The tables rows are summed in (their size follows the largest bucket): the writer's, and this thread's for the
+        // last drain once the writer has made the rows before it (the semaphore orders the two).
+        var totals = new BucketTotals();
+        var writer = Task.Run(() => WriteDrainsAsync(drains, rowsMade, partWritten, aggregator, totals, path, resolver, settings.TopN, connection, tx, abandon.Token, cancellationToken), CancellationToken.None);
         var decodeWatch = Stopwatch.StartNew();
         double waited = 0;
         var quality = new QualityTracker();
@@ -245,7 +248,7 @@ internal sealed class FlowIngestor(
             quality.ChargeUnresolved(decoder.DropPending());
             var last = aggregator.TakeAll();
             var decoded = decodeWatch.Elapsed.TotalSeconds;
-            await HandOverMadeRowsAsync(drains.Writer, rowsMade, partWritten, last, resolver, settings.TopN, writer, cancellationToken);
+            await HandOverMadeRowsAsync(drains.Writer, rowsMade, partWritten, last, totals, resolver, settings.TopN, writer, cancellationToken);
             drains.Writer.Complete();
             (rows, var writerBusy) = await writer;
             aggregator.ReleaseSpares();
@@ -394,11 +397,13 @@ internal sealed class FlowIngestor(
     /// <summary>
     /// The last drain of a file: this thread, done decoding, makes its rows (once the writer has made the previous
     /// drain's, which it may still be writing) and gives them to the writer in parts, in two batches that take turns.
-    /// Making the last rows here overlaps them with the writer's inserts instead of following them.
+    /// Making the last rows here overlaps them with the writer's inserts instead of following them. The writer's
+    /// <paramref name="totals"/> serve: it no longer needs them once it has made the previous drain's rows (with random
+    /// hosts, tables of a bucket's size; a second set added 20 MB to the peak of 5 M generated records).
     /// </summary>
     private static async Task HandOverMadeRowsAsync(
-        ChannelWriter<FlowDrain> drains, SemaphoreSlim rowsMade, SemaphoreSlim partWritten, FlowDrain drain, SiteResolver resolver, int topN, Task writer,
-        CancellationToken cancellationToken)
+        ChannelWriter<FlowDrain> drains, SemaphoreSlim rowsMade, SemaphoreSlim partWritten, FlowDrain drain, BucketTotals totals, SiteResolver resolver, int topN,
+        Task writer, CancellationToken cancellationToken)
     {
         if (drain.IsEmpty)
         {
@@ -409,7 +414,6 @@ internal sealed class FlowIngestor(
         {
             await rowsMade.WaitAsync(cancellationToken);
             FlowBatch[] batches = [new(), new()];
-            var totals = new BucketTotals();
             var next = 0;
             var done = false;
             for (var part = 0; !done; part++)
@@ -438,12 +442,11 @@ internal sealed class FlowIngestor(
     /// <summary>The writing thread: rows of each drain into the store; returns the rows written and its busy seconds.</summary>
     /// <remarks><paramref name="abandon"/>: the decoding thread failed or stopped; drains still queued are left.</remarks>
     private async Task<(long Rows, double BusySeconds)> WriteDrainsAsync(
-        Channel<FlowDrain> drains, SemaphoreSlim rowsMade, SemaphoreSlim partWritten, FlowAggregator aggregator, string path, SiteResolver resolver, int topN, DbConnection connection,
-        DbTransaction tx, CancellationToken abandon, CancellationToken cancellationToken)
+        Channel<FlowDrain> drains, SemaphoreSlim rowsMade, SemaphoreSlim partWritten, FlowAggregator aggregator, BucketTotals totals, string path, SiteResolver resolver,
+        int topN, DbConnection connection, DbTransaction tx, CancellationToken abandon, CancellationToken cancellationToken)
     {
         long rows = 0;
         double busy = 0;
-        var totals = new BucketTotals();
         // One batch for the file: its lists keep their capacity instead of growing again on the large-object heap.
         var batch = new FlowBatch();
         try
