@@ -132,19 +132,9 @@ public sealed class IngestRobustnessTests
         var file = Path.Combine(db.Directory, "big.pcap");
         await File.WriteAllBytesAsync(file, builder.ToPcap());
         var before = await Snapshot(db);
-        await using (var c = await db.Get<IDbConnectionFactory>().OpenAsync(default))
-        {
-            await c.ExecuteAsync("""
-                CREATE TRIGGER fail_late BEFORE INSERT ON flow_conversation WHEN (SELECT COUNT(*) FROM flow_conversation) >= 2000
-                BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END
-                """);
-        }
+        await FailInsertsFromAsync(db, "flow_conversation", 2000);
 
-        var error = await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(
-            () => db.Get<FlowIngestor>().IngestFileAsync(file, default).WaitAsync(TimeSpan.FromMinutes(1)));
-
-        Assert.Contains("disk full (test)", error.Message, StringComparison.Ordinal);
-        Assert.Equal(before, await Snapshot(db));
+        await AssertIngestFailsAsync(db, file, before);
         await using (var c = await db.Get<IDbConnectionFactory>().OpenAsync(default))
         {
             await c.ExecuteAsync("DROP TRIGGER fail_late");
@@ -168,14 +158,24 @@ public sealed class IngestRobustnessTests
         var file = Path.Combine(db.Directory, "spread.pcap");
         SampleCapture.Write(file, 40_000, endSpreadSeconds: 86_400);
         var before = await Snapshot(db);
-        await using (var c = await db.Get<IDbConnectionFactory>().OpenAsync(default))
-        {
-            await c.ExecuteAsync("""
-                CREATE TRIGGER fail_late BEFORE INSERT ON flow_host WHEN (SELECT COUNT(*) FROM flow_host) >= 35000
-                BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END
-                """);
-        }
+        await FailInsertsFromAsync(db, "flow_host", 35_000);
 
+        await AssertIngestFailsAsync(db, file, before);
+    }
+
+    /// <summary>Makes the store refuse inserts into <paramref name="table"/> once it holds <paramref name="rows"/> rows ("disk full").</summary>
+    private static async Task FailInsertsFromAsync(TestDatabase db, string table, int rows)
+    {
+        await using var c = await db.Get<IDbConnectionFactory>().OpenAsync(default);
+        await c.ExecuteAsync($"""
+            CREATE TRIGGER fail_late BEFORE INSERT ON {table} WHEN (SELECT COUNT(*) FROM {table}) >= {rows}
+            BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END
+            """);
+    }
+
+    /// <summary>The ingest surfaces the store's error within a minute (no thread left waiting) and leaves the store as it was.</summary>
+    private static async Task AssertIngestFailsAsync(TestDatabase db, string file, (long, long, long, long, long) before)
+    {
         var error = await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(
             () => db.Get<FlowIngestor>().IngestFileAsync(file, default).WaitAsync(TimeSpan.FromMinutes(1)));
 
