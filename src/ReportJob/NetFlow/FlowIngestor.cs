@@ -161,13 +161,16 @@ internal sealed class FlowIngestor(
     /// </summary>
     private async Task<LedgerEntry?> FindIngestedBeforeAsync(string path, Task<(string Sha256, double Seconds)> hashing, FileProgress progress, CancellationTokenSource duplicate)
     {
+        // A hash that failed (the file unreadable) is the ingest's to report, not this check's.
+        await hashing.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        if (!hashing.IsCompletedSuccessfully || progress.Decoded)
+        {
+            return null;
+        }
+
         try
         {
-            var (sha256, _) = await hashing;
-            if (progress.Decoded)
-            {
-                return null;
-            }
+            var sha256 = hashing.Result.Sha256;
 
             await using var connection = await factory.OpenAsync(duplicate.Token);
             var entry = await IngestLedger.FindAsync(connection, null, sha256, duplicate.Token);
@@ -368,6 +371,8 @@ internal sealed class FlowIngestor(
         var now = TimeProvider.System.GetUtcNow().UtcDateTime;
         await FlowStore.SaveTemplatesAsync(connection, tx, TemplateSnapshot.SplitByExporter(decoder.ExportTemplates()), now, CancellationToken.None);
         await IngestLedger.RecordAsync(connection, tx, new LedgerEntry(hash, LedgerKind, "warm-up", 0, aggregator.FlowRecords, now), CancellationToken.None);
+        // The pool would keep the connection, and with it the in-memory database, open for the rest of the process.
+        Microsoft.Data.Sqlite.SqliteConnection.ClearPool((Microsoft.Data.Sqlite.SqliteConnection)connection);
         return aggregator.FlowRecords;
     }
 
