@@ -32,9 +32,10 @@ internal static class IngestCommand
                 }
 
                 var ingestor = services.GetRequiredService<FlowIngestor>();
+                var progress = new IngestProgressLine();
                 var outcomes = paths.Length == 0
-                    ? await ingestor.IngestInboxAsync(token)
-                    : await ingestor.IngestFilesAsync(paths, token);
+                    ? await ingestor.IngestInboxAsync(progress, token)
+                    : await ingestor.IngestFilesAsync(paths, progress, token);
                 foreach (var o in outcomes)
                 {
                     Console.WriteLine(o.Status switch

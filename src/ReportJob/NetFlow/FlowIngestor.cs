@@ -38,14 +38,19 @@ internal sealed class FlowIngestor(
     public static Task<long> WarmUpInBackground() => WarmUp.Value;
 
     /// <summary>Ingests the files in order (templates of one feed the next) and returns one outcome each.</summary>
-    public async Task<IReadOnlyList<IngestOutcome>> IngestFilesAsync(IEnumerable<string> paths, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<IngestOutcome>> IngestFilesAsync(IEnumerable<string> paths, CancellationToken cancellationToken) =>
+        IngestFilesAsync(paths, null, cancellationToken);
+
+    /// <summary>The same, reporting each file's progress (on the decoding thread, a few times a second).</summary>
+    public async Task<IReadOnlyList<IngestOutcome>> IngestFilesAsync(IEnumerable<string> paths, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
     {
         var settings = new IngestSettings(options.Value);
         var resolver = new SiteResolver(await sites.LoadAsync(cancellationToken));
         var outcomes = new List<IngestOutcome>();
-        foreach (var path in paths)
+        var files = paths.ToList();
+        for (var i = 0; i < files.Count; i++)
         {
-            outcomes.Add(await IngestFileAsync(path, settings, resolver, cancellationToken));
+            outcomes.Add(await IngestFileAsync(files[i], settings, resolver, new FileProgress(progress, i + 1, files.Count), cancellationToken));
         }
 
         return outcomes;
@@ -59,7 +64,10 @@ internal sealed class FlowIngestor(
     /// wait): ingested or already-ingested files move to <c>done/</c>, failed ones to <c>failed/</c> beside a
     /// <c>.reason.txt</c>.
     /// </summary>
-    public async Task<IReadOnlyList<IngestOutcome>> IngestInboxAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<IngestOutcome>> IngestInboxAsync(CancellationToken cancellationToken) => IngestInboxAsync(null, cancellationToken);
+
+    /// <summary>The same, reporting each file's progress (on the decoding thread, a few times a second).</summary>
+    public async Task<IReadOnlyList<IngestOutcome>> IngestInboxAsync(IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
     {
         var inbox = Path.GetFullPath(options.Value.InboxPath);
         Directory.CreateDirectory(inbox);
@@ -70,9 +78,9 @@ internal sealed class FlowIngestor(
         var settings = new IngestSettings(options.Value);
         var resolver = new SiteResolver(await sites.LoadAsync(cancellationToken));
         var outcomes = new List<IngestOutcome>();
-        foreach (var file in files)
+        foreach (var (file, number) in files.Select((f, i) => (f, i + 1)))
         {
-            var outcome = await IngestFileAsync(file, settings, resolver, cancellationToken);
+            var outcome = await IngestFileAsync(file, settings, resolver, new FileProgress(progress, number, files.Count), cancellationToken);
             outcomes.Add(outcome);
             if (outcome.Status == IngestStatus.Failed)
             {
@@ -91,7 +99,7 @@ internal sealed class FlowIngestor(
         return outcomes;
     }
 
-    private async Task<IngestOutcome> IngestFileAsync(string path, IngestSettings settings, SiteResolver resolver, CancellationToken cancellationToken)
+    private async Task<IngestOutcome> IngestFileAsync(string path, IngestSettings settings, SiteResolver resolver, FileProgress progress, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
         // The file's hash (its ledger key) is computed on the other core while the file is decoded, so the first ingest
@@ -105,7 +113,6 @@ internal sealed class FlowIngestor(
             return (Sha256: sha256, Seconds: hashWatch.Elapsed.TotalSeconds);
         }, cancellationToken);
         using var duplicate = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var progress = new FileProgress();
         var ingestedBefore = FindIngestedBeforeAsync(path, hashing, progress, duplicate);
         try
         {
@@ -189,12 +196,57 @@ internal sealed class FlowIngestor(
         }
     }
 
-    /// <summary>How far the decoding of a file got (read by the early ledger check on another thread).</summary>
-    private sealed class FileProgress
+    /// <summary>
+    /// How far the decoding of a file got: for the early ledger check (on another thread) and for the caller's
+    /// <see cref="IProgress{T}"/>, which the decoding thread tells at most every quarter of a second (checked every
+    /// <see cref="CheckEveryDatagrams"/> datagrams) and once the file is read.
+    /// </summary>
+    private sealed class FileProgress(IProgress<IngestProgress>? sink = null, int number = 1, int count = 1)
     {
+        private static readonly long Interval = System.Diagnostics.Stopwatch.Frequency / 4;
+        private long _due;
+        private string _name = "";
+        private Stream? _stream;
+
         public long Datagrams;
 
         public volatile bool Decoded;
+
+        /// <summary>The file being read, whose position is the progress.</summary>
+        public void Start(string path, Stream stream)
+        {
+            (_name, _stream) = (Path.GetFileName(path), stream);
+            _due = Stopwatch.GetTimestamp() + Interval;
+        }
+
+        /// <summary>Tells the caller, when a report is due.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public void Tick(long records)
+        {
+            if (sink is not null && Stopwatch.GetTimestamp() >= _due)
+            {
+                Report(records, end: false);
+            }
+        }
+
+        /// <summary>The file is read to its end.</summary>
+        public void Done(long records)
+        {
+            Decoded = true;
+            if (sink is not null)
+            {
+                Report(records, end: true);
+            }
+        }
+
+        private void Report(long records, bool end)
+        {
+            _due = Stopwatch.GetTimestamp() + Interval;
+            if (_stream is { } stream)
+            {
+                sink!.Report(new IngestProgress(_name, number, count, end ? stream.Length : stream.Position, stream.Length, records));
+            }
+        }
     }
 
     private async Task<IngestOutcome> IngestInTransactionAsync(
@@ -238,16 +290,17 @@ internal sealed class FlowIngestor(
             await using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
             {
                 size = stream.Length;
+                progress.Start(path, stream);
                 using var reader = CaptureReader.Open(stream, leaveOpen: true);
-                while (DecodeUntilOverBudget(reader, decoder, ref sink, aggregator, quality, exporters, settings.MaxEntriesInMemory, ref progress.Datagrams, stopDecoding))
+                while (DecodeUntilOverBudget(reader, decoder, ref sink, aggregator, quality, exporters, settings.MaxEntriesInMemory, progress, stopDecoding))
                 {
                     var handOver = decodeWatch.Elapsed.TotalSeconds;
                     await HandOverAsync(drains.Writer, rowsMade, aggregator.TakeOverBudget(), writer, cancellationToken);
                     waited += decodeWatch.Elapsed.TotalSeconds - handOver;
                 }
+                progress.Done(aggregator.FlowRecords);
             }
 
-            progress.Decoded = true;
             quality.ChargeUnresolved(decoder.DropPending());
             var last = aggregator.TakeAll();
             var decoded = decodeWatch.Elapsed.TotalSeconds;
@@ -307,7 +360,7 @@ internal sealed class FlowIngestor(
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool DecodeUntilOverBudget(
         CaptureReader reader, FlowDecoder decoder, ref AggregatingSink sink, FlowAggregator aggregator, QualityTracker quality, HashSet<FlowAddress> exporters,
-        int budget, ref long datagrams, CancellationToken cancellationToken)
+        int budget, FileProgress progress, CancellationToken cancellationToken)
     {
         while (reader.TryRead(out var datagram))
         {
@@ -319,9 +372,10 @@ internal sealed class FlowIngestor(
             var before = DecoderCounters.Of(decoder.Statistics);
             decoder.Decode(datagram.Exporter, payload, datagram.TimestampUtc, ref sink);
             DecoderCounters.Of(decoder.Statistics).ChargeDifference(before, current);
-            if (++datagrams % CheckEveryDatagrams == 0)
+            if (++progress.Datagrams % CheckEveryDatagrams == 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                progress.Tick(aggregator.FlowRecords);
                 if (aggregator.EntryCount >= budget)
                 {
                     return true;
@@ -342,10 +396,9 @@ internal sealed class FlowIngestor(
         var sink = new AggregatingSink(aggregator);
         var decoder = new FlowDecoder();
         var quality = new QualityTracker();
-        long datagrams = 0;
         using (var reader = CaptureReader.Open(capture, leaveOpen: true))
         {
-            DecodeUntilOverBudget(reader, decoder, ref sink, aggregator, quality, [], int.MaxValue, ref datagrams, CancellationToken.None);
+            DecodeUntilOverBudget(reader, decoder, ref sink, aggregator, quality, [], int.MaxValue, new FileProgress(), CancellationToken.None);
         }
 
         var batch = aggregator.TakeAll().ToBatch(new SiteResolver(Sites.SiteMap.Empty), settings.TopN, new BucketTotals());

@@ -45,6 +45,42 @@ public sealed class FlowIngestTests
     }
 
     /// <summary>
+    /// Progress for each file of a run: bytes read never go back, and each file ends with a report of all its bytes and
+    /// all its records (the reports in between come every quarter of a second, so a small file may have none).
+    /// </summary>
+    [Fact]
+    public async Task Ingest_WithProgress_EachFileReportedToItsEnd()
+    {
+        await using var db = await TestDatabase.CreateAsync(StorageProvider.Sqlite);
+        var files = new[] { (Name: "one.pcap", Records: 300_000), (Name: "two.pcap", Records: 2_000) }
+            .Select(f =>
+            {
+                var path = Path.Combine(db.Directory, f.Name);
+                SampleCapture.Write(path, f.Records, startUnixSeconds: SampleCapture.FixedStartUnixSeconds + (uint)f.Records);
+                return path;
+            })
+            .ToList();
+        var reports = new List<IngestProgress>();
+
+        var outcomes = await db.Get<FlowIngestor>().IngestFilesAsync(files, new SynchronousProgress(reports.Add), default);
+
+        Assert.Equal([300_000L, 2_000L], outcomes.Select(o => o.FlowRecords));
+        for (var i = 0; i < files.Count; i++)
+        {
+            var mine = reports.Where(r => r.FileNumber == i + 1).ToList();
+            Assert.All(mine, r => Assert.Equal((Path.GetFileName(files[i]), 2, new FileInfo(files[i]).Length), (r.File, r.FileCount, r.Bytes)));
+            Assert.Equal(mine.Select(r => r.BytesRead).Order(), mine.Select(r => r.BytesRead));
+            Assert.Equal((new FileInfo(files[i]).Length, outcomes[i].FlowRecords), (mine[^1].BytesRead, mine[^1].Records));
+        }
+    }
+
+    /// <summary>An <see cref="IProgress{T}"/> that records on the reporting thread (Progress&lt;T&gt; would post to the pool, in any order).</summary>
+    private sealed class SynchronousProgress(Action<IngestProgress> report) : IProgress<IngestProgress>
+    {
+        public void Report(IngestProgress value) => report(value);
+    }
+
+    /// <summary>
     /// A large capture ingested again under another name: the ledger is asked as soon as the file's hash is known, on a
     /// connection of its own, and the decoding stops there (the hash of 45 MB takes a fraction of the decoding's time),
     /// with nothing stored twice. The first ingest is not stopped by its own hash.
