@@ -34,6 +34,44 @@ public sealed class BulkInserterTests
         }
     }
 
+    /// <summary>
+    /// The reader SqlBulkCopy is given (no SQL Server runs here, so the reader is checked on its own): each kind of value
+    /// comes out boxed as the column's type, a formatted address as its text, and NULLs as DBNull.
+    /// </summary>
+    [Fact]
+    public void SqlServerRowReader_TypedValues_ComeOutAsTheColumnsTypes()
+    {
+        var columns = new BulkColumn[]
+        {
+            new("i", BulkType.Int32), new("l", BulkType.Int64), new("d", BulkType.Double), new("b", BulkType.Boolean), new("t", BulkType.Text),
+            new("a", BulkType.Text), new("dt", BulkType.DateTime), new("bl", BulkType.Binary), new("n", BulkType.Int64),
+        };
+        var time = new DateTime(2026, 11, 22, 13, 0, 0, DateTimeKind.Utc).AddTicks(7);
+        var rows = new[] { 1, 2 };
+        using var reader = new BulkRowReader<int>(columns, rows, (r, v) =>
+        {
+            v.Int32(r);
+            v.Int64((long)r << 40);
+            v.Double(r / 4.0);
+            v.Boolean(r == 1);
+            v.Text(r == 1 ? "ü" : null);
+            v.Text(ReportJob.NetFlow.FlowAddress.Parse(r == 1 ? "192.0.2.1" : "2001:db8::1"));
+            v.DateTime(r == 1 ? time : null);
+            v.Blob(r == 1 ? [1, 2] : null);
+            v.Int64((long?)null);
+        });
+
+        Assert.True(reader.Read());
+        var first = new object[columns.Length];
+        reader.GetValues(first);
+        Assert.Equal(new object[] { 1, 1L << 40, 0.25, true, "ü", "192.0.2.1", time, new byte[] { 1, 2 }, DBNull.Value }, first);
+        Assert.Equal(DateTimeKind.Utc, ((DateTime)first[6]).Kind);
+        Assert.True(reader.Read());
+        Assert.Equal(("2001:db8::1", true, true, true), ((string)reader.GetValue(5), reader.IsDBNull(4), reader.IsDBNull(6), reader.IsDBNull(7)));
+        Assert.False(reader.Read());
+        Assert.Equal(2, reader.RowsRead);
+    }
+
     /// <summary>A row writer that gives too few or too many values is refused with the table's name, before anything is written.</summary>
     [Theory]
     [ProviderData(StorageProvider.Sqlite)]
