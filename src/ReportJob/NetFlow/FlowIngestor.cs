@@ -329,9 +329,9 @@ internal sealed class FlowIngestor(
             return new IngestOutcome(path, IngestStatus.AlreadyIngested, 0, 0, 0, 0, 0, null);
         }
 
-        var name = Path.GetFileName(path);
-        var qualityRows = quality.Streams.Select(kv => Row(hash, name, kv.Key, kv.Value, settings)).ToList();
-        rows += await store.WriteQualityAsync(connection, tx, qualityRows, cancellationToken);
+        var (written, qualityRows) = await WriteFileRecordAsync(
+            store, connection, tx, hash, Path.GetFileName(path), size, quality, decoder, exporters, settings, aggregator.FlowRecords, time.GetUtcNow().UtcDateTime, cancellationToken);
+        rows += written;
         var lost = qualityRows.Sum(q => q.SequenceLost);
         var missing = qualityRows.Sum(q => q.MissingTemplateSets);
         var undecodable = qualityRows.Sum(q => q.UndecodableSets);
@@ -340,16 +340,28 @@ internal sealed class FlowIngestor(
             Log.FileLosses(logger, path, lost, missing, undecodable);
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
-        var templates = TemplateSnapshot.SplitByExporter(decoder.ExportTemplates())
-            .Where(kv => exporters.Contains(kv.Key))
-            .ToDictionary(kv => kv.Key, kv => kv.Value);
-        await FlowStore.SaveTemplatesAsync(connection, tx, templates, now, cancellationToken);
-        await IngestLedger.RecordAsync(connection, tx, new LedgerEntry(hash, LedgerKind, name, size, aggregator.FlowRecords, now), cancellationToken);
         return new IngestOutcome(path, IngestStatus.Ingested, progress.Datagrams, aggregator.FlowRecords, aggregator.SkippedRecords, rows, 0, null)
         {
             Phases = phases,
         };
+    }
+
+    /// <summary>
+    /// What a file's transaction writes after its rows (also the warm-up's): its quality rows, the templates of the
+    /// exporters it came from, and its ledger entry. Returns the rows written and the quality rows.
+    /// </summary>
+    private static async Task<(long Rows, IReadOnlyList<FlowQualityRow> Quality)> WriteFileRecordAsync(
+        FlowStore store, DbConnection connection, DbTransaction tx, string hash, string name, long size, QualityTracker quality, FlowDecoder decoder,
+        HashSet<FlowAddress> exporters, IngestSettings settings, long records, DateTime now, CancellationToken cancellationToken)
+    {
+        var qualityRows = quality.Streams.Select(kv => Row(hash, name, kv.Key, kv.Value, settings)).ToList();
+        var rows = await store.WriteQualityAsync(connection, tx, qualityRows, cancellationToken);
+        var templates = TemplateSnapshot.SplitByExporter(decoder.ExportTemplates())
+            .Where(kv => exporters.Contains(kv.Key))
+            .ToDictionary(kv => kv.Key, kv => kv.Value);
+        await FlowStore.SaveTemplatesAsync(connection, tx, templates, now, cancellationToken);
+        await IngestLedger.RecordAsync(connection, tx, new LedgerEntry(hash, LedgerKind, name, size, records, now), cancellationToken);
+        return (rows, qualityRows);
     }
 
     /// <summary>
@@ -396,9 +408,10 @@ internal sealed class FlowIngestor(
         var sink = new AggregatingSink(aggregator);
         var decoder = new FlowDecoder();
         var quality = new QualityTracker();
+        var exporters = new HashSet<FlowAddress>();
         using (var reader = CaptureReader.Open(capture, leaveOpen: true))
         {
-            DecodeUntilOverBudget(reader, decoder, ref sink, aggregator, quality, [], int.MaxValue, new FileProgress(), CancellationToken.None);
+            DecodeUntilOverBudget(reader, decoder, ref sink, aggregator, quality, exporters, int.MaxValue, new FileProgress(), CancellationToken.None);
         }
 
         var batch = aggregator.TakeAll().ToBatch(new SiteResolver(Sites.SiteMap.Empty), settings.TopN, new BucketTotals());
@@ -420,10 +433,8 @@ internal sealed class FlowIngestor(
         await store.WriteAsync(connection, tx, batch, CancellationToken.None);
         var hash = new string('0', 64);
         await IngestLedger.FindAsync(connection, tx, hash, CancellationToken.None);
-        await store.WriteQualityAsync(connection, tx, quality.Streams.Select(kv => Row(hash, "warm-up", kv.Key, kv.Value, settings)).ToList(), CancellationToken.None);
-        var now = TimeProvider.System.GetUtcNow().UtcDateTime;
-        await FlowStore.SaveTemplatesAsync(connection, tx, TemplateSnapshot.SplitByExporter(decoder.ExportTemplates()), now, CancellationToken.None);
-        await IngestLedger.RecordAsync(connection, tx, new LedgerEntry(hash, LedgerKind, "warm-up", 0, aggregator.FlowRecords, now), CancellationToken.None);
+        await WriteFileRecordAsync(store, connection, tx, hash, "warm-up", capture.Length, quality, decoder, exporters, settings, aggregator.FlowRecords,
+            TimeProvider.System.GetUtcNow().UtcDateTime, CancellationToken.None);
         // The pool would keep the connection, and with it the in-memory database, open for the rest of the process.
         Microsoft.Data.Sqlite.SqliteConnection.ClearPool((Microsoft.Data.Sqlite.SqliteConnection)connection);
         return aggregator.FlowRecords;
