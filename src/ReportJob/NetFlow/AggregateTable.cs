@@ -41,6 +41,13 @@ internal sealed class AggregateTable<TKey, TValue>
         _count = 0;
     }
 
+    /// <summary>Empties the table and lets go of its arrays: it is as small as a new table of the least capacity.</summary>
+    public void Release()
+    {
+        (_slots, _entries, _shift) = (new Slot[16], new Entry[8], 64 - 4);
+        _count = 0;
+    }
+
     /// <summary>The counters of <paramref name="key"/>, added as default when new.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref TValue GetOrAdd(in TKey key) => ref GetOrAdd(key, out _);

@@ -17,6 +17,15 @@ internal sealed class BucketTotals
     private int[] _indexes = [];
     private int[] _identity = [];
 
+    /// <summary>Lets go of the tables' and buffers' memory (at the end of a file; see <see cref="FlowAggregator.Release"/>).</summary>
+    public void Release()
+    {
+        Sources.Release();
+        Destinations.Release();
+        Ports.Release();
+        (_scratch, _indexes, _identity) = ([], [], []);
+    }
+
     /// <summary>A buffer of at least <paramref name="length"/> values for the top-N selection, kept for the next bucket.</summary>
     public Span<long> Scratch(int length) => Buffer(ref _scratch, length);
 

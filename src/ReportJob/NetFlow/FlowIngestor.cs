@@ -307,7 +307,6 @@ internal sealed class FlowIngestor(
             await HandOverMadeRowsAsync(drains.Writer, rowsMade, partWritten, last, totals, resolver, settings.TopN, writer, cancellationToken);
             drains.Writer.Complete();
             (rows, var writerBusy) = await writer;
-            aggregator.ReleaseSpares();
             var lastWait = decodeWatch.Elapsed.TotalSeconds - decoded;
             phases = new IngestPhases(0, decoded - waited, waited + lastWait, writerBusy, 0);
         }
@@ -319,6 +318,12 @@ internal sealed class FlowIngestor(
             await abandon.CancelAsync();
             await writer.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             throw;
+        }
+        finally
+        {
+            // The writer is done with them either way: their memory goes now, not whenever the last reference does.
+            aggregator.Release();
+            totals.Release();
         }
 
         var (hash, hashSeconds) = await hashing;

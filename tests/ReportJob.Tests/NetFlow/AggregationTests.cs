@@ -238,6 +238,32 @@ public sealed class AggregationTests
     }
 
     [Fact]
+    public void AggregateTable_Released_EmptyAndGrowsAgainWithExactSums()
+    {
+        var table = new AggregateTable<PortKey, long>(50_000);
+        for (var i = 0; i < 40_000; i++)
+        {
+            table.GetOrAdd(new PortKey((byte)(i % 3), (ushort)(i / 3))) += 1;
+        }
+
+        table.Release();
+
+        Assert.Equal(0, table.Count);
+        Assert.True(System.Runtime.CompilerServices.Unsafe.IsNullRef(ref table.Find(new PortKey(0, 0))));
+        var expected = new Dictionary<PortKey, long>();
+        var random = new Random(7);
+        for (var i = 0; i < 30_000; i++)
+        {
+            var key = new PortKey((byte)random.Next(4), (ushort)random.Next(5_000));
+            table.GetOrAdd(key) += i;
+            expected[key] = expected.GetValueOrDefault(key) + i;
+        }
+
+        Assert.Equal(expected.Count, table.Count);
+        Assert.All(expected, kv => Assert.Equal(kv.Value, table.Find(kv.Key)));
+    }
+
+    [Fact]
     public void AggregateTable_GetOrAdd_SaysWhetherTheKeyWasNew()
     {
         var table = new AggregateTable<PortKey, long>();
