@@ -16,7 +16,7 @@ namespace ReportJob.Bench;
 /// </summary>
 internal static class IngestBenchmark
 {
-    public const string Usage = "[--flows N] [--capture FILE --nfcapd DIR] [--postgres CONNSTRING] [--work DIR] [--only aggregate|ingest|fresh [--rounds N]] [--warm-up yes|no]: decode, ingest → SQLite/PostgreSQL, nfdump, tshark (--only: that stage N times, 3 by default; fresh: the SQLite ingest as the first file of N new processes, with their median; --warm-up no: without the decoding path's warm-up that `reportjob ingest` starts before its host)";
+    public const string Usage = "[--flows N] [--capture FILE --nfcapd DIR] [--postgres CONNSTRING] [--work DIR] [--only aggregate|ingest|fresh|service [--rounds N]] [--warm-up yes|no]: decode, ingest → SQLite/PostgreSQL, nfdump, tshark (--only: that stage N times, 3 by default; fresh: the SQLite ingest as the first file of N new processes, with their median; service: N files in one host and database, as the scheduled job, with the memory held between them; --warm-up no: without the decoding path's warm-up that `reportjob ingest` starts before its host)";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -73,6 +73,11 @@ internal static class IngestBenchmark
             {
                 rows.Add(await IngestAsync("ingest → SQLite (end to end)", capture, "Sqlite", $"Data Source={Path.Combine(work, $"bench-{round}.db")}", work, warmUp));
             }
+        }
+
+        if (only == "service")
+        {
+            rows.AddRange(await OneHostAsync(capture, work, rounds));
         }
 
         if (only == "fresh")
@@ -178,6 +183,66 @@ internal static class IngestBenchmark
         Print($"load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
     }
 
+    private static async Task<IHost> StartHostAsync(string provider, string connectionString)
+    {
+        var host = AppHost.CreateBuilder(AppConfiguration.Build(null, new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = provider,
+            ["Storage:ConnectionString"] = connectionString,
+            ["Logging:LogLevel:Default"] = "Warning",
+        })).Build();
+        await AppHost.StartAsync(host.Services, migrate: true, CancellationToken.None);
+        return host;
+    }
+
+    /// <summary>
+    /// The capture ingested <paramref name="count"/> times by one host into one SQLite database, as the scheduled job
+    /// ingests file after file in a long-running process (the file's rows and ledger entry are deleted in between, so
+    /// that it is not a duplicate): each file's time and peak, and the memory the process holds between files.
+    /// </summary>
+    private static async Task<List<(string, long, double, string)>> OneHostAsync(string capture, string work, int count)
+    {
+        foreach (var f in Directory.GetFiles(work, "bench*.db*"))
+        {
+            File.Delete(f);
+        }
+
+        using var host = await StartHostAsync("Sqlite", $"Data Source={Path.Combine(work, "bench-service.db")}");
+        var factory = host.Services.GetRequiredService<ReportJob.Storage.IDbConnectionFactory>();
+        var ingestor = host.Services.GetRequiredService<FlowIngestor>();
+        var rows = new List<(string, long, double, string)>();
+        for (var i = 0; i < count; i++)
+        {
+            await using (var c = await factory.OpenAsync(CancellationToken.None))
+            await using (var cmd = c.CreateCommand())
+            {
+                cmd.CommandText = "DELETE FROM ingest_ledger; DELETE FROM flow_exporter; DELETE FROM flow_host; DELETE FROM flow_conversation; DELETE FROM flow_port; DELETE FROM flow_site; DELETE FROM flow_scan_evidence; DELETE FROM flow_quality;";
+                await cmd.ExecuteNonQueryAsync();
+            }
+
+            GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
+            var held = Environment.WorkingSet;
+            PeakMemory.Reset();
+            var outcome = await ingestor.IngestFileAsync(capture, CancellationToken.None);
+            if (outcome.Status != IngestStatus.Ingested)
+            {
+                throw new InvalidOperationException($"ingest {outcome.Status}: {outcome.Error}");
+            }
+
+            var memory = PeakMemory.Describe();
+            Print($"file {i + 1} in one host: {outcome.Seconds:F2} s, {memory}; held before it {held / 1e6:F0} MB working set; after it {GC.GetTotalMemory(true) / 1e6:F0} MB live on the GC heap");
+            rows.Add(($"file {i + 1} in one host (SQLite)", outcome.FlowRecords, outcome.Seconds, memory));
+        }
+
+        var later = rows.Skip(1).Select(r => r.Item3).Order().ToList();
+        if (later.Count > 0)
+        {
+            Print($"files 2 to {count} in one host: median {later[later.Count / 2]:F2} s = {rows[0].Item2 / later[later.Count / 2]:N0} flows/s (fastest {later[0]:F2} s, slowest {later[^1]:F2} s)");
+        }
+
+        return rows;
+    }
+
     private static async Task<(string, long, double, string)> IngestAsync(string label, string capture, string provider, string connectionString, string work, bool warmUp)
     {
         if (provider == "Sqlite")
@@ -195,14 +260,7 @@ internal static class IngestBenchmark
             _ = FlowIngestor.WarmUpInBackground();
         }
 
-        var builder = AppHost.CreateBuilder(AppConfiguration.Build(null, new Dictionary<string, string?>
-        {
-            ["Storage:Provider"] = provider,
-            ["Storage:ConnectionString"] = connectionString,
-            ["Logging:LogLevel:Default"] = "Warning",
-        }));
-        using var host = builder.Build();
-        await AppHost.StartAsync(host.Services, migrate: true, CancellationToken.None);
+        using var host = await StartHostAsync(provider, connectionString);
         if (provider == "Postgres")
         {
             // A rerun of the benchmark on the same database must not be a ledger no-op.
@@ -232,6 +290,13 @@ internal static class IngestBenchmark
         if (outcome.Status != IngestStatus.Ingested)
         {
             throw new InvalidOperationException($"ingest {outcome.Status}: {outcome.Error}");
+        }
+
+        if (provider == "Sqlite")
+        {
+            // The next round's file has another name: a pooled connection to this one would keep its page cache (up to
+            // 16 MB) for the rest of the run, which a process writing to one database does not.
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         }
 
         var p = outcome.Phases;
