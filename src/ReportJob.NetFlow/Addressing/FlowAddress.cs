@@ -154,6 +154,12 @@ public readonly record struct FlowAddress : IComparable<FlowAddress>, IUtf8SpanF
             return string.Create(CultureInfo.InvariantCulture, $"{v >> 24}.{(v >> 16) & 0xFF}.{(v >> 8) & 0xFF}.{v & 0xFF}");
         }
 
+        Span<byte> text = stackalloc byte[MaxIPv6TextLength];
+        if (TryFormatIPv6(text, out var written))
+        {
+            return System.Text.Encoding.ASCII.GetString(text[..written]);
+        }
+
         return ToIPAddress().ToString();
     }
 
@@ -165,7 +171,7 @@ public readonly record struct FlowAddress : IComparable<FlowAddress>, IUtf8SpanF
     {
         if (!IsIPv4)
         {
-            return ToIPAddress().TryFormat(utf8Destination, out bytesWritten);
+            return TryFormatIPv6(utf8Destination, out bytesWritten) || ToIPAddress().TryFormat(utf8Destination, out bytesWritten);
         }
 
         var v = (uint)_low;
@@ -192,6 +198,80 @@ public readonly record struct FlowAddress : IComparable<FlowAddress>, IUtf8SpanF
             }
         }
 
+        return true;
+    }
+
+    // Eight groups of four hex digits and seven colons.
+    private const int MaxIPv6TextLength = 39;
+
+    /// <summary>
+    /// RFC 5952 text of an IPv6 address (lower-case hex without leading zeros, the longest run of two or more zero
+    /// groups, the first of equal ones, as "::"), without allocating. False, for <see cref="IPAddress"/> to write, when
+    /// the destination may be too short or the address is of the forms IPAddress writes with an IPv4 tail
+    /// (<c>::a.b.c.d</c>, <c>::ffff:0:a.b.c.d</c>, ISATAP): all addresses whose first 64 bits are zero, and ISATAP.
+    /// </summary>
+    private bool TryFormatIPv6(Span<byte> destination, out int bytesWritten)
+    {
+        bytesWritten = 0;
+        if (_high == 0 || (_low >> 32) == 0x5EFE || destination.Length < MaxIPv6TextLength)
+        {
+            return false;
+        }
+
+        Span<ushort> groups = stackalloc ushort[8];
+        for (var i = 0; i < 4; i++)
+        {
+            groups[i] = (ushort)(_high >> (48 - (16 * i)));
+            groups[i + 4] = (ushort)(_low >> (48 - (16 * i)));
+        }
+
+        var (runStart, runLength) = (-1, 1);
+        for (var i = 0; i < 8;)
+        {
+            if (groups[i] != 0)
+            {
+                i++;
+                continue;
+            }
+
+            var end = i;
+            while (end < 8 && groups[end] == 0)
+            {
+                end++;
+            }
+
+            if (end - i > runLength)
+            {
+                (runStart, runLength) = (i, end - i);
+            }
+
+            i = end;
+        }
+
+        var position = 0;
+        for (var i = 0; i < 8; i++)
+        {
+            if (i == runStart)
+            {
+                destination[position++] = (byte)':';
+                destination[position++] = (byte)':';
+                i += runLength - 1;
+                continue;
+            }
+
+            if (i > 0 && i != runStart + runLength)
+            {
+                destination[position++] = (byte)':';
+            }
+
+            var group = groups[i];
+            for (var shift = group >= 0x1000 ? 12 : group >= 0x100 ? 8 : group >= 0x10 ? 4 : 0; shift >= 0; shift -= 4)
+            {
+                destination[position++] = "0123456789abcdef"u8[(group >> shift) & 0xF];
+            }
+        }
+
+        bytesWritten = position;
         return true;
     }
 
