@@ -134,10 +134,12 @@ internal sealed class FlowIngestor(
                 Log.Phases(logger, path, phases.Hash, phases.Decode, phases.WaitForWriter, phases.Writer, phases.Finish);
                 return outcome with { Seconds = watch.Elapsed.TotalSeconds, Phases = phases };
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && ingestedBefore.IsCompletedSuccessfully && ingestedBefore.Result is not null)
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && duplicate.IsCancellationRequested)
             {
+                // Only the early check cancels this source (the caller's token did not): it found the file in the
+                // ledger. It cancels just before it returns, so its task may not be complete yet: wait for its entry.
+                var entry = await ingestedBefore ?? throw new InvalidOperationException($"{path}: the decoding was stopped as a duplicate, but the ledger check found no entry");
                 await tx.RollbackAsync(CancellationToken.None);
-                var entry = ingestedBefore.Result;
                 Log.AlreadyIngested(logger, path, entry.IngestedAt, entry.FileName);
                 Log.DuplicateStoppedEarly(logger, path, progress.Datagrams);
                 return new IngestOutcome(path, IngestStatus.AlreadyIngested, progress.Datagrams, 0, 0, 0, watch.Elapsed.TotalSeconds, null);
@@ -179,15 +181,20 @@ internal sealed class FlowIngestor(
         {
             var sha256 = hashing.Result.Sha256;
 
-            await using var connection = await factory.OpenAsync(duplicate.Token);
-            var entry = await IngestLedger.FindAsync(connection, null, sha256, duplicate.Token);
-            if (entry is not null && !progress.Decoded)
+            LedgerEntry? entry;
+            await using (var connection = await factory.OpenAsync(duplicate.Token))
             {
-                await duplicate.CancelAsync();
-                return entry;
+                entry = await IngestLedger.FindAsync(connection, null, sha256, duplicate.Token);
             }
 
-            return null;
+            if (entry is null || progress.Decoded)
+            {
+                return null;
+            }
+
+            // The last step: the ingest, stopped by this, awaits this check's entry.
+            await duplicate.CancelAsync();
+            return entry;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
