@@ -273,10 +273,10 @@ internal sealed class FlowAggregator
     }
 
     /// <summary>
-    /// Lets go of everything held and of the tables' memory (at the end of a file, once the writer is done). The
-    /// aggregator must not be used afterwards. An idle thread-pool thread may hold a stale reference to the last task
-    /// it ran, and so to this aggregator, until it runs another: a process that ingests now and then (the scheduled
-    /// job) kept the last file's conversation table, 21 MB, until its next file otherwise.
+    /// Lets go of everything held and of the tables' memory (at the end of a file, once the writer is done); only the
+    /// record counts stay. An idle thread-pool thread may hold a stale reference to the last task it ran, and so to
+    /// this aggregator, until it runs another: a process that ingests now and then (the scheduled job) kept the last
+    /// file's conversation table, 21 MB, until its next file otherwise.
     /// </summary>
     public void Release()
     {
