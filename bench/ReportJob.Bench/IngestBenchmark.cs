@@ -183,6 +183,15 @@ internal static class IngestBenchmark
         Print($"load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
     }
 
+    /// <summary>The benchmark's SQLite files, so that each run starts on a fresh one (a pooled connection may still hold a deleted one open).</summary>
+    private static void DeleteSqliteFiles(string work)
+    {
+        foreach (var f in Directory.GetFiles(work, "bench*.db*"))
+        {
+            File.Delete(f);
+        }
+    }
+
     private static async Task<IHost> StartHostAsync(string provider, string connectionString)
     {
         var host = AppHost.CreateBuilder(AppConfiguration.Build(null, new Dictionary<string, string?>
@@ -202,11 +211,7 @@ internal static class IngestBenchmark
     /// </summary>
     private static async Task<List<(string, long, double, string)>> OneHostAsync(string capture, string work, int count)
     {
-        foreach (var f in Directory.GetFiles(work, "bench*.db*"))
-        {
-            File.Delete(f);
-        }
-
+        DeleteSqliteFiles(work);
         using var host = await StartHostAsync("Sqlite", $"Data Source={Path.Combine(work, "bench-service.db")}");
         var factory = host.Services.GetRequiredService<ReportJob.Storage.IDbConnectionFactory>();
         var ingestor = host.Services.GetRequiredService<FlowIngestor>();
@@ -247,11 +252,7 @@ internal static class IngestBenchmark
     {
         if (provider == "Sqlite")
         {
-            // A fresh file each time (a pooled connection may still hold a deleted one open).
-            foreach (var f in Directory.GetFiles(work, "bench*.db*"))
-            {
-                File.Delete(f);
-            }
+            DeleteSqliteFiles(work);
         }
 
         if (warmUp)
