@@ -18,16 +18,19 @@ internal static class FlowsCommand
         var summary = new Command("summary", "Totals (flows, packets, bytes; raw and sampling-scaled), per exporter, and data quality.") { from, to, format };
         summary.SetAction((parse, ct) => CliRunner.RunAsync(parse, ct, async (services, token) =>
         {
-            var s = await services.GetRequiredService<FlowQueries>().SummaryAsync(
-                TimeOption.Parse("--from", parse.GetValue(from)), TimeOption.Parse("--to", parse.GetValue(to)), token);
+            var (fromUtc, toUtc) = (TimeOption.Parse("--from", parse.GetValue(from)), TimeOption.Parse("--to", parse.GetValue(to)));
+            var s = await services.GetRequiredService<FlowQueries>().SummaryAsync(fromUtc, toUtc, token);
             var fmt = parse.GetValue(format);
             Write(fmt, ["exporter", "flows", "packets", "bytes", "raw_packets", "raw_bytes", "sampled_flows", "skipped_flows"],
                 s.Exporters.Append(s.Total).Select(e => new object?[] { e.Exporter, e.Flows, e.Packets, e.Bytes, e.RawPackets, e.RawBytes, e.SampledFlows, e.SkippedFlows }));
             if (fmt == OutputFormat.Table)
             {
                 var q = s.Quality;
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"window: {s.FirstBucketUtc:yyyy-MM-dd HH:mm} .. {s.LastBucketUtc:yyyy-MM-dd HH:mm} UTC (bucket starts); files {q.Files}, flow records {q.FlowRecords}"));
+                Console.WriteLine(s.FirstBucketUtc is { } first && s.LastBucketUtc is { } last
+                    ? string.Create(CultureInfo.InvariantCulture,
+                        $"window: {first:yyyy-MM-dd HH:mm} .. {last:yyyy-MM-dd HH:mm} UTC (bucket starts); files {q.Files}, flow records {q.FlowRecords}")
+                    : string.Create(CultureInfo.InvariantCulture,
+                        $"window: no flow data stored{(fromUtc is null && toUtc is null ? "" : " between --from and --to")}; files {q.Files}, flow records {q.FlowRecords}"));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"export units lost (sequence): {q.SequenceLost}; data sets without template: {q.MissingTemplateSets}; undecodable sets/datagrams: {q.UndecodableSets}"));
                 foreach (var note in q.SamplingNotes)
