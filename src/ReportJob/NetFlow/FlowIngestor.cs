@@ -151,7 +151,9 @@ internal sealed class FlowIngestor(
                 // stays where it is.
                 await tx.RollbackAsync(CancellationToken.None);
                 var reason = $"{path}: {ex.Message}";
-                Log.FileFailed(logger, ex, path, reason);
+                // A bad capture or an unreadable file is said in full by the reason (file and offset); anything else
+                // is a bug, in the decoder say, whose stack trace the log keeps.
+                Log.FileFailed(logger, ex is CaptureFormatException or IOException or UnauthorizedAccessException ? null : ex, path, reason);
                 return IngestOutcome.Failure(path, reason);
             }
         }

@@ -17,7 +17,7 @@ internal static partial class Log
     public static partial void EarlyLedgerCheckFailed(ILogger logger, Exception exception, string captureFile);
 
     [LoggerMessage(6003, LogLevel.Error, "Capture {CaptureFile} failed and was rolled back: {Reason}")]
-    public static partial void FileFailed(ILogger logger, Exception exception, string captureFile, string reason);
+    public static partial void FileFailed(ILogger logger, Exception? exception, string captureFile, string reason);
 
     [LoggerMessage(6004, LogLevel.Warning, "Capture {CaptureFile}: {Lost} export units lost per sequence numbers, {MissingTemplate} data sets without template, {Undecodable} undecodable sets or datagrams")]
     public static partial void FileLosses(ILogger logger, string captureFile, long lost, long missingTemplate, long undecodable);

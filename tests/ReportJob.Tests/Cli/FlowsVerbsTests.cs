@@ -10,6 +10,23 @@ public sealed class FlowsVerbsTests : IDisposable
 
     public void Dispose() => _cli.Dispose();
 
+    /// <summary>A capture that is not one fails naming the file and the offset, once, without a stack trace (a bug's keeps one).</summary>
+    [Fact]
+    public async Task Ingest_Garbage_FailsNamingFileAndOffsetWithoutStackTrace()
+    {
+        var garbage = Path.Combine(_cli.Folder, "garbage.pcap");
+        await File.WriteAllBytesAsync(garbage, [.. Enumerable.Range(0, 5000).Select(i => (byte)(i * 151 % 251))]);
+
+        var result = await _cli.RunAsync("ingest", garbage);
+
+        Assert.Equal(1, result.Exit);
+        var all = result.Out + result.Err;
+        Assert.Contains($"FAILED    {garbage}: Unknown capture format", all, StringComparison.Ordinal);
+        Assert.Contains("(at byte offset 0)", all, StringComparison.Ordinal);
+        Assert.Contains("failed and was rolled back", all, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ReportJob.", all, StringComparison.Ordinal);
+    }
+
     /// <summary>The summary's window line names the first and last bucket, and says so when there is none (it printed " ..  UTC").</summary>
     [Fact]
     public async Task Summary_EmptyThenIngested_WindowLineSaysWhatIsStored()
