@@ -183,6 +183,9 @@ internal static class IngestBenchmark
         Print($"load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
     }
 
+    /// <summary>The tables an ingest writes rows into (besides the ledger and the templates): emptied between runs on one database.</summary>
+    private static readonly string[] FlowTables = ["flow_exporter", "flow_host", "flow_conversation", "flow_port", "flow_site", "flow_scan_evidence", "flow_quality"];
+
     /// <summary>The benchmark's SQLite files, so that each run starts on a fresh one (a pooled connection may still hold a deleted one open).</summary>
     private static void DeleteSqliteFiles(string work)
     {
@@ -221,7 +224,7 @@ internal static class IngestBenchmark
             await using (var c = await factory.OpenAsync(CancellationToken.None))
             await using (var cmd = c.CreateCommand())
             {
-                cmd.CommandText = "DELETE FROM ingest_ledger; DELETE FROM flow_exporter; DELETE FROM flow_host; DELETE FROM flow_conversation; DELETE FROM flow_port; DELETE FROM flow_site; DELETE FROM flow_scan_evidence; DELETE FROM flow_quality;";
+                cmd.CommandText = "DELETE FROM ingest_ledger; " + string.Concat(FlowTables.Select(t => $"DELETE FROM {t}; "));
                 await cmd.ExecuteNonQueryAsync();
             }
 
@@ -268,7 +271,7 @@ internal static class IngestBenchmark
             var factory = host.Services.GetRequiredService<ReportJob.Storage.IDbConnectionFactory>();
             await using var c = await factory.OpenAsync(CancellationToken.None);
             await using var cmd = c.CreateCommand();
-            cmd.CommandText = "DELETE FROM ingest_ledger WHERE kind = 'netflow'; TRUNCATE flow_exporter, flow_host, flow_conversation, flow_port, flow_site, flow_scan_evidence, flow_quality, flow_template;";
+            cmd.CommandText = $"DELETE FROM ingest_ledger WHERE kind = 'netflow'; TRUNCATE {string.Join(", ", FlowTables)}, flow_template;";
             await cmd.ExecuteNonQueryAsync();
         }
 
