@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using ReportJob.Sites;
 
 namespace ReportJob.IisLogs;
 
@@ -17,6 +18,10 @@ internal sealed class IisAggregator
     private readonly IisLogsOptions _options;
     private readonly int _trackedAgents;
     private readonly Utf8Interner _clients = new(StringComparer.Ordinal);
+
+    // Per client id: whether the address is one of the trusted proxies (all false when none are configured).
+    private readonly List<bool> _isProxy = [];
+    private readonly Subnet[] _proxies;
     private readonly Utf8Interner _agents = new(StringComparer.Ordinal);
 
     // Windows account names are case-insensitive: one user whatever the case logged, stored in lower case.
@@ -31,6 +36,7 @@ internal sealed class IisAggregator
     public IisAggregator(IisLogsOptions options)
     {
         _options = options;
+        _proxies = [.. options.TrustedProxies.Select(Subnet.Parse)];
         // Tracking more agents than are kept lets one that starts late in the day still make the top list.
         _trackedAgents = Math.Max(options.TopUserAgents * 4, 32);
     }
@@ -42,15 +48,9 @@ internal sealed class IisAggregator
     /// <summary>Counts the request; returns why it cannot be counted (nothing is changed then), or null.</summary>
     public string? Add(in W3cRecord record)
     {
-        var clientId = -1;
-        if (_options.PreferForwardedFor && !IsEmpty(record.ForwardedFor))
-        {
-            // "client, proxy1, proxy2" (IIS logs the spaces as '+'): the first is the client. An unusable value
-            // ("unknown", a host name) falls back to c-ip.
-            var xff = record.ForwardedFor;
-            var comma = xff.IndexOf((byte)',');
-            clientId = ClientId(comma < 0 ? xff : xff[..comma]);
-        }
+        var clientId = _options.PreferForwardedFor && !IsEmpty(record.ForwardedFor)
+            ? ForwardedClientId(record.ClientIp, record.ForwardedFor)
+            : -1;
 
         if (clientId < 0)
         {
@@ -185,9 +185,36 @@ internal sealed class IisAggregator
         _currentDay = null;
         _currentDayNumber = -1;
         _clients.Clear();
+        _isProxy.Clear();
         _agents.Clear();
         _users.Clear();
         return new IisAggregateBatch(clients, protocols, agents, users);
+    }
+
+    /// <summary>
+    /// The client the X-Forwarded-For value names, or -1 to count <c>c-ip</c>: "client, proxy1, proxy2" (IIS logs the
+    /// spaces as '+'), each proxy appending the address it was connected from, so the value is read from the right and
+    /// the trusted proxies are skipped. Also -1 when <c>c-ip</c> is not a trusted proxy (when any are configured), and
+    /// at an unusable entry ("unknown", a host name).
+    /// </summary>
+    private int ForwardedClientId(ReadOnlySpan<byte> clientIp, ReadOnlySpan<byte> forwardedFor)
+    {
+        if (_proxies.Length > 0 && ClientId(clientIp) is var peer && (peer < 0 || !_isProxy[peer]))
+        {
+            return -1;
+        }
+
+        while (true)
+        {
+            var comma = forwardedFor.LastIndexOf((byte)',');
+            var id = ClientId(forwardedFor[(comma + 1)..]);
+            if (id < 0 || comma < 0 || !_isProxy[id])
+            {
+                return id;
+            }
+
+            forwardedFor = forwardedFor[..comma];
+        }
     }
 
     /// <summary>The id of the address's canonical text, or -1 when the bytes are not an IP address.</summary>
@@ -205,7 +232,19 @@ internal sealed class IisAggregator
         }
 
         var canonical = Canonical(raw);
-        return canonical is null ? -1 : _clients.Add(raw, canonical);
+        if (canonical is null)
+        {
+            return -1;
+        }
+
+        id = _clients.Add(raw, canonical);
+        if (id == _isProxy.Count)
+        {
+            var address = IPAddress.Parse(canonical);
+            _isProxy.Add(_proxies.Any(p => p.Contains(address)));
+        }
+
+        return id;
     }
 
     /// <summary>

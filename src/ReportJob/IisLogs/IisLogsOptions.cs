@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ReportJob.Sites;
 
 namespace ReportJob.IisLogs;
 
@@ -19,11 +20,19 @@ public sealed class IisLogsOptions : IValidatableObject
     public TimeSpan InboxSettleTime { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
-    /// Count a request for the address in the <see cref="ForwardedForField"/> field (the first one listed) instead of
-    /// <c>c-ip</c>, when the field is logged and holds an address. Turn on only when every request reaches the servers
-    /// through a load balancer or proxy that sets the header: a client can write anything there.
+    /// Count a request for the client that the <see cref="ForwardedForField"/> field names instead of <c>c-ip</c>,
+    /// when the field is logged and holds an address: the address the load balancer added (the last one listed), or,
+    /// reading on from the right past the <see cref="TrustedProxies"/>, the first address that is not one of them.
+    /// The addresses left of it were written by the client or by proxies not trusted, so they are never used.
     /// </summary>
     public bool PreferForwardedFor { get; set; }
+
+    /// <summary>
+    /// The load balancers and proxies (addresses or CIDR subnets) whose X-Forwarded-For is believed. Empty: the header is
+    /// believed from any <c>c-ip</c> (right when every request comes through the load balancer). Otherwise only a
+    /// request whose <c>c-ip</c> is one of them counts for the header's client; they are skipped in the header too.
+    /// </summary>
+    public List<string> TrustedProxies { get; set; } = [];
 
     /// <summary>The custom log field that holds the load balancer's X-Forwarded-For header (<c>X-Forwarded-For</c> or <c>cs(X-Forwarded-For)</c> in <c>#Fields</c>).</summary>
     public string ForwardedForField { get; set; } = "X-Forwarded-For";
@@ -61,6 +70,11 @@ public sealed class IisLogsOptions : IValidatableObject
         if (string.IsNullOrWhiteSpace(ForwardedForField) || ForwardedForField.Contains(' ', StringComparison.Ordinal))
         {
             yield return new ValidationResult($"{Section}:ForwardedForField must be a #Fields name without spaces", [nameof(ForwardedForField)]);
+        }
+
+        foreach (var proxy in TrustedProxies.Where(p => !Subnet.TryParse(p, out _)))
+        {
+            yield return new ValidationResult($"{Section}:TrustedProxies '{proxy}' is not an address or subnet (e.g. 10.0.0.5 or 10.0.0.0/24)", [nameof(TrustedProxies)]);
         }
 
         foreach (var (name, value, min, max) in new[]

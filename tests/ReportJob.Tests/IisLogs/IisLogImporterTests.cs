@@ -164,7 +164,8 @@ public sealed class IisLogImporterTests
     [ProviderData(StorageProvider.Postgres)]
     public async Task Import_PreferForwardedFor_ClientFromHeader(StorageProvider provider)
     {
-        await using var db = await CreateAsync(provider, new() { ["IisLogs:PreferForwardedFor"] = "true" });
+        // The sample's load balancer (c-ip) lists itself after the client; bound from configuration as a list.
+        await using var db = await CreateAsync(provider, new() { ["IisLogs:PreferForwardedFor"] = "true", ["IisLogs:TrustedProxies:0"] = "192.168.0.0/30" });
         var path = IisLogSamples.Write(db.Directory, "u_ex261120.log", IisLogSamples.DayOne);
 
         await db.Get<IisLogImporter>().ImportAsync(path, default);
