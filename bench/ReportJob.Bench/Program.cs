@@ -6,6 +6,7 @@ var benchmarks = new Dictionary<string, (string Usage, Func<string[], Task<int>>
 {
     ["decode"] = (DecodeBenchmark.Usage, DecodeBenchmark.RunAsync),
     ["ingest"] = (IngestBenchmark.Usage, IngestBenchmark.RunAsync),
+    ["listen"] = (ListenBenchmark.Usage, ListenBenchmark.RunAsync),
     ["generate-v9"] = ("FILE RECORDS [SPREAD_SECONDS]: write a softflowd-like NetFlow v9 pcap of random hosts and ports (flows ending up to SPREAD_SECONDS, at most 604800, before their export: many buckets at once)", a =>
     {
         ReportJob.NetFlow.SampleCapture.Write(a[0], int.Parse(a[1], CultureInfo.InvariantCulture),

@@ -23,7 +23,7 @@ public sealed class ListenOptions
     [Range(4096L, 1L << 40)]
     public long RotateBytes { get; set; } = 64L * 1024 * 1024;
 
-    /// <summary>Socket receive buffer asked of the OS (Linux caps it at net.core.rmem_max; the granted size is logged).</summary>
+    /// <summary>Socket receive buffer asked of the OS (on Linux forced past net.core.rmem_max with CAP_NET_ADMIN, else capped at it; the granted size is logged).</summary>
     [Range(65536, 1 << 30)]
     public int ReceiveBufferBytes { get; set; } = 8 * 1024 * 1024;
 }

@@ -37,6 +37,9 @@ internal static partial class Log
     [LoggerMessage(6011, LogLevel.Information, "Listening for NetFlow/IPFIX on {Endpoint}; receive buffer asked {Asked} bytes, granted {Granted}; writing to {Folder}")]
     public static partial void Listening(ILogger logger, string endpoint, int asked, int granted, string folder);
 
+    [LoggerMessage(6015, LogLevel.Warning, "The OS granted a receive buffer of {Granted} bytes of the {Asked} asked: a burst of exports larger than that is dropped. Raise net.core.rmem_max (sysctl) or run with CAP_NET_ADMIN")]
+    public static partial void ReceiveBufferCapped(ILogger logger, int granted, int asked);
+
     [LoggerMessage(6012, LogLevel.Information, "Capture file {CaptureFile} complete: {Datagrams} datagrams, {Bytes} bytes")]
     public static partial void CaptureRotated(ILogger logger, string captureFile, long datagrams, long bytes);
 

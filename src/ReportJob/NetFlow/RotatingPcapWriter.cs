@@ -21,6 +21,7 @@ internal sealed class RotatingPcapWriter(string folder, TimeSpan rotateEvery, lo
     private string? _partialPath;
     private DateTime _openedUtc;
     private long _fileDatagrams;
+    private long _fileBytes;
     private int _sequence;
 
     /// <summary>Files completed (renamed to .pcap).</summary>
@@ -36,7 +37,7 @@ internal sealed class RotatingPcapWriter(string folder, TimeSpan rotateEvery, lo
     {
         var now = time.GetUtcNow().UtcDateTime;
         var frameLength = FrameLength(payload.Length, source, destination);
-        if (_file is not null && (now - _openedUtc >= rotateEvery || (_file.Length + RecordHeader + frameLength > rotateBytes && _fileDatagrams > 0)))
+        if (_file is not null && (now - _openedUtc >= rotateEvery || (_fileBytes + RecordHeader + frameLength > rotateBytes && _fileDatagrams > 0)))
         {
             Complete();
         }
@@ -52,6 +53,7 @@ internal sealed class RotatingPcapWriter(string folder, TimeSpan rotateEvery, lo
         var headers = WriteHeaders(ip, payload.Length, source, destination);
         payload.CopyTo(ip[headers..]);
         _file!.Write(_frame, 0, RecordHeader + frameLength);
+        _fileBytes += RecordHeader + frameLength;
         _fileDatagrams++;
         Written++;
     }
@@ -156,6 +158,7 @@ internal sealed class RotatingPcapWriter(string folder, TimeSpan rotateEvery, lo
 
         _file = new FileStream(_partialPath, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1 << 20);
         PcapFile.WriteFileHeader(_file, PcapFile.LinkTypeRaw, snapLength: 262_144);
+        _fileBytes = _file.Position;
         _openedUtc = now;
         _fileDatagrams = 0;
     }

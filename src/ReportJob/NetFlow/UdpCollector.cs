@@ -25,10 +25,15 @@ internal sealed class UdpCollector(TimeProvider time, ILogger<UdpCollector> logg
             socket.DualMode = true;
         }
 
-        socket.ReceiveBufferSize = settings.ReceiveBufferBytes;
+        var granted = SetReceiveBuffer(socket, settings.ReceiveBufferBytes);
         socket.Bind(new IPEndPoint(settings.Bind, settings.Port));
         var local = (IPEndPoint)socket.LocalEndPoint!;
-        Log.Listening(logger, local.ToString(), settings.ReceiveBufferBytes, socket.ReceiveBufferSize, Path.GetFullPath(settings.OutputPath));
+        Log.Listening(logger, local.ToString(), settings.ReceiveBufferBytes, granted, Path.GetFullPath(settings.OutputPath));
+        if (granted < settings.ReceiveBufferBytes)
+        {
+            Log.ReceiveBufferCapped(logger, granted, settings.ReceiveBufferBytes);
+        }
+
         var kernelDropsAtStart = KernelUdpDrops.Read(local.Port);
 
         var gate = new Lock();
@@ -91,9 +96,39 @@ internal sealed class UdpCollector(TimeProvider time, ILogger<UdpCollector> logg
         }
 
         var kernelDrops = kernelDropsAtStart < 0 ? -1 : Math.Max(0, KernelUdpDrops.Read(local.Port) - kernelDropsAtStart);
-        var counters = new CollectorCounters(Interlocked.Read(ref _received), writer.Written, Interlocked.Read(ref _dropped), writer.FilesCompleted, kernelDrops);
+        var counters = new CollectorCounters(Interlocked.Read(ref _received), writer.Written, Interlocked.Read(ref _dropped), writer.FilesCompleted, kernelDrops, granted);
         Log.CollectorStopped(logger, counters.Received, counters.Written, counters.Dropped + Math.Max(0, counters.KernelDrops), counters.Files);
         return counters;
+    }
+
+    /// <summary>
+    /// Asks for the receive buffer; returns the bytes granted. On Linux the size is first forced past
+    /// <c>net.core.rmem_max</c> (SO_RCVBUFFORCE, which needs CAP_NET_ADMIN, e.g. root): bursts of exports then wait in
+    /// the buffer instead of being dropped (the benchmark: no loss at 100,000 datagrams/s with 8 MB forced, 0.9-1.4%
+    /// with the 4 MB rmem_max allowed). Without the capability the OS caps the ordinary request at rmem_max. Linux
+    /// reports twice the size set (the other half is its bookkeeping), so the granted figure is halved there.
+    /// </summary>
+    private static int SetReceiveBuffer(Socket socket, int bytes)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            const int SolSocket = 1, SoRcvBufForce = 33;
+            try
+            {
+                socket.SetRawSocketOption(SolSocket, SoRcvBufForce, BitConverter.GetBytes(bytes));
+                return socket.ReceiveBufferSize / 2;
+            }
+            catch (SocketException)
+            {
+                // Not permitted: the ordinary request below, capped by the OS.
+            }
+
+            socket.ReceiveBufferSize = bytes;
+            return socket.ReceiveBufferSize / 2;
+        }
+
+        socket.ReceiveBufferSize = bytes;
+        return socket.ReceiveBufferSize;
     }
 
     private static IPEndPoint Normalize(IPEndPoint e) =>

@@ -104,4 +104,79 @@ public sealed class UdpCollectorTests
 
         Assert.Equal(["::1", "127.0.0.1"], exporters);
     }
+
+    [Fact]
+    public async Task Listen_ReceiveBuffer_ForcedPastRmemMaxWhenPermittedElseCapped()
+    {
+        // Linux's cap and its override (the tests run on Linux).
+        var rmemMax = int.Parse(File.ReadAllText("/proc/sys/net/core/rmem_max").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        var asked = Math.Max(8 << 20, rmemMax * 2) + (1 << 20);
+        // CAP_NET_ADMIN (bit 12 of the effective capabilities) lets SO_RCVBUFFORCE past net.core.rmem_max.
+        var capabilities = File.ReadLines("/proc/self/status").Single(l => l.StartsWith("CapEff:", StringComparison.Ordinal));
+        var netAdmin = (ulong.Parse(capabilities["CapEff:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture) & (1UL << 12)) != 0;
+        var outDir = Path.Combine(Path.GetTempPath(), "reportjob-buffer-" + Guid.NewGuid().ToString("N"));
+        var collector = new UdpCollector(TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<UdpCollector>.Instance);
+        var bound = new TaskCompletionSource<IPEndPoint>();
+        collector.Bound += e => bound.TrySetResult(e);
+        using var stop = new CancellationTokenSource();
+        try
+        {
+            var run = Task.Run(() => collector.RunAsync(new ListenSettings(IPAddress.Loopback, 0, outDir, TimeSpan.FromMinutes(10), 1 << 20, asked), stop.Token));
+            await bound.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            await stop.CancelAsync();
+            var counters = await run.WaitAsync(TimeSpan.FromSeconds(10));
+
+            Assert.Equal(netAdmin ? asked : rmemMax, counters.ReceiveBufferBytes);
+        }
+        finally
+        {
+            if (Directory.Exists(outDir))
+            {
+                Directory.Delete(outDir, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
+    public void Writer_RotatesBySize_NoFileOverTheLimitAndNoDatagramLost()
+    {
+        var outDir = Path.Combine(Path.GetTempPath(), "reportjob-rotate-" + Guid.NewGuid().ToString("N"));
+        // Marked as NetFlow v5 (the capture reader passes only datagrams of a flow export version), numbered in byte 2.
+        var payload = new byte[1000];
+        payload[1] = 5;
+        // 24 bytes of file header, then 16 + 20 + 8 + 1000 = 1044 bytes a datagram: in 3,140 bytes two fit (three would
+        // without the header).
+        var completed = new List<(string Path, long Datagrams, long Bytes)>();
+        try
+        {
+            using (var writer = new RotatingPcapWriter(outDir, TimeSpan.FromHours(1), 3140, TimeProvider.System) { Completed = (p, d, b) => completed.Add((p, d, b)) })
+            {
+                for (var i = 0; i < 10; i++)
+                {
+                    payload[2] = (byte)i;
+                    writer.Write(payload, new IPEndPoint(IPAddress.Parse("192.0.2.1"), 2055), new IPEndPoint(IPAddress.Any, 2055));
+                }
+            }
+
+            Assert.Equal([2L, 2L, 2L, 2L, 2L], completed.Select(c => c.Datagrams));
+            Assert.All(completed, c => Assert.Equal(new FileInfo(c.Path).Length, c.Bytes));
+            Assert.All(completed, c => Assert.Equal(2112L, c.Bytes));
+            var read = new List<byte>();
+            foreach (var (path, _, _) in completed)
+            {
+                using var stream = File.OpenRead(path);
+                using var reader = CaptureReader.Open(stream);
+                while (reader.TryRead(out var d))
+                {
+                    read.Add(d.Payload.Span[2]);
+                }
+            }
+
+            Assert.Equal(Enumerable.Range(0, 10).Select(i => (byte)i), read);
+        }
+        finally
+        {
+            Directory.Delete(outDir, recursive: true);
+        }
+    }
 }
