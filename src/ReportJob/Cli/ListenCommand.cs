@@ -17,7 +17,8 @@ internal static class ListenCommand
         var megabytes = new Option<double?>("--rotate-mb") { Description = "Start a new file at M MB (default NetFlow:Listen:RotateBytes)." };
         var command = new Command("listen", """
             Receive NetFlow v5/v9/IPFIX over UDP and write rotated pcap files (*.pcap.partial until complete) that
-            `reportjob ingest` picks up from the inbox. Ctrl+C stops it and completes the current file.
+            `reportjob ingest` picks up from the inbox. Ctrl+C or SIGTERM stops it and completes the current file.
+            The receive buffer (NetFlow:Listen:ReceiveBufferBytes) and what the OS granted are logged at the start.
             """) { port, bind, output, minutes, megabytes };
         command.SetAction((parse, ct) => CliRunner.RunAsync(parse, ct, async (services, token) =>
         {
