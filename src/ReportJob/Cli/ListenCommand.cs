@@ -45,8 +45,9 @@ internal static class ListenCommand
             var settings = new ListenSettings(address, p, parse.GetValue(output) ?? o.OutputPath, every, bytes, o.ReceiveBufferBytes);
             var counters = await services.GetRequiredService<UdpCollector>().RunAsync(settings, token);
             Console.WriteLine($"received {counters.Received}, written {counters.Written}, dropped {counters.Dropped} (receive errors)"
-                + (counters.KernelDrops >= 0 ? $" + {counters.KernelDrops} (kernel, buffer full)" : "") + $", files {counters.Files}");
-            return ExitCodes.Ok;
+                + (counters.KernelDrops >= 0 ? $" + {counters.KernelDrops} (kernel, buffer full)" : "")
+                + $" + {counters.NotWritten} (not written: the disk refused them), files {counters.Files}");
+            return counters.NotWritten > 0 ? ExitCodes.RunFailed : ExitCodes.Ok;
         }, migrate: false));
         return command;
     }

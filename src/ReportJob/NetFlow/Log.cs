@@ -40,6 +40,12 @@ internal static partial class Log
     [LoggerMessage(6015, LogLevel.Warning, "The OS granted a receive buffer of {Granted} bytes of the {Asked} asked: a burst of exports larger than that is dropped. Raise net.core.rmem_max (sysctl) or run with CAP_NET_ADMIN")]
     public static partial void ReceiveBufferCapped(ILogger logger, int granted, int asked);
 
+    [LoggerMessage(6016, LogLevel.Error, "Cannot write {CaptureFile} at offset {Offset}: {Reason}. Holding {Held} datagrams and trying again every second; datagrams that do not fit meanwhile are dropped")]
+    public static partial void WriteFailed(ILogger logger, string captureFile, long offset, string reason, int held);
+
+    [LoggerMessage(6017, LogLevel.Warning, "Writing again ({CaptureFile}); {Dropped} datagrams were dropped while the disk refused them")]
+    public static partial void WriteResumed(ILogger logger, string captureFile, long dropped);
+
     [LoggerMessage(6012, LogLevel.Information, "Capture file {CaptureFile} complete: {Datagrams} datagrams, {Bytes} bytes")]
     public static partial void CaptureRotated(ILogger logger, string captureFile, long datagrams, long bytes);
 

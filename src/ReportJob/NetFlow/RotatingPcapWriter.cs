@@ -10,19 +10,29 @@ namespace ReportJob.NetFlow;
 /// exporter's real address and port, so the normal capture ingest reads them. A file is named <c>*.pcap.partial</c>
 /// while open and renamed to <c>*.pcap</c> once complete, so the inbox never picks up a half-written file. Rotation
 /// (by age or size) closes the old file and opens the next before the next datagram is written: none is lost.
+/// Records gather in a buffer of the writer's own and go to the file a megabyte at a time, so the file always ends
+/// with a complete record. When the disk refuses them (full, or the folder gone), the file is cut back to its last
+/// complete record, the buffered records wait and are written once the disk takes them again (retried every second),
+/// and the datagrams that no longer fit in the buffer meanwhile are dropped and counted: the collector keeps running.
 /// Not thread-safe: the collector serialises calls.
 /// </summary>
 internal sealed class RotatingPcapWriter(string folder, TimeSpan rotateEvery, long rotateBytes, TimeProvider time) : IDisposable
 {
     private const int RecordHeader = PcapFile.RecordHeaderLength;
+    private static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(1);
 
-    private readonly byte[] _frame = new byte[RecordHeader + 40 + 8 + 65_536];
+    private readonly byte[] _pending = new byte[1 << 20];
+    private int _pendingBytes;
+    private int _pendingDatagrams;
     private FileStream? _file;
     private string? _partialPath;
     private DateTime _openedUtc;
     private long _fileDatagrams;
     private long _fileBytes;
     private int _sequence;
+    private bool _failing;
+    private DateTime _failedAt;
+    private long _droppedSinceFailure;
 
     /// <summary>Files completed (renamed to .pcap).</summary>
     public long FilesCompleted { get; private set; }
@@ -30,44 +40,71 @@ internal sealed class RotatingPcapWriter(string folder, TimeSpan rotateEvery, lo
     /// <summary>Datagrams written to files.</summary>
     public long Written { get; private set; }
 
+    /// <summary>Datagrams dropped because the disk refused them and the buffer was full (or still held at the end).</summary>
+    public long Dropped { get; private set; }
+
     /// <summary>Called with (completed path, datagrams, bytes) whenever a file is completed.</summary>
     public Action<string, long, long>? Completed { get; set; }
+
+    /// <summary>Called with (file, offset, reason, datagrams held) when writing starts failing.</summary>
+    public Action<string, long, string, int>? WriteFailed { get; set; }
+
+    /// <summary>Called with (file, datagrams dropped meanwhile) when writing works again.</summary>
+    public Action<string, long>? WriteResumed { get; set; }
 
     public void Write(ReadOnlySpan<byte> payload, IPEndPoint source, IPEndPoint destination)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var frameLength = FrameLength(payload.Length, source, destination);
-        if (_file is not null && (now - _openedUtc >= rotateEvery || (_fileBytes + RecordHeader + frameLength > rotateBytes && _fileDatagrams > 0)))
+        var recordLength = RecordHeader + frameLength;
+        if (_file is not null && (now - _openedUtc >= rotateEvery
+                                  || (_fileBytes + _pendingBytes + recordLength > rotateBytes && _fileDatagrams + _pendingDatagrams > 0)))
         {
             Complete();
         }
 
-        if (_file is null)
+        if (_file is null && !_failing)
         {
-            Open(now);
+            TryOpen(now);
         }
 
-        var span = _frame.AsSpan();
-        PcapFile.WriteRecordHeader(span, now, frameLength);
-        var ip = span[RecordHeader..];
-        var headers = WriteHeaders(ip, payload.Length, source, destination);
-        payload.CopyTo(ip[headers..]);
-        _file!.Write(_frame, 0, RecordHeader + frameLength);
-        _fileBytes += RecordHeader + frameLength;
-        _fileDatagrams++;
-        Written++;
+        if (_pendingBytes + recordLength > _pending.Length && !((!_failing || now - _failedAt >= RetryEvery) && TryFlush(now)))
+        {
+            Dropped++;
+            _droppedSinceFailure++;
+            return;
+        }
+
+        var record = _pending.AsSpan(_pendingBytes, recordLength);
+        PcapFile.WriteRecordHeader(record, now, frameLength);
+        var headers = WriteHeaders(record[RecordHeader..], payload.Length, source, destination);
+        payload.CopyTo(record[(RecordHeader + headers)..]);
+        _pendingBytes += recordLength;
+        _pendingDatagrams++;
     }
 
-    /// <summary>Completes the current file when it is older than the rotation interval (called from a timer when traffic is idle).</summary>
-    public void RotateIfDue()
+    /// <summary>
+    /// Called from a timer: completes the current file when it is older than the rotation interval (traffic may be
+    /// idle), and while writing fails, tries again.
+    /// </summary>
+    public void Tick()
     {
-        if (_file is not null && time.GetUtcNow().UtcDateTime - _openedUtc >= rotateEvery)
+        var now = time.GetUtcNow().UtcDateTime;
+        if (_failing && now - _failedAt >= RetryEvery)
+        {
+            TryFlush(now);
+        }
+
+        if (_file is not null && now - _openedUtc >= rotateEvery)
         {
             Complete();
         }
     }
 
-    /// <summary>Completes the current file, if any.</summary>
+    /// <summary>
+    /// Completes the current file, if any, with every buffered record the disk takes; records it refuses stay buffered
+    /// for the next file.
+    /// </summary>
     public void Complete()
     {
         if (_file is null)
@@ -75,18 +112,145 @@ internal sealed class RotatingPcapWriter(string folder, TimeSpan rotateEvery, lo
             return;
         }
 
-        _file.Flush(flushToDisk: true);
-        var bytes = _file.Length;
+        TryFlush(time.GetUtcNow().UtcDateTime);
+        try
+        {
+            _file.Flush(flushToDisk: true);
+        }
+        catch (IOException)
+        {
+            // What was written stays written; the rename below still makes it a capture for the inbox.
+        }
+
         _file.Dispose();
         _file = null;
+        if (_fileDatagrams == 0)
+        {
+            // Nothing but the file header got in (the disk refused the rest): no capture to hand over.
+            File.Delete(_partialPath!);
+            return;
+        }
+
         var done = _partialPath![..^".partial".Length];
         File.Move(_partialPath, done);
         FilesCompleted++;
-        Completed?.Invoke(done, _fileDatagrams, bytes);
+        Completed?.Invoke(done, _fileDatagrams, _fileBytes);
         _fileDatagrams = 0;
     }
 
-    public void Dispose() => Complete();
+    /// <summary>
+    /// At the end: completes the current file, then tries once more to write what is still buffered into a file of its
+    /// own; what the disk still refuses is counted as dropped.
+    /// </summary>
+    public void Dispose()
+    {
+        Complete();
+        if (_pendingDatagrams > 0)
+        {
+            var now = time.GetUtcNow().UtcDateTime;
+            if (TryOpen(now))
+            {
+                Complete();
+            }
+
+            Dropped += _pendingDatagrams;
+            _droppedSinceFailure += _pendingDatagrams;
+            (_pendingBytes, _pendingDatagrams) = (0, 0);
+        }
+    }
+
+    /// <summary>Writes the buffered records to the file (opened first when needed); false when the disk refuses them.</summary>
+    private bool TryFlush(DateTime now)
+    {
+        if (_pendingBytes == 0)
+        {
+            return true;
+        }
+
+        if (_file is null && !TryOpen(now))
+        {
+            return false;
+        }
+
+        try
+        {
+            _file!.Write(_pending, 0, _pendingBytes);
+        }
+        catch (IOException ex)
+        {
+            // A write cut short leaves part of a record: the file is cut back to its last complete one.
+            try
+            {
+                _file!.SetLength(_fileBytes);
+                _file.Position = _fileBytes;
+            }
+            catch (IOException)
+            {
+                // Then the next write starts at the same place and overwrites the part anyway.
+            }
+
+            Fail(_partialPath!, _fileBytes, ex.Message, now);
+            return false;
+        }
+
+        _fileBytes += _pendingBytes;
+        _fileDatagrams += _pendingDatagrams;
+        Written += _pendingDatagrams;
+        (_pendingBytes, _pendingDatagrams) = (0, 0);
+        Resume();
+        return true;
+    }
+
+    private bool TryOpen(DateTime now)
+    {
+        do
+        {
+            _sequence++;
+            _partialPath = Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"netflow-{now:yyyyMMdd'T'HHmmss'Z'}-{_sequence:D4}.pcap.partial"));
+        }
+        while (File.Exists(_partialPath) || File.Exists(_partialPath[..^".partial".Length]));
+
+        try
+        {
+            Directory.CreateDirectory(folder);
+            // No FileStream buffer: the writer's own buffer decides where writes begin and end.
+            _file = new FileStream(_partialPath, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0);
+            PcapFile.WriteFileHeader(_file, PcapFile.LinkTypeRaw, snapLength: 262_144);
+        }
+        catch (IOException ex)
+        {
+            _file?.Dispose();
+            _file = null;
+            File.Delete(_partialPath);
+            Fail(_partialPath, 0, ex.Message, now);
+            return false;
+        }
+
+        _fileBytes = PcapFile.FileHeaderLength;
+        _openedUtc = now;
+        _fileDatagrams = 0;
+        return true;
+    }
+
+    private void Fail(string path, long offset, string reason, DateTime now)
+    {
+        _failedAt = now;
+        if (!_failing)
+        {
+            _failing = true;
+            _droppedSinceFailure = 0;
+            WriteFailed?.Invoke(path, offset, reason, _pendingDatagrams);
+        }
+    }
+
+    private void Resume()
+    {
+        if (_failing)
+        {
+            _failing = false;
+            WriteResumed?.Invoke(_partialPath!, _droppedSinceFailure);
+        }
+    }
 
     private static bool IsV4(IPEndPoint e) => e.Address.AddressFamily == AddressFamily.InterNetwork;
 
@@ -144,22 +308,5 @@ internal sealed class RotatingPcapWriter(string folder, TimeSpan rotateEvery, lo
         }
 
         return (ushort)~sum;
-    }
-
-    private void Open(DateTime now)
-    {
-        Directory.CreateDirectory(folder);
-        do
-        {
-            _sequence++;
-            _partialPath = Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"netflow-{now:yyyyMMdd'T'HHmmss'Z'}-{_sequence:D4}.pcap.partial"));
-        }
-        while (File.Exists(_partialPath) || File.Exists(_partialPath[..^".partial".Length]));
-
-        _file = new FileStream(_partialPath, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1 << 20);
-        PcapFile.WriteFileHeader(_file, PcapFile.LinkTypeRaw, snapLength: 262_144);
-        _fileBytes = _file.Position;
-        _openedUtc = now;
-        _fileDatagrams = 0;
     }
 }

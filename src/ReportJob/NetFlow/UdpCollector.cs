@@ -40,9 +40,11 @@ internal sealed class UdpCollector(TimeProvider time, ILogger<UdpCollector> logg
         using var writer = new RotatingPcapWriter(settings.OutputPath, settings.RotateEvery, settings.RotateBytes, time)
         {
             Completed = (path, datagrams, bytes) => Log.CaptureRotated(logger, path, datagrams, bytes),
+            WriteFailed = (path, offset, reason, held) => Log.WriteFailed(logger, path, offset, reason, held),
+            WriteResumed = (path, dropped) => Log.WriteResumed(logger, path, dropped),
         };
         using var ticker = new PeriodicTimer(TimeSpan.FromSeconds(Math.Clamp(settings.RotateEvery.TotalSeconds / 4, 0.25, 5)), time);
-        var rotation = RotateWhenIdleAsync(ticker, writer, gate, cancellationToken);
+        var rotation = TickAsync(ticker, writer, gate, cancellationToken);
         Bound?.Invoke(local);
 
         var buffer = GC.AllocateArray<byte>(65_536, pinned: true);
@@ -92,12 +94,12 @@ internal sealed class UdpCollector(TimeProvider time, ILogger<UdpCollector> logg
 
         lock (gate)
         {
-            writer.Complete();
+            writer.Dispose();
         }
 
         var kernelDrops = kernelDropsAtStart < 0 ? -1 : Math.Max(0, KernelUdpDrops.Read(local.Port) - kernelDropsAtStart);
-        var counters = new CollectorCounters(Interlocked.Read(ref _received), writer.Written, Interlocked.Read(ref _dropped), writer.FilesCompleted, kernelDrops, granted);
-        Log.CollectorStopped(logger, counters.Received, counters.Written, counters.Dropped + Math.Max(0, counters.KernelDrops), counters.Files);
+        var counters = new CollectorCounters(Interlocked.Read(ref _received), writer.Written, Interlocked.Read(ref _dropped), writer.FilesCompleted, kernelDrops, granted, writer.Dropped);
+        Log.CollectorStopped(logger, counters.Received, counters.Written, counters.Dropped + Math.Max(0, counters.KernelDrops) + counters.NotWritten, counters.Files);
         return counters;
     }
 
@@ -134,13 +136,13 @@ internal sealed class UdpCollector(TimeProvider time, ILogger<UdpCollector> logg
     private static IPEndPoint Normalize(IPEndPoint e) =>
         e.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(e.Address.MapToIPv4(), e.Port) : e;
 
-    private static async Task RotateWhenIdleAsync(PeriodicTimer ticker, RotatingPcapWriter writer, Lock gate, CancellationToken cancellationToken)
+    private static async Task TickAsync(PeriodicTimer ticker, RotatingPcapWriter writer, Lock gate, CancellationToken cancellationToken)
     {
         while (await ticker.WaitForNextTickAsync(cancellationToken))
         {
             lock (gate)
             {
-                writer.RotateIfDue();
+                writer.Tick();
             }
         }
     }

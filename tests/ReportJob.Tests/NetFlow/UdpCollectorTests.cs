@@ -179,4 +179,105 @@ public sealed class UdpCollectorTests
             Directory.Delete(outDir, recursive: true);
         }
     }
+
+    [MountFact]
+    public async Task Listen_DiskFull_KeepsRunningHoldsWhatFitsAndWritesOnceSpaceReturns()
+    {
+        // A real file system of 1.5 MB. The writer writes its 1 MB buffer at a time: the first megabyte fits, the second
+        // only in part (ENOSPC part of the way through a record), so the file must be cut back to its last whole record.
+        var disk = Path.Combine(Path.GetTempPath(), "reportjob-full-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(disk);
+        ExternalTools.Run("mount", ["-t", "tmpfs", "-o", "size=1536k", "tmpfs", disk]);
+        using var stop = new CancellationTokenSource();
+        Task<CollectorCounters>? run = null;
+        try
+        {
+            var collector = new UdpCollector(TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<UdpCollector>.Instance);
+            var bound = new TaskCompletionSource<IPEndPoint>();
+            collector.Bound += e => bound.TrySetResult(e);
+            // Files rotate by age only (4 s; the writer's timer then ticks every second and retries a refused write).
+            run = Task.Run(() => collector.RunAsync(new ListenSettings(IPAddress.Loopback, 0, disk, TimeSpan.FromSeconds(4), 64 << 20, 4 << 20), stop.Token));
+            var port = (await bound.Task.WaitAsync(TimeSpan.FromSeconds(10))).Port;
+
+            // 3,000 v5 datagrams of 30 flows (1,464 bytes), numbered in the header's flow sequence: about 695 fill the
+            // writer's buffer, so 695 go to the disk, 695 wait in the buffer and the rest are dropped.
+            var flows = Enumerable.Range(0, 30).Select(i => new ExportPcapBuilder.Flow("10.1.0.1", "10.2.0." + i, 1000, 443, 6, 2, 100,
+                new DateTime(2026, 11, 20, 9, 59, 0, DateTimeKind.Utc), new DateTime(2026, 11, 20, 9, 59, 30, DateTimeKind.Utc))).ToList();
+            var datagram = new ExportPcapBuilder().V5("127.0.0.1", new DateTime(2026, 11, 20, 10, 0, 0, DateTimeKind.Utc), flows).ToPcap()[(24 + 16 + 42)..];
+            using (var sender = new UdpClient(AddressFamily.InterNetwork))
+            {
+                for (var i = 0; i < 3000; i++)
+                {
+                    System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(datagram.AsSpan(16), (uint)i);
+                    await sender.SendAsync(datagram, new IPEndPoint(IPAddress.Loopback, port));
+                    if (i % 100 == 99)
+                    {
+                        await Task.Delay(20);
+                    }
+                }
+            }
+
+            // The disk stays full past the file's age: it is completed with what it holds (the first megabyte).
+            await WaitUntil(() => Directory.GetFiles(disk, "*.pcap").Length > 0);
+            Assert.False(run.IsCompleted, "the collector stopped on the full disk");
+            var beforeSpace = ReadAndDelete(disk);
+
+            // Space again (as when the ingest has taken the files away): the held datagrams go to a new file.
+            await WaitUntil(() => Directory.GetFiles(disk).Sum(f => new FileInfo(f).Length) > 1_000_000);
+            await stop.CancelAsync();
+            var counters = await run.WaitAsync(TimeSpan.FromSeconds(30));
+            var afterSpace = ReadAndDelete(disk);
+
+            Assert.Equal((3000L, 0L, 0L), (counters.Received, counters.Dropped, counters.KernelDrops));
+            Assert.Equal(counters.Received, counters.Written + counters.NotWritten);
+            Assert.InRange(beforeSpace.Count, 600, 800);
+            Assert.InRange(afterSpace.Count, 600, 800);
+            Assert.Equal(counters.Written, beforeSpace.Count + afterSpace.Count);
+            // The held datagrams are the ones right after those the disk took, in order; the dropped ones came after.
+            Assert.Equal(Enumerable.Range(0, (int)counters.Written).Select(i => (uint)i), beforeSpace.Concat(afterSpace));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            if (run is not null)
+            {
+                await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(30)));
+            }
+
+            // Lazily, so that a failure above is what the test reports.
+            ExternalTools.RunRaw("umount", ["-l", disk]);
+            Directory.Delete(disk, recursive: true);
+        }
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(15), "waited 15 s in vain");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>The flow sequence numbers of the datagrams in the folder's completed files (each read whole, in name order), which are then deleted.</summary>
+    private static List<uint> ReadAndDelete(string folder)
+    {
+        var numbers = new List<uint>();
+        foreach (var file in Directory.GetFiles(folder, "*.pcap").Order(StringComparer.Ordinal))
+        {
+            using (var stream = File.OpenRead(file))
+            using (var reader = CaptureReader.Open(stream))
+            {
+                while (reader.TryRead(out var d))
+                {
+                    numbers.Add(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(d.Payload.Span[16..]));
+                }
+            }
+
+            File.Delete(file);
+        }
+
+        return numbers;
+    }
 }
