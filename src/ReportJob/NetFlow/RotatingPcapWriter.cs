@@ -11,7 +11,7 @@ namespace ReportJob.NetFlow;
 /// while open and renamed to <c>*.pcap</c> once complete, so the inbox never picks up a half-written file. Rotation
 /// (by age or size) closes the old file and opens the next before the next datagram is written: none is lost.
 /// Records gather in a buffer of the writer's own and go to the file a megabyte at a time, so the file always ends
-/// with a complete record. When the disk refuses them (full, or the folder gone), the file is cut back to its last
+/// with a complete record. When the disk refuses them (full, the folder not writable), the file is cut back to its last
 /// complete record, the buffered records wait and are written once the disk takes them again (retried every second),
 /// and the datagrams that no longer fit in the buffer meanwhile are dropped and counted: the collector keeps running.
 /// Not thread-safe: the collector serialises calls.
@@ -176,7 +176,7 @@ internal sealed class RotatingPcapWriter(string folder, TimeSpan rotateEvery, lo
         {
             _file!.Write(_pending, 0, _pendingBytes);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // A write cut short leaves part of a record: the file is cut back to its last complete one.
             try
@@ -217,11 +217,16 @@ internal sealed class RotatingPcapWriter(string folder, TimeSpan rotateEvery, lo
             _file = new FileStream(_partialPath, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0);
             PcapFile.WriteFileHeader(_file, PcapFile.LinkTypeRaw, snapLength: 262_144);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            _file?.Dispose();
-            _file = null;
-            File.Delete(_partialPath);
+            if (_file is not null)
+            {
+                // Created, but not even its header fits: no file to leave behind.
+                _file.Dispose();
+                _file = null;
+                File.Delete(_partialPath);
+            }
+
             Fail(_partialPath, 0, ex.Message, now);
             return false;
         }

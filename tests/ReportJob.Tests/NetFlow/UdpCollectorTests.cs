@@ -180,6 +180,60 @@ public sealed class UdpCollectorTests
         }
     }
 
+    [Fact]
+    public void Writer_FolderUnusable_HoldsTheDatagramsAndWritesThemOnceItIs()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "reportjob-unusable-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(root);
+        var folder = Path.Combine(root, "out");
+        // A file where the folder should be: no capture can be created there.
+        File.WriteAllText(folder, "in the way");
+        var clock = new FixedTimeProvider(new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero));
+        var failures = new List<(string Path, long Offset)>();
+        var resumed = new List<long>();
+        try
+        {
+            var writer = new RotatingPcapWriter(folder, TimeSpan.FromHours(1), 1 << 20, clock)
+            {
+                WriteFailed = (path, offset, _, _) => failures.Add((path, offset)),
+                WriteResumed = (_, dropped) => resumed.Add(dropped),
+            };
+            var payload = new byte[500];
+            payload[1] = 5;
+            for (var i = 0; i < 3; i++)
+            {
+                payload[2] = (byte)i;
+                writer.Write(payload, new IPEndPoint(IPAddress.Parse("192.0.2.1"), 2055), new IPEndPoint(IPAddress.Any, 2055));
+            }
+
+            clock.Now += TimeSpan.FromSeconds(2);
+            writer.Tick();
+            Assert.Equal((0L, 0L), (writer.Written, writer.Dropped));
+            Assert.StartsWith(Path.Combine(folder, "netflow-"), Assert.Single(failures).Path, StringComparison.Ordinal);
+
+            File.Delete(folder);
+            clock.Now += TimeSpan.FromSeconds(2);
+            writer.Tick();
+            writer.Dispose();
+
+            Assert.Equal((3L, 0L, 1L), (writer.Written, writer.Dropped, writer.FilesCompleted));
+            Assert.Equal([0L], resumed);
+            using var stream = File.OpenRead(Assert.Single(Directory.GetFiles(folder)));
+            using var reader = CaptureReader.Open(stream);
+            var numbers = new List<byte>();
+            while (reader.TryRead(out var d))
+            {
+                numbers.Add(d.Payload.Span[2]);
+            }
+
+            Assert.Equal([0, 1, 2], numbers);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     [MountFact]
     public async Task Listen_DiskFull_KeepsRunningHoldsWhatFitsAndWritesOnceSpaceReturns()
     {
