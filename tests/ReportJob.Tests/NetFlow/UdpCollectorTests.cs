@@ -111,9 +111,8 @@ public sealed class UdpCollectorTests
         // Linux's cap and its override (the tests run on Linux).
         var rmemMax = int.Parse(File.ReadAllText("/proc/sys/net/core/rmem_max").Trim(), System.Globalization.CultureInfo.InvariantCulture);
         var asked = Math.Max(8 << 20, rmemMax * 2) + (1 << 20);
-        // CAP_NET_ADMIN (bit 12 of the effective capabilities) lets SO_RCVBUFFORCE past net.core.rmem_max.
-        var capabilities = File.ReadLines("/proc/self/status").Single(l => l.StartsWith("CapEff:", StringComparison.Ordinal));
-        var netAdmin = (ulong.Parse(capabilities["CapEff:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture) & (1UL << 12)) != 0;
+        // CAP_NET_ADMIN lets SO_RCVBUFFORCE past net.core.rmem_max.
+        var netAdmin = ExternalTools.HasCapability(12);
         var outDir = Path.Combine(Path.GetTempPath(), "reportjob-buffer-" + Guid.NewGuid().ToString("N"));
         var collector = new UdpCollector(TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<UdpCollector>.Instance);
         var bound = new TaskCompletionSource<IPEndPoint>();

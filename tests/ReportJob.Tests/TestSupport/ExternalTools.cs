@@ -10,6 +10,14 @@ internal static class ExternalTools
 {
     public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>Whether this process holds a Linux capability (12 CAP_NET_ADMIN, 21 CAP_SYS_ADMIN), read from /proc/self/status.</summary>
+    public static bool HasCapability(int bit)
+    {
+        var line = File.Exists("/proc/self/status") ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("CapEff:", StringComparison.Ordinal)) : null;
+        return line is not null
+               && (ulong.Parse(line["CapEff:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture) & (1UL << bit)) != 0;
+    }
+
     /// <summary>Full path of an executable on PATH (or an absolute path that exists), or null.</summary>
     public static string? Find(string name)
     {

@@ -9,13 +9,7 @@ public sealed class MountFactAttribute : FactAttribute
 {
     public MountFactAttribute()
     {
-        Skip = ExternalTools.SkipReason("mount", "umount") ?? (CanMount() || ExternalTools.IsCi ? null : "needs the right to mount a tmpfs (CAP_SYS_ADMIN, e.g. root); skipped because CI is not true");
-    }
-
-    private static bool CanMount()
-    {
-        var status = File.Exists("/proc/self/status") ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("CapEff:", StringComparison.Ordinal)) : null;
-        return status is not null
-               && (ulong.Parse(status["CapEff:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture) & (1UL << 21)) != 0;
+        Skip = ExternalTools.SkipReason("mount", "umount")
+               ?? (ExternalTools.HasCapability(21) || ExternalTools.IsCi ? null : "needs the right to mount a tmpfs (CAP_SYS_ADMIN, e.g. root); skipped because CI is not true");
     }
 }
