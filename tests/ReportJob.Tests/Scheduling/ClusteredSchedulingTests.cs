@@ -98,7 +98,10 @@ public sealed class ClusteredSchedulingTests(ITestOutputHelper output)
                 Trace($"node {n}: instance id '{(await h.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler()).SchedulerInstanceId}'");
             }
 
-            var runs = (await hosts[survivor].Services.GetRequiredService<JobRunStore>().RecentAsync(100, JobNames.DailyReport, default)).OrderBy(r => r.Id).ToList();
+            // The work's end comes before its run is recorded as finished: wait for the record.
+            var store = hosts[survivor].Services.GetRequiredService<JobRunStore>();
+            await SchedulingHostTests.WaitUntilAsync(async () => (await store.RecentAsync(100, JobNames.DailyReport, default)).All(r => r.Outcome != "running"), TimeSpan.FromSeconds(20));
+            var runs = (await store.RecentAsync(100, JobNames.DailyReport, default)).OrderBy(r => r.Id).ToList();
             Assert.Equal(["abandoned", "ok"], runs.Select(r => r.Outcome));
             Assert.Equal(["manual", "recovery"], runs.Select(r => r.TriggerKind));
             Assert.NotEqual(runs[0].Node, runs[1].Node);
