@@ -46,6 +46,9 @@ internal static partial class Log
     [LoggerMessage(6017, LogLevel.Warning, "Writing again ({CaptureFile}); {Dropped} datagrams were dropped while the disk refused them")]
     public static partial void WriteResumed(ILogger logger, string captureFile, long dropped);
 
+    [LoggerMessage(6018, LogLevel.Warning, "Completed {CaptureFile}, left unfinished by an earlier run: {Datagrams} datagrams, {Bytes} bytes (cut back to its last whole record)")]
+    public static partial void LeftoverCompleted(ILogger logger, string captureFile, long datagrams, long bytes);
+
     [LoggerMessage(6012, LogLevel.Information, "Capture file {CaptureFile} complete: {Datagrams} datagrams, {Bytes} bytes")]
     public static partial void CaptureRotated(ILogger logger, string captureFile, long datagrams, long bytes);
 

@@ -10,8 +10,8 @@ namespace ReportJob.NetFlow;
 /// exporter's real address and port, so the normal capture ingest reads them. A file is named <c>*.pcap.partial</c>
 /// while open and renamed to <c>*.pcap</c> once complete, so the inbox never picks up a half-written file. Rotation
 /// (by age or size) closes the old file and opens the next before the next datagram is written: none is lost.
-/// Records gather in a buffer of the writer's own and go to the file a megabyte at a time, so the file always ends
-/// with a complete record. When the disk refuses them (full, the folder not writable), the file is cut back to its last
+/// Records gather in a buffer of the writer's own and go to the file when it is full (a megabyte) or the timer ticks,
+/// so the file always ends with a complete record. When the disk refuses them (full, the folder not writable), the file is cut back to its last
 /// complete record, the buffered records wait and are written once the disk takes them again (retried every second),
 /// and the datagrams that no longer fit in the buffer meanwhile are dropped and counted: the collector keeps running.
 /// Not thread-safe: the collector serialises calls.
@@ -84,13 +84,14 @@ internal sealed class RotatingPcapWriter(string folder, TimeSpan rotateEvery, lo
     }
 
     /// <summary>
-    /// Called from a timer: completes the current file when it is older than the rotation interval (traffic may be
-    /// idle), and while writing fails, tries again.
+    /// Called from a timer (every 0.25-5 s): writes the buffered records (so that a killed process loses at most one
+    /// tick of them; while writing fails, once a second), and completes the current file when it is older than the
+    /// rotation interval (traffic may be idle).
     /// </summary>
     public void Tick()
     {
         var now = time.GetUtcNow().UtcDateTime;
-        if (_failing && now - _failedAt >= RetryEvery)
+        if (!_failing || now - _failedAt >= RetryEvery)
         {
             TryFlush(now);
         }
@@ -199,6 +200,88 @@ internal sealed class RotatingPcapWriter(string folder, TimeSpan rotateEvery, lo
         (_pendingBytes, _pendingDatagrams) = (0, 0);
         Resume();
         return true;
+    }
+
+    /// <summary>
+    /// Completes the <c>.partial</c> files that an earlier run left in <paramref name="folder"/> (killed, or the machine
+    /// went down): each is cut back to its last whole record and renamed to <c>.pcap</c> for the inbox, or deleted when
+    /// it holds none. A file that a running collector is writing is locked by it and left alone, as is one that is not
+    /// a pcap of this writer's. Returns (file, datagrams, bytes) of each file completed.
+    /// </summary>
+    public static IReadOnlyList<(string Path, long Datagrams, long Bytes)> RecoverLeftovers(string folder)
+    {
+        var recovered = new List<(string, long, long)>();
+        if (!Directory.Exists(folder))
+        {
+            return recovered;
+        }
+
+        foreach (var partial in Directory.GetFiles(folder, "*.pcap.partial").Order(StringComparer.Ordinal))
+        {
+            long datagrams, end;
+            try
+            {
+                // Exclusive: a live writer holds its file shared, so this open fails on it.
+                using var file = new FileStream(partial, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+                (datagrams, end) = WholeRecords(file);
+                if (end < 0)
+                {
+                    continue;
+                }
+
+                file.SetLength(end);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            if (datagrams == 0)
+            {
+                File.Delete(partial);
+                continue;
+            }
+
+            var done = partial[..^".partial".Length];
+            File.Move(partial, done);
+            recovered.Add((done, datagrams, end));
+        }
+
+        return recovered;
+    }
+
+    /// <summary>The datagrams and the end of the last whole record of a file this writer wrote; -1 when it is not one.</summary>
+    private static (long Datagrams, long End) WholeRecords(FileStream file)
+    {
+        Span<byte> header = stackalloc byte[PcapFile.FileHeaderLength];
+        if (file.Length < PcapFile.FileHeaderLength)
+        {
+            return (0, 0);
+        }
+
+        file.ReadExactly(header);
+        if (BinaryPrimitives.ReadUInt32LittleEndian(header) != 0xA1B2C3D4 || BinaryPrimitives.ReadUInt32LittleEndian(header[20..]) != PcapFile.LinkTypeRaw)
+        {
+            return (0, -1);
+        }
+
+        long offset = PcapFile.FileHeaderLength, datagrams = 0;
+        var record = header[..RecordHeader];
+        while (file.Length - offset >= RecordHeader)
+        {
+            file.Position = offset;
+            file.ReadExactly(record);
+            var length = BinaryPrimitives.ReadUInt32LittleEndian(record[8..]);
+            if (length > 40 + 8 + 65_535 || offset + RecordHeader + length > file.Length)
+            {
+                break;
+            }
+
+            offset += RecordHeader + length;
+            datagrams++;
+        }
+
+        return (datagrams, offset);
     }
 
     private bool TryOpen(DateTime now)

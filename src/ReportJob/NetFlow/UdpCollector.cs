@@ -34,6 +34,11 @@ internal sealed class UdpCollector(TimeProvider time, ILogger<UdpCollector> logg
             Log.ReceiveBufferCapped(logger, granted, settings.ReceiveBufferBytes);
         }
 
+        foreach (var (path, datagrams, bytes) in RotatingPcapWriter.RecoverLeftovers(settings.OutputPath))
+        {
+            Log.LeftoverCompleted(logger, path, datagrams, bytes);
+        }
+
         var kernelDropsAtStart = KernelUdpDrops.Read(local.Port);
 
         var gate = new Lock();
