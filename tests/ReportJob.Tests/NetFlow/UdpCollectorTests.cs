@@ -114,14 +114,10 @@ public sealed class UdpCollectorTests
         // CAP_NET_ADMIN lets SO_RCVBUFFORCE past net.core.rmem_max.
         var netAdmin = ExternalTools.HasCapability(12);
         var outDir = Path.Combine(Path.GetTempPath(), "reportjob-buffer-" + Guid.NewGuid().ToString("N"));
-        var collector = new UdpCollector(TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<UdpCollector>.Instance);
-        var bound = new TaskCompletionSource<IPEndPoint>();
-        collector.Bound += e => bound.TrySetResult(e);
         using var stop = new CancellationTokenSource();
         try
         {
-            var run = Task.Run(() => collector.RunAsync(new ListenSettings(IPAddress.Loopback, 0, outDir, TimeSpan.FromMinutes(10), 1 << 20, asked), stop.Token));
-            await bound.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            var (run, _) = await StartOnLoopbackAsync(new ListenSettings(IPAddress.Loopback, 0, outDir, TimeSpan.FromMinutes(10), 1 << 20, asked), stop.Token);
             await stop.CancelAsync();
             var counters = await run.WaitAsync(TimeSpan.FromSeconds(10));
 
@@ -254,12 +250,8 @@ public sealed class UdpCollectorTests
             var liveLength = new FileInfo(liveWriter).Length;
             await using var held = new FileStream(liveWriter, FileMode.Open, FileAccess.Write, FileShare.Read);
 
-            var collector = new UdpCollector(TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<UdpCollector>.Instance);
-            var bound = new TaskCompletionSource<IPEndPoint>();
-            collector.Bound += e => bound.TrySetResult(e);
             using var stop = new CancellationTokenSource();
-            var run = Task.Run(() => collector.RunAsync(new ListenSettings(IPAddress.Loopback, 0, folder, TimeSpan.FromMinutes(10), 1 << 20, 1 << 20), stop.Token));
-            await bound.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            var (run, _) = await StartOnLoopbackAsync(new ListenSettings(IPAddress.Loopback, 0, folder, TimeSpan.FromMinutes(10), 1 << 20, 1 << 20), stop.Token);
             await stop.CancelAsync();
             var counters = await run.WaitAsync(TimeSpan.FromSeconds(10));
 
@@ -335,12 +327,8 @@ public sealed class UdpCollectorTests
         Task<CollectorCounters>? run = null;
         try
         {
-            var collector = new UdpCollector(TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<UdpCollector>.Instance);
-            var bound = new TaskCompletionSource<IPEndPoint>();
-            collector.Bound += e => bound.TrySetResult(e);
             // Files rotate by age only (4 s; the writer's timer then ticks every second and retries a refused write).
-            run = Task.Run(() => collector.RunAsync(new ListenSettings(IPAddress.Loopback, 0, disk, TimeSpan.FromSeconds(4), 64 << 20, 4 << 20), stop.Token));
-            var port = (await bound.Task.WaitAsync(TimeSpan.FromSeconds(10))).Port;
+            (run, var port) = await StartOnLoopbackAsync(new ListenSettings(IPAddress.Loopback, 0, disk, TimeSpan.FromSeconds(4), 64 << 20, 4 << 20), stop.Token);
 
             // 3,000 v5 datagrams of 30 flows (1,464 bytes), numbered in the header's flow sequence: up to about 1,000 go
             // to the disk, then the writer's buffer fills (695) and waits, and the rest are dropped.
@@ -391,6 +379,16 @@ public sealed class UdpCollectorTests
             ExternalTools.RunRaw("umount", ["-l", disk]);
             Directory.Delete(disk, recursive: true);
         }
+    }
+
+    /// <summary>A collector (logging nowhere) running with <paramref name="settings"/> until <paramref name="stop"/>; returns its run and the port it bound.</summary>
+    private static async Task<(Task<CollectorCounters> Run, int Port)> StartOnLoopbackAsync(ListenSettings settings, CancellationToken stop)
+    {
+        var collector = new UdpCollector(TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<UdpCollector>.Instance);
+        var bound = new TaskCompletionSource<IPEndPoint>();
+        collector.Bound += e => bound.TrySetResult(e);
+        var run = Task.Run(() => collector.RunAsync(settings, stop));
+        return (run, (await bound.Task.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None)).Port);
     }
 
     private static async Task WaitUntil(Func<bool> condition)
