@@ -64,7 +64,7 @@ internal static class ListenBenchmark
             Print($"{(rate == 0 ? "unpaced" : rate.ToString("N0", CultureInfo.InvariantCulture)),12} {count / seconds,10:N0} {count,9:N0} {counters.Received,9:N0} {lost,7:N0} {100.0 * lost / count,6:F1}%");
             if (counters.Written != counters.Received || (counters.KernelDrops >= 0 && counters.KernelDrops + counters.Received + counters.Dropped != count))
             {
-                Print($"  counters: written {counters.Written:N0}, receive errors {counters.Dropped:N0}, kernel drops {counters.KernelDrops:N0}");
+                Print($"  counters: written {counters.Written:N0}, not written (disk) {counters.NotWritten:N0}, receive errors {counters.Dropped:N0}, kernel drops {counters.KernelDrops:N0}");
             }
         }
 
