@@ -4,9 +4,10 @@ namespace ReportJob.Cli;
 
 internal static class CliApp
 {
-    public static RootCommand CreateRoot()
+    /// <param name="time">The clock every verb's host uses; the system clock unless a test pins one.</param>
+    public static CliRoot CreateRoot(TimeProvider? time = null)
     {
-        var root = new RootCommand("""
+        var root = new CliRoot(time ?? TimeProvider.System, """
             ReportJob: snapshots of the TCP connections on your servers, NetFlow/IPFIX aggregates, and a nightly
             report. Settings come from appsettings.json, --config FILE, appsettings.Local.json and
             REPORTJOB__Section__Key environment variables. Exit codes: 0 ok, 1 run failed, 2 bad usage or configuration.
@@ -31,9 +32,9 @@ internal static class CliApp
         return root;
     }
 
-    public static async Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(string[] args, TimeProvider? time = null)
     {
-        var parse = CreateRoot().Parse(args);
+        var parse = CreateRoot(time).Parse(args);
         if (parse.Errors.Count > 0)
         {
             // System.CommandLine exits 1 on a parse error; bad usage is 2 here.

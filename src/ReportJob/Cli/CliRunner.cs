@@ -25,7 +25,8 @@ internal static class CliRunner
         try
         {
             var configuration = AppConfiguration.Build(parse.GetValue(GlobalOptions.Config)?.FullName, overrides);
-            var builder = AppHost.CreateBuilder(configuration, parse.GetValue(GlobalOptions.Verbose));
+            var time = (parse.RootCommandResult.Command as CliRoot)?.Time;
+            var builder = AppHost.CreateBuilder(configuration, parse.GetValue(GlobalOptions.Verbose), time);
             configureServices?.Invoke(builder.Services, configuration);
             host = builder.Build();
         }

@@ -10,7 +10,8 @@ namespace ReportJob.Hosting;
 /// <summary>Builds the generic host the verbs and the scheduler run in.</summary>
 internal static class AppHost
 {
-    public static HostApplicationBuilder CreateBuilder(IConfiguration configuration, bool verbose = false)
+    /// <param name="time">The clock of every feature; the system clock unless a test or the CLI's caller pins one.</param>
+    public static HostApplicationBuilder CreateBuilder(IConfiguration configuration, bool verbose = false, TimeProvider? time = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -28,7 +29,7 @@ internal static class AppHost
             o.UseUtcTimestamp = true;
         });
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.Services.AddReportJob(configuration);
+        builder.Services.AddReportJob(configuration, time ?? TimeProvider.System);
         return builder;
     }
 

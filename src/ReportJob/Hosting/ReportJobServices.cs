@@ -13,9 +13,9 @@ namespace ReportJob.Hosting;
 /// <summary>The one place that knows every feature.</summary>
 internal static class ReportJobServices
 {
-    public static IServiceCollection AddReportJob(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddReportJob(this IServiceCollection services, IConfiguration configuration, TimeProvider time)
     {
-        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(time);
         services.AddStorage(configuration);
         services.AddSites(configuration);
         services.AddSnapshots(configuration);

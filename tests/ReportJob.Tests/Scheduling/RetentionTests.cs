@@ -33,7 +33,8 @@ public sealed class RetentionTests
     public async Task Retention_DefaultRules_OldFlowAndIisRowsGoRecentOnesAndLedgersStay(StorageProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
-        var now = TimeProvider.System.GetUtcNow();
+        var clock = new FixedTimeProvider(new DateTimeOffset(2026, 11, 21, 6, 0, 0, TimeSpan.Zero));
+        var now = clock.GetUtcNow();
         var yesterday = now.AddDays(-1);
         var oldCapture = Path.Combine(db.Directory, "old.pcap");
         var newCapture = Path.Combine(db.Directory, "new.pcap");
@@ -57,7 +58,7 @@ public sealed class RetentionTests
 
         // The job's work as `reportjob run` registers it, with the settings of appsettings.json.
         var settings = db.Get<IConfiguration>().GetSection(SchedulingOptions.Section).Get<SchedulingOptions>()!;
-        var retention = new RetentionWork(db.Get<IDbConnectionFactory>(), Options.Create(settings), TimeProvider.System, NullLogger<RetentionWork>.Instance);
+        var retention = new RetentionWork(db.Get<IDbConnectionFactory>(), Options.Create(settings), clock, NullLogger<RetentionWork>.Instance);
         await retention.RunAsync(now, default);
 
         var after = await TimesAsync(db);

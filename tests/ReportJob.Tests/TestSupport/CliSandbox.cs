@@ -6,6 +6,8 @@ namespace ReportJob.Tests.TestSupport;
 /// <summary>
 /// Runs reportjob verbs in-process against a SQLite file in a temp folder of its own, capturing stdout and stderr.
 /// Console redirection is process-wide: tests using it belong to the non-parallel Console collection.
+/// The verbs read the time from <see cref="Clock"/>, pinned to the morning after the fixtures' day, so that no test
+/// depends on the day it runs.
 /// </summary>
 internal sealed class CliSandbox : IDisposable
 {
@@ -31,6 +33,9 @@ internal sealed class CliSandbox : IDisposable
 
     public string Config { get; }
 
+    /// <summary>The verbs' clock; a test may move it.</summary>
+    public FixedTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 21, 6, 0, 0, TimeSpan.Zero));
+
     public async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
     {
         var (oldOut, oldErr) = (Console.Out, Console.Error);
@@ -40,7 +45,7 @@ internal sealed class CliSandbox : IDisposable
         Console.SetError(error);
         try
         {
-            var exit = await CliApp.RunAsync([.. args, "--config", Config]);
+            var exit = await CliApp.RunAsync([.. args, "--config", Config], Clock);
             return (exit, output.ToString(), error.ToString());
         }
         finally
