@@ -46,10 +46,10 @@ internal static class ConnectionsCommand
 
             var zone = times.Zone(parse, services.GetRequiredService<IOptions<SnapshotsOptions>>().Value);
             var queries = services.GetRequiredService<ConnectionQueries>();
-            var (rounds, what) = await times.ResolveAsync(parse, queries, zone, services.GetRequiredService<TimeProvider>(), required: false, token);
-            if (rounds.Count == 0)
+            var (rounds, what, missing) = await times.ResolveAsync(parse, queries, zone, services.GetRequiredService<TimeProvider>(), required: false, token);
+            if (missing is not null)
             {
-                await Console.Error.WriteLineAsync($"No snapshots for {what}.");
+                await Console.Error.WriteLineAsync(missing);
             }
             else
             {

@@ -28,10 +28,10 @@ internal static class ExportCsvCommand
         command.SetAction((parse, ct) => CliRunner.RunAsync(parse, ct, async (services, token) =>
         {
             var zone = times.Zone(parse, services.GetRequiredService<IOptions<SnapshotsOptions>>().Value);
-            var (rounds, what) = await times.ResolveAsync(parse, services.GetRequiredService<ConnectionQueries>(), zone, services.GetRequiredService<TimeProvider>(), required: true, token);
-            if (rounds.Count == 0)
+            var (rounds, _, missing) = await times.ResolveAsync(parse, services.GetRequiredService<ConnectionQueries>(), zone, services.GetRequiredService<TimeProvider>(), required: true, token);
+            if (missing is not null)
             {
-                await Console.Error.WriteLineAsync($"No snapshots for {what}: nothing exported.");
+                await Console.Error.WriteLineAsync(missing + ": nothing exported.");
                 return ExitCodes.RunFailed;
             }
 

@@ -43,8 +43,11 @@ internal sealed class SnapshotTimeOptions
         return SnapshotsOptions.TryFindZone(id, out var zone) ? zone : throw new UsageException($"--time-zone: '{id}' is not a known time zone (use an IANA id such as Europe/Berlin, or UTC)");
     }
 
-    /// <summary>The rounds the options select (without either: the latest round), and words for messages.</summary>
-    public async Task<(IReadOnlyList<ConnectionRound> Rounds, string Description)> ResolveAsync(
+    /// <summary>
+    /// The rounds the options select (without either: the latest round), words for messages, and when nothing was found,
+    /// a sentence saying why and where the data is.
+    /// </summary>
+    public async Task<(IReadOnlyList<ConnectionRound> Rounds, string Description, string? Missing)> ResolveAsync(
         ParseResult parse, ConnectionQueries queries, TimeZoneInfo zone, TimeProvider time, bool required, CancellationToken cancellationToken)
     {
         var at = parse.GetValue(At);
@@ -62,7 +65,9 @@ internal sealed class SnapshotTimeOptions
             }
 
             var window = ReportJob.Reports.DayWindow.For(day, zone);
-            return (await queries.FindRoundsAsync(window.StartUtc, window.EndUtc, cancellationToken), $"{date} ({zone.Id})");
+            var what = $"{date} ({zone.Id})";
+            var rounds = await queries.FindRoundsAsync(window.StartUtc, window.EndUtc, cancellationToken);
+            return (rounds, what, rounds.Count == 0 ? $"no snapshot on {what}" : null);
         }
 
         if (at is null && required)
@@ -71,9 +76,23 @@ internal sealed class SnapshotTimeOptions
         }
 
         var atUtc = at is null ? time.GetUtcNow().UtcDateTime : ParseAt(at, zone);
+        var description = at is null ? "the latest snapshots" : $"{at} ({zone.Id})";
         var round = await queries.FindRoundAtAsync(atUtc, cancellationToken);
-        return (round is null ? [] : [round], at is null ? "the latest snapshots" : $"{at} ({zone.Id})");
+        if (round is not null)
+        {
+            return ([round], description, null);
+        }
+
+        var latest = await queries.FindLatestSnapshotAsync(atUtc, cancellationToken);
+        var days = ConnectionQueries.LookBack.TotalDays.ToString(CultureInfo.InvariantCulture);
+        var missing = latest is null
+            ? $"no snapshot at or before {Show(atUtc, zone)} ({zone.Id}) (collect or import some first)"
+            : $"no snapshot in the {days} days before {Show(atUtc, zone)} ({zone.Id}); the latest is {Show(latest.Value, zone)} (use --at or --date)";
+        return ([], description, missing);
     }
+
+    private static string Show(DateTime utc, TimeZoneInfo zone) =>
+        TimeZoneInfo.ConvertTimeFromUtc(utc, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 
     public static DateTime ParseAt(string text, TimeZoneInfo zone)
     {

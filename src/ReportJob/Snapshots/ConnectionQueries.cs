@@ -43,6 +43,19 @@ internal sealed class ConnectionQueries(IDbConnectionFactory factory)
         return rounds.Last(r => r.StartUtc <= last);
     }
 
+    /// <summary>When the latest good snapshot at or before <paramref name="atUtc"/> was taken, however long ago; null when there is none.</summary>
+    public async Task<DateTime?> FindLatestSnapshotAsync(DateTime atUtc, CancellationToken cancellationToken)
+    {
+        await using var connection = await factory.OpenAsync(cancellationToken);
+        var latest = await connection.QueryAsync<DateTime>(new CommandDefinition(
+            """
+            SELECT s.taken_at FROM snapshot s
+            WHERE s.status = 'ok' AND s.taken_at = (SELECT MAX(taken_at) FROM snapshot WHERE status = 'ok' AND taken_at <= @at)
+            """,
+            new { at = DbTime.Utc(atUtc) }, commandTimeout: factory.CommandTimeoutSeconds, cancellationToken: cancellationToken));
+        return latest.Select(t => (DateTime?)DbTime.Utc(t)).FirstOrDefault();
+    }
+
     /// <summary>The rounds that start in [fromUtc, toUtc), in time order.</summary>
     public async Task<IReadOnlyList<ConnectionRound>> FindRoundsAsync(DateTime fromUtc, DateTime toUtc, CancellationToken cancellationToken)
     {

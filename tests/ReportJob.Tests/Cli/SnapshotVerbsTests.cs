@@ -77,6 +77,32 @@ public sealed class SnapshotVerbsTests : IDisposable
     }
 
     [Fact]
+    public async Task Connections_LatestOlderThanLookBack_SaysWhereTheDataIs()
+    {
+        await ImportFixturesAsync();
+        _cli.Clock.Now = new DateTimeOffset(2026, 12, 7, 10, 0, 0, TimeSpan.Zero);
+
+        var states = await RunAsync("connections", "states", "--time-zone", "UTC", "--format", "csv");
+
+        Assert.Equal(0, states.Exit);
+        Assert.Equal("\"State\",\"Connections\",\"Average\",\"Percent\"\n", states.Out.Replace("\r", "", StringComparison.Ordinal));
+        // The fixtures' last round is 08:10 in CsvTestData.Zone, 07:10 UTC.
+        Assert.Contains("no snapshot in the 7 days before 2026-12-07 10:00 (UTC); the latest is 2026-11-20 07:10 (use --at or --date)", states.Err, StringComparison.Ordinal);
+
+        var empty = new CliSandbox();
+        try
+        {
+            var none = await empty.RunAsync("connections", "top", "--time-zone", "UTC");
+            Assert.Equal(0, none.Exit);
+            Assert.Contains("no snapshot at or before 2026-11-21 06:00 (UTC) (collect or import some first)", none.Err, StringComparison.Ordinal);
+        }
+        finally
+        {
+            empty.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task ExportCsv_Date_OneSetPerRound()
     {
         await ImportFixturesAsync();
