@@ -23,14 +23,14 @@ internal static class ImportCommand
         {
             Description = "The zone the file's local times are in (default: the server's TimeZone, else Snapshots:TimeZone).",
         };
-        var keep = new Option<bool>("--keep")
-        {
-            Description = "Leave the files where they are instead of moving them to done/ or failed/ (the ledger still imports each content once).",
-        };
         var format = OutputWriter.CreateOption();
-        var command = new Command("import", "Import CSV files of connections (Export-Csv of Get-NetTCPConnection); imported files move to done/, bad ones to failed/ with a .reason file.")
+        var command = new Command("import", """
+            Import CSV files of connections (Export-Csv of Get-NetTCPConnection). Files and folders given here are read and
+            left where they are (a content imported before is skipped, by its SHA-256). Without a path, the drop folders of
+            the Csv servers are imported and their files move to done/, or to failed/ with a .reason file.
+            """)
         {
-            paths, server, zone, keep, format,
+            paths, server, zone, format,
         };
         command.SetAction((parse, ct) => CliRunner.RunAsync(parse, ct, async (services, token) =>
         {
@@ -65,7 +65,7 @@ internal static class ImportCommand
                     var name = serverName ?? entry?.Name;
                     var tz = zoneOverride ?? (entry is not null ? options.CsvTimeZoneOf(entry) : options.PresentationTimeZone);
                     return new CsvImportTarget(name, tz);
-                }, move: !parse.GetValue(keep), progress, token);
+                }, move: false, progress, token);
             }
 
             progress.Done();
