@@ -10,7 +10,7 @@ internal static partial class Log
     [LoggerMessage(4102, LogLevel.Information, "Report of {Day} written to {Path} ({Bytes} bytes, {Seconds:0.00} s)")]
     public static partial void ReportWritten(ILogger logger, string day, string path, long bytes, double seconds);
 
-    [LoggerMessage(4103, LogLevel.Information, "Pruned {Count} report files older than {Days} days from {Path}")]
+    [LoggerMessage(4103, LogLevel.Information, "Pruned {Count} report files last written more than {Days} days ago from {Path}")]
     public static partial void Pruned(ILogger logger, int count, int days, string path);
 
     [LoggerMessage(4104, LogLevel.Information, "Report of {Day} done in {Seconds:0.00} s: {Stages}")]

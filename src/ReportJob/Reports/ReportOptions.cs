@@ -22,7 +22,7 @@ public sealed class ReportOptions : IValidatableObject
     [Required(AllowEmptyStrings = false)]
     public string Culture { get; set; } = "en-US";
 
-    /// <summary>Report files older than this many days are deleted when a new report is written (0 keeps them all).</summary>
+    /// <summary>Reports whose files were last written more than this many days ago are deleted when a report is written (0 keeps them all); the day just rendered is always kept.</summary>
     [Range(0, 36500)]
     public int RetentionDays { get; set; } = 90;
 

@@ -7,7 +7,7 @@ using ReportJob.Reports.Templates;
 
 namespace ReportJob.Reports;
 
-/// <summary>Renders a day's report to HTML in the output folder, refreshes latest.html and index.html, and prunes old files.</summary>
+/// <summary>Renders a day's report to HTML in the output folder, refreshes latest.html and index.html, and prunes reports written long ago.</summary>
 internal sealed class ReportWriter(RazorRenderer renderer, IOptions<ReportOptions> options, TimeProvider time, ILogger<ReportWriter> logger)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
@@ -33,11 +33,17 @@ internal sealed class ReportWriter(RazorRenderer renderer, IOptions<ReportOption
             report.Headline.Servers, report.Headline.Clients, report.Headline.PeakConnections, report.Headline.Flows, report.Headline.Bytes, report.Headline.Alerts.Count);
         await ReportFiles.WriteTextAtomicAsync(Path.Combine(dir, ReportFiles.IndexEntry(report.Day)), JsonSerializer.Serialize(entry, Json), cancellationToken);
 
-        Prune(dir);
+        Prune(dir, report.Day);
         var entries = ReadIndex(dir);
         if (entries.Count > 0 && entries[0].Day == report.Day)
         {
             await ReportFiles.WriteTextAtomicAsync(Path.Combine(dir, "latest.html"), html, cancellationToken);
+        }
+        else if (entries.Count > 0)
+        {
+            // A back-filled older day: latest.html stays the newest day's report, which pruning may have replaced.
+            var newest = await File.ReadAllTextAsync(Path.Combine(dir, entries[0].HtmlFile), cancellationToken);
+            await ReportFiles.WriteTextAtomicAsync(Path.Combine(dir, "latest.html"), newest, cancellationToken);
         }
 
         var index = await renderer.RenderAsync<IndexPage>(new Dictionary<string, object?>
@@ -77,7 +83,13 @@ internal sealed class ReportWriter(RazorRenderer renderer, IOptions<ReportOption
         return entries.OrderByDescending(e => e.Day).ToList();
     }
 
-    private void Prune(string dir)
+    /// <summary>
+    /// Deletes the reports written more than <see cref="ReportOptions.RetentionDays"/> ago, by when their files were
+    /// written, not by the day they are of: re-rendering or back-filling an old day is normal, and the run's own day
+    /// (<paramref name="keep"/>) is never deleted. A day's files (HTML, workbook, index entry) go together, so the
+    /// index never lists a report whose workbook is gone.
+    /// </summary>
+    private void Prune(string dir, DateOnly keep)
     {
         var days = options.Value.RetentionDays;
         if (days <= 0)
@@ -85,15 +97,21 @@ internal sealed class ReportWriter(RazorRenderer renderer, IOptions<ReportOption
             return;
         }
 
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(time.GetUtcNow().UtcDateTime, options.Value.Zone()));
-        var limit = today.AddDays(-days);
+        var cutoff = time.GetUtcNow().UtcDateTime.AddDays(-days);
+        var byDay = Directory.EnumerateFiles(dir, "report-*")
+            .Select(file => (File: file, Day: ReportFiles.DayOf(file)))
+            .Where(f => f.Day is { } d && d != keep)
+            .GroupBy(f => f.Day!.Value);
         var pruned = 0;
-        foreach (var file in Directory.EnumerateFiles(dir, "report-*"))
+        foreach (var day in byDay)
         {
-            if (ReportFiles.DayOf(file) is { } day && day < limit)
+            if (day.All(f => File.GetLastWriteTimeUtc(f.File) < cutoff))
             {
-                File.Delete(file);
-                pruned++;
+                foreach (var (file, _) in day)
+                {
+                    File.Delete(file);
+                    pruned++;
+                }
             }
         }
 
