@@ -53,7 +53,7 @@ public sealed class SiteMapTests
     [Fact]
     public void Read_SeedFormatWithHeaderAndQuotes_AllRows()
     {
-        var csv = "\"Subnet\",\"Sitename\"\n\"10.2.1\",\"Paris\"\n10.3.0.0/16;Lyon\n# comment\n\n2001:db8::/32,\"Berlin, DE\"\n";
+        var csv = "\"Subnet\",\"Sitename\"\n\"10.2.1\",\"Paris\"\n10.3.0.0/16,Lyon\n# comment\n\n2001:db8::/32,\"Berlin, DE\"\n";
         var rows = SiteCsv.Read(new StringReader(csv), "sites.csv");
         Assert.Equal(["10.2.1.0/24=Paris", "10.3.0.0/16=Lyon", "2001:db8::/32=Berlin, DE"], rows.Select(r => $"{r.Subnet}={r.Site}"));
     }
