@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 root=$(pwd)
 
 packages=(tshark nfdump softflowd tcpdump openssh-server openssh-client python3-aiosmtpd iproute2 chromium libreoffice-calc fonts-dejavu-core
-  samba samba-ad-dc samba-ad-provision winbind ldb-tools)
+  samba samba-ad-dc samba-ad-provision winbind ldb-tools openssl)
 
 install_packages() {
   local missing=()

@@ -20,8 +20,22 @@ internal static class AdSubnetReader
     /// <summary>The subnets with a site, and the ones left out with the reason (no site, a <c>cn</c> that is no prefix).</summary>
     public static (List<SiteSubnet> Subnets, List<(string Subnet, string Reason)> Skipped) Read(LdapOptions o, string? password, CancellationToken cancellationToken)
     {
-        using var connection = Connect(o, password);
-        var configuration = o.ConfigurationNamingContext ?? ConfigurationNamingContext(connection, o);
+        try
+        {
+            return ReadSubnets(o, password, cancellationToken);
+        }
+        catch (LdapException ex)
+        {
+            // libldap says "server unavailable" for a refused connection and for a certificate it does not trust alike.
+            var hint = o.Security == LdapSecurity.None ? "" : " (a DC that answers but whose certificate is not trusted looks the same: see Sites:Ldap:TrustedCertificatesDirectory)";
+            throw new IOException($"{Origin(o)}: {ex.Message}{(ex.ServerErrorMessage is { Length: > 0 } m ? " " + m.Trim() : "")}{hint}", ex);
+        }
+    }
+
+    private static (List<SiteSubnet> Subnets, List<(string Subnet, string Reason)> Skipped) ReadSubnets(LdapOptions o, string? password, CancellationToken cancellationToken)
+    {
+        using var connection = Connect(o, password, out var rootDseContext);
+        var configuration = o.ConfigurationNamingContext ?? rootDseContext ?? ConfigurationNamingContext(connection, o);
         var subnets = new List<SiteSubnet>();
         var skipped = new List<(string, string)>();
         var request = new SearchRequest("CN=Subnets,CN=Sites," + configuration, "(objectClass=subnet)", SearchScope.OneLevel, "cn", "siteObject");
@@ -99,8 +113,9 @@ internal static class AdSubnetReader
         return value.ToString().Trim();
     }
 
-    private static LdapConnection Connect(LdapOptions o, string? password)
+    private static LdapConnection Connect(LdapOptions o, string? password, out string? rootDseContext)
     {
+        rootDseContext = null;
         var connection = new LdapConnection(new LdapDirectoryIdentifier(o.Server, o.EffectivePort, fullyQualifiedDnsHostName: false, connectionless: false))
         {
             AutoBind = false,
@@ -123,6 +138,9 @@ internal static class AdSubnetReader
             }
             else if (o.Security == LdapSecurity.StartTls)
             {
+                // Off Windows the connection opens with the first request, and StartTLS on a connection not yet open
+                // fails ("server unavailable"): read the RootDSE first, which AD answers before any bind.
+                rootDseContext = ConfigurationNamingContext(connection, o);
                 session.StartTransportLayerSecurity(null);
             }
 

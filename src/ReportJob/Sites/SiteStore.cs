@@ -92,7 +92,7 @@ public sealed class SiteStore(IDbConnectionFactory factory, BulkInserter bulk, I
                 {
                     await ImportLdapAsync(cancellationToken);
                 }
-                catch (Exception ex) when (ex is System.DirectoryServices.Protocols.DirectoryException or InvalidDataException or DllNotFoundException or TypeInitializationException)
+                catch (Exception ex) when (ex is IOException or System.DirectoryServices.Protocols.DirectoryException or InvalidDataException or DllNotFoundException or TypeInitializationException)
                 {
                     Log.LdapRefreshFailed(logger, AdSubnetReader.Origin(ldap), refreshed, ex.Message);
                 }

@@ -64,4 +64,12 @@ public sealed class SiteMapTests
         var ex = Assert.Throws<InvalidDataException>(() => SiteCsv.Read(new StringReader("10.2.1,Paris\nnonsense,Lyon\n"), "sites.csv"));
         Assert.Contains("sites.csv:2", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Read_CompanionScriptColumnsAnyOrderSemicolons_SubnetAndSiteByName()
+    {
+        var csv = "#TYPE Selected.System.Management.Automation.PSCustomObject\r\n\"Site\";\"Description\";\"Network\"\r\n\"Berlin\";\"HQ; 3rd floor\";\"10.2.1.0/24\"\r\n\"Paris\";\"\";\"2001:db8:5::/48\"\r\n";
+        var rows = SiteCsv.Read(new StringReader(csv), "sites.csv");
+        Assert.Equal(["10.2.1.0/24=Berlin", "2001:db8:5::/48=Paris"], rows.Select(r => $"{r.Subnet}={r.Site}"));
+    }
 }
