@@ -87,18 +87,11 @@ public sealed class DemoCommandTests(DemoRun demo, ITestOutputHelper output) : I
     public void Demo_SampleDayOpenedInChromium_EverySectionHasData()
     {
         var profile = Path.Combine(demo.Folder, "chromium-profile");
-        var flags = new[] { "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile };
-        var (code, dom, _) = ExternalTools.RunRaw("chromium", [.. flags, "--dump-dom", new Uri(demo.SampleReport).AbsoluteUri], TimeSpan.FromSeconds(90));
+        var (code, dom, _) = ExternalTools.RunRaw("chromium", [.. HeadlessChromium.Flags(profile), "--dump-dom", new Uri(demo.SampleReport).AbsoluteUri], TimeSpan.FromSeconds(90));
         Assert.Equal(0, code);
         AssertEverySectionFilled(new HtmlParser().ParseDocument(dom));
 
-        var shots = Path.Combine(RepoPaths.Root, "TestResults", "screenshots");
-        Directory.CreateDirectory(shots);
-        var shot = Path.Combine(shots, "demo-sample-day.png");
-        ExternalTools.RunRaw("chromium", [.. flags, "--screenshot=" + shot, "--window-size=1280,9000", new Uri(demo.SampleReport).AbsoluteUri], TimeSpan.FromSeconds(90));
-        Assert.True(new FileInfo(shot).Length > 100_000, "the screenshot should show a rendered page");
-        output.WriteLine("screenshot: " + shot);
+        output.WriteLine("screenshot: " + HeadlessChromium.Screenshot(profile, demo.SampleReport, "demo-sample-day.png", 9000, 100_000));
     }
 
     private static void AssertEverySectionFilled(AngleSharp.Html.Dom.IHtmlDocument doc)
