@@ -129,6 +129,12 @@ internal static class DemoCommand
             }
         }
 
+        if (!parse.GetValue(GlobalOptions.Verbose))
+        {
+            // A line per imported file would bury the summary lines below.
+            settings["Logging:LogLevel:Default"] = "Warning";
+        }
+
         // The routine's one folder for every DAG member: files of several local addresses are split by LocalAddress.
         settings["Snapshots:Servers:0:DropFolder"] = sample.RoutineFolder;
         string[] mine = ["Storage", "Snapshots", "Sites", "Mail", "Status", "Scheduling"];
