@@ -151,6 +151,21 @@ public sealed class CsvSnapshotReaderTests
         Assert.Single(file.Snapshots.Select(s => s.TakenAtUtc).Distinct());
     }
 
+    [Fact]
+    public void Read_SeveralLocalAddressesNotSplit_EveryRowTheFoldersServer()
+    {
+        var text = Header
+            + "\"20170821-1143\",\"10.10.10.16\",\"10.1.17.36\",\"6533\",\"Established\",\"\"\r\n"
+            + "\"20170821-1143\",\"2001:db8::16\",\"2001:db8:1::5\",\"6534\",\"Established\",\"\"\r\n";
+        using var stream = new MemoryStream(Encoding.UTF8.GetBytes(text));
+        using var reader = CsvSnapshotReader.OpenText(stream);
+        var settings = CsvReadSettings.From(new SnapshotsOptions { LocalPorts = [443] }, new CsvImportTarget("EX01", CsvTestData.Berlin, SplitByLocalAddress: false));
+
+        var file = CsvSnapshotReader.Read(reader, "ex01.csv", settings, null, default);
+
+        Assert.Equal(("EX01", 2), (file.Snapshots.Single().Server, file.Snapshots.Single().Connections.Count));
+    }
+
     public static TheoryData<string, string, string> Garbage => new()
     {
         { "truncated", Header + "\"11/20/2026 8:05:00 AM\",\"10.0.0.10\",\"10.2.1.5\",\"50000\",\"Established\",\"11/20/2026 7:55:00 AM\"\r\n\"11/20/2026 8:05:00 AM\",\"10.0.0.10\",\"10.2", "test.csv:3:" },
