@@ -6,7 +6,8 @@ set -uo pipefail
 cd "$(dirname "$0")"
 root=$(pwd)
 
-packages=(tshark nfdump softflowd tcpdump openssh-server openssh-client python3-aiosmtpd iproute2 chromium libreoffice-calc fonts-dejavu-core)
+packages=(tshark nfdump softflowd tcpdump openssh-server openssh-client python3-aiosmtpd iproute2 chromium libreoffice-calc fonts-dejavu-core
+  samba samba-ad-dc samba-ad-provision winbind ldb-tools openssl)
 
 install_packages() {
   local missing=()
@@ -49,7 +50,18 @@ stop_postgres() {
 }
 trap stop_postgres EXIT
 
+# Real PowerShell, the oracle for the routine's CSV files (a .NET tool; later versions than 7.6.10 fail to install here).
+install_pwsh() {
+  local dir="$root/.tools/pwsh-7.6.10"
+  if [ ! -x "$dir/pwsh" ]; then
+    dotnet tool install --tool-path "$dir" PowerShell --version 7.6.10 >/dev/null \
+      || { echo "test.sh: PowerShell 7.6.10 did not install; its tests will skip (or fail under CI=true)" >&2; return 0; }
+  fi
+  export PATH="$dir:$PATH"
+}
+
 install_packages
+install_pwsh
 start_postgres
 
 results="$root/TestResults"

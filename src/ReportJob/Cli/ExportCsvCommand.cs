@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using ReportJob.Reports;
 using ReportJob.Snapshots;
 
 namespace ReportJob.Cli;
@@ -16,13 +17,20 @@ internal static class ExportCsvCommand
             Description = "The folder to write to (created when missing; files of the same name are replaced).",
             Required = true,
         };
+        var encoding = new Option<string>("--encoding")
+        {
+            Description = "unicode (UTF-16 LE with BOM, as the routine's -Encoding unicode wrote) or utf8 (UTF-8 with BOM).",
+            DefaultValueFactory = _ => "unicode",
+        };
+        encoding.AcceptOnlyFromAmong("unicode", "utf8");
         var command = new Command("export-csv", """
             Write the CSV files of the old PowerShell routine for one round (--at) or each round of a day (--date):
-            iisports-yyyyMMdd-HHmm.csv, …-groupbyremoteaddress.csv and …-connectionbysite.csv (UTF-8 with BOM, every
-            field quoted, cells starting with = + - @ prefixed with a single quote).
+            iisports-yyyyMMdd-HHmm.csv, …-groupbyremoteaddress.csv and …-connectionbysite.csv, as the routine's Export-Csv
+            wrote them (UTF-16 with BOM, CRLF, every field quoted, dates and numbers in Reports:Culture; cells starting
+            with = + - @ prefixed with a single quote).
             """)
         {
-            output,
+            output, encoding,
         };
         times.AddTo(command);
         command.SetAction((parse, ct) => CliRunner.RunAsync(parse, ct, async (services, token) =>
@@ -35,7 +43,9 @@ internal static class ExportCsvCommand
                 return ExitCodes.RunFailed;
             }
 
-            var files = await services.GetRequiredService<CsvExporter>().ExportAsync(rounds, parse.GetValue(output)!.FullName, zone, token);
+            var culture = services.GetRequiredService<IOptions<ReportOptions>>().Value.CultureInfo();
+            var files = await services.GetRequiredService<CsvExporter>().ExportAsync(
+                rounds, parse.GetValue(output)!.FullName, zone, culture, parse.GetValue(encoding) == "utf8" ? CsvExporter.Utf8 : CsvExporter.Unicode, token);
             foreach (var file in files)
             {
                 Console.WriteLine(file);

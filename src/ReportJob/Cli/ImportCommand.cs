@@ -17,7 +17,7 @@ internal static class ImportCommand
         };
         var server = new Option<string?>("--server")
         {
-            Description = "The server the rows belong to when a file has no PSComputerName/ComputerName column (default: the Csv server whose drop folder holds the file).",
+            Description = "The server every row belongs to when a file has no PSComputerName/ComputerName column (default: by LocalAddress through Snapshots:Servers' Addresses; a file of one local address in a Csv server's drop folder is that server's).",
         };
         var zone = new Option<string?>("--time-zone")
         {
@@ -40,9 +40,9 @@ internal static class ImportCommand
             CsvImportSummary summary;
             if (given.Length == 0)
             {
-                if (!options.Servers.Any(s => s.Enabled && s.Source == SnapshotSourceKind.Csv))
+                if (!options.Servers.Any(s => s.Enabled && s.Source == SnapshotSourceKind.Csv && s.DropFolder is not null))
                 {
-                    throw new UsageException("No path given and no enabled Csv server in Snapshots:Servers: give files or folders to import.");
+                    throw new UsageException("No path given and no enabled Csv server with a DropFolder in Snapshots:Servers: give files or folders to import.");
                 }
 
                 summary = await services.GetRequiredService<CsvDropFolderImporter>().ImportAsync(progress, token);
@@ -64,7 +64,8 @@ internal static class ImportCommand
                         : options.Servers.FirstOrDefault(s => s.Source == SnapshotSourceKind.Csv && s.DropFolder is not null && SameFolder(s.DropFolder, Path.GetDirectoryName(Path.GetFullPath(file))!));
                     var name = serverName ?? entry?.Name;
                     var tz = zoneOverride ?? (entry is not null ? options.CsvTimeZoneOf(entry) : options.PresentationTimeZone);
-                    return new CsvImportTarget(name, tz);
+                    // --server names every row; a drop folder's server names a file of one local address (unless it splits never).
+                    return new CsvImportTarget(name, tz, serverName is null && (entry?.SplitByLocalAddress ?? true));
                 }, move: false, progress, token);
             }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using ReportJob.Sites;
 
 namespace ReportJob.Cli;
@@ -10,17 +11,43 @@ internal static class SitesCommand
 {
     public static Command Create()
     {
-        var file = new Argument<FileInfo>("file") { Description = "subnet,site CSV (CIDR, bare addresses or the shorthand 10.2.1; # comments)." };
-        var import = new Command("import", "Replace the stored subnet → site mapping with the file's rows.") { file };
+        var file = new Argument<FileInfo?>("file")
+        {
+            Description = "subnet,site CSV (CIDR, bare addresses or the shorthand 10.2.1; a header may name the columns subnet/SubnetB/CIDR/Network and site/Sitename).",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var ldap = new Option<bool>("--ldap")
+        {
+            Description = "Read the subnets of AD Sites and Services from the domain controller of Sites:Ldap instead of a file.",
+        };
+        var import = new Command("import", "Replace the stored subnet → site mapping of a source: a file's rows, or AD's subnets (--ldap). For the same subnet the file's site wins.") { file, ldap };
         import.SetAction((parse, ct) => CliRunner.RunAsync(parse, ct, async (services, token) =>
         {
-            var path = parse.GetValue(file)!.FullName;
+            var store = services.GetRequiredService<SiteStore>();
+            if (parse.GetValue(ldap))
+            {
+                if (parse.GetValue(file) is not null)
+                {
+                    throw new UsageException("Give a FILE or --ldap, not both.");
+                }
+
+                if (!services.GetRequiredService<IOptions<SitesOptions>>().Value.Ldap.Enabled)
+                {
+                    throw new UsageException("--ldap: Sites:Ldap:Server is not set (and Sites:Ldap:UserName, with the password in the variable Sites:Ldap:PasswordVariable names).");
+                }
+
+                var result = await store.ImportLdapAsync(token);
+                Console.WriteLine($"Imported {result.Subnets} subnets from {result.Origin}{(result.Skipped > 0 ? $" ({result.Skipped} left out: no site or not a prefix)" : "")}.");
+                return ExitCodes.Ok;
+            }
+
+            var path = parse.GetValue(file)?.FullName ?? throw new UsageException("Give a subnet,site CSV FILE, or --ldap.");
             if (!File.Exists(path))
             {
                 throw new UsageException($"Site mapping file not found: {path}");
             }
 
-            var count = await services.GetRequiredService<SiteStore>().ImportAsync(path, token);
+            var count = await store.ImportAsync(path, token);
             Console.WriteLine($"Imported {count} subnets from {path}.");
             return ExitCodes.Ok;
         }));

@@ -45,77 +45,130 @@ internal static class SampleCapture
         PcapFile.WriteFileHeader(file, PcapFile.LinkTypeEthernet);
 
         var packet = new byte[2048];
-        Span<byte> record = stackalloc byte[16];
         var random = new Random(42);
         uint sequence = 0;
         var baseSeconds = startUnixSeconds;
         for (var written = 0; written < records; sequence++)
         {
             var count = Math.Min(perPacket, records - written);
-            var p = 14 + 20 + 8;
             var uptime = 1_000_000u + (endSpreadSeconds * 1000) + (sequence * 10);
-            BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(p), 9);
-            BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(p + 2), (ushort)count);
-            BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(p + 4), uptime);
-            BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(p + 8), baseSeconds + (sequence / 100));
-            BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(p + 12), sequence);
-            BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(p + 16), 0);
-            p += 20;
-            if (sequence % 16 == 0)
-            {
-                p = WriteTemplate(packet, p, 1024, V4Fields);
-                p = WriteTemplate(packet, p, 2048, V6Fields);
-            }
-
-            BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(p), 1024);
-            BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(p + 2), (ushort)(4 + (count * 40)));
-            p += 4;
+            var p = WriteExportHeader(packet, count, uptime, baseSeconds + (sequence / 100), sequence);
             for (var i = 0; i < count; i++)
             {
-                var r = packet.AsSpan(p, 40);
-                BinaryPrimitives.WriteUInt32BigEndian(r, 0x0A000000u | (uint)random.Next(1 << 16));
-                BinaryPrimitives.WriteUInt32BigEndian(r[4..], 0xC0A80000u | (uint)random.Next(1 << 16));
+                var source = 0x0A000000u | (uint)random.Next(1 << 16);
+                var destination = 0xC0A80000u | (uint)random.Next(1 << 16);
                 var end = uptime - 100 - (endSpreadSeconds == 0 ? 0 : (uint)random.Next((int)Math.Min(endSpreadSeconds * 1000L, int.MaxValue)));
-                BinaryPrimitives.WriteUInt32BigEndian(r[8..], end);
-                BinaryPrimitives.WriteUInt32BigEndian(r[12..], end - 4900);
-                BinaryPrimitives.WriteUInt32BigEndian(r[16..], (uint)random.Next(40, 1_000_000));
-                BinaryPrimitives.WriteUInt32BigEndian(r[20..], (uint)random.Next(1, 1000));
-                BinaryPrimitives.WriteUInt32BigEndian(r[24..], 1);
-                BinaryPrimitives.WriteUInt32BigEndian(r[28..], 2);
-                BinaryPrimitives.WriteUInt16BigEndian(r[32..], (ushort)random.Next(1024, 65535));
-                BinaryPrimitives.WriteUInt16BigEndian(r[34..], 443);
-                r[36] = 6;
-                r[37] = 0x1B;
-                r[38] = 4;
-                r[39] = 0;
+                var bytes = (uint)random.Next(40, 1_000_000);
+                var packets = (uint)random.Next(1, 1000);
+                WriteV4Record(packet.AsSpan(p, 40), new SampleFlow(source, destination, 0, 443, 6, 0x1B, 0, 0, default), end, bytes, packets, (ushort)random.Next(1024, 65535));
                 p += 40;
             }
 
             written += count;
-            var udpLength = p - 34;
-            var ipLength = p - 14;
-
-            // Ethernet, IPv4 (10.1.1.1 → 10.1.1.2), UDP 9995 → 2055; checksums left at 0.
-            packet.AsSpan(0, 12).Clear();
-            BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(12), 0x0800);
-            packet[14] = 0x45;
-            packet[15] = 0;
-            BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(16), (ushort)ipLength);
-            BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(18), 0);
-            packet[22] = 64;
-            packet[23] = 17;
-            BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(24), 0);
-            BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(26), 0x0A010101);
-            BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(30), 0x0A010102);
-            BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(34), 9995);
-            BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(36), 2055);
-            BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(38), (ushort)udpLength);
-            BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(40), 0);
-
-            PcapFile.WriteRecordHeader(record, DateTime.UnixEpoch.AddSeconds(baseSeconds + (sequence / 100)), p);
-            file.Write(record);
-            file.Write(packet, 0, p);
+            WriteDatagram(file, packet, p, DateTime.UnixEpoch.AddSeconds(baseSeconds + (sequence / 100)));
         }
+    }
+
+    /// <summary>
+    /// Writes the given IPv4 flows (in the order given) the same way: 30 records per export packet, each packet exported
+    /// a second after the last flow in it ended, so every flow is accounted at its own end time.
+    /// </summary>
+    public static void Write(Stream file, IReadOnlyList<SampleFlow> flows)
+    {
+        const int perPacket = 30;
+        const uint uptimeAtExport = 2_000_000_000u; // ms, about 23 days: above any flow's age
+        PcapFile.WriteFileHeader(file, PcapFile.LinkTypeEthernet);
+        var packet = new byte[2048];
+        uint sequence = 0;
+        for (var written = 0; written < flows.Count; sequence++)
+        {
+            var count = Math.Min(perPacket, flows.Count - written);
+            var export = flows.Skip(written).Take(count).Max(f => f.EndUtc).AddSeconds(1);
+            var exportSeconds = (uint)(export - DateTime.UnixEpoch).TotalSeconds;
+            var p = WriteExportHeader(packet, count, uptimeAtExport, exportSeconds, sequence);
+            for (var i = 0; i < count; i++)
+            {
+                var f = flows[written + i];
+                var end = uptimeAtExport - (uint)Math.Round((DateTime.UnixEpoch.AddSeconds(exportSeconds) - f.EndUtc).TotalMilliseconds);
+                WriteV4Record(packet.AsSpan(p, 40), f, end, f.Bytes, f.Packets, f.SourcePort);
+                p += 40;
+            }
+
+            written += count;
+            WriteDatagram(file, packet, p, DateTime.UnixEpoch.AddSeconds(exportSeconds));
+        }
+    }
+
+    /// <summary>
+    /// The v9 header (RFC 3954 §5.1) after the Ethernet/IPv4/UDP headers, the templates every 16th packet, and the
+    /// header of a data FlowSet of <paramref name="count"/> template-1024 records; returns where the first record goes.
+    /// </summary>
+    private static int WriteExportHeader(byte[] packet, int count, uint uptime, uint unixSeconds, uint sequence)
+    {
+        var p = 14 + 20 + 8;
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(p), 9);
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(p + 2), (ushort)count);
+        BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(p + 4), uptime);
+        BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(p + 8), unixSeconds);
+        BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(p + 12), sequence);
+        BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(p + 16), 0);
+        p += 20;
+        if (sequence % 16 == 0)
+        {
+            p = WriteTemplate(packet, p, 1024, V4Fields);
+            p = WriteTemplate(packet, p, 2048, V6Fields);
+        }
+
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(p), 1024);
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(p + 2), (ushort)(4 + (count * 40)));
+        return p + 4;
+    }
+
+    /// <summary>One record of template 1024 (softflowd's IPv4 fields), lasting 4.9 s up to <paramref name="end"/> (sysUptime ms).</summary>
+    private static void WriteV4Record(Span<byte> r, SampleFlow f, uint end, uint bytes, uint packets, ushort sourcePort)
+    {
+        BinaryPrimitives.WriteUInt32BigEndian(r, f.Source);
+        BinaryPrimitives.WriteUInt32BigEndian(r[4..], f.Destination);
+        BinaryPrimitives.WriteUInt32BigEndian(r[8..], end);
+        BinaryPrimitives.WriteUInt32BigEndian(r[12..], end - 4900);
+        BinaryPrimitives.WriteUInt32BigEndian(r[16..], bytes);
+        BinaryPrimitives.WriteUInt32BigEndian(r[20..], packets);
+        BinaryPrimitives.WriteUInt32BigEndian(r[24..], 1);
+        BinaryPrimitives.WriteUInt32BigEndian(r[28..], 2);
+        BinaryPrimitives.WriteUInt16BigEndian(r[32..], sourcePort);
+        BinaryPrimitives.WriteUInt16BigEndian(r[34..], f.DestinationPort);
+        r[36] = f.Protocol;
+        r[37] = f.TcpFlags;
+        r[38] = 4;
+        r[39] = 0;
+    }
+
+    /// <summary>Puts Ethernet, IPv4 (10.1.1.1 → 10.1.1.2) and UDP 9995 → 2055 before the export packet in <paramref name="packet"/>[42..length] and writes it as one pcap record.</summary>
+    private static void WriteDatagram(Stream file, byte[] packet, int length, DateTime capturedUtc)
+    {
+        var udpLength = length - 34;
+        var ipLength = length - 14;
+        // Checksums left at 0.
+        packet.AsSpan(0, 12).Clear();
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(12), 0x0800);
+        packet[14] = 0x45;
+        packet[15] = 0;
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(16), (ushort)ipLength);
+        BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(18), 0);
+        packet[22] = 64;
+        packet[23] = 17;
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(24), 0);
+        BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(26), 0x0A010101);
+        BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(30), 0x0A010102);
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(34), 9995);
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(36), 2055);
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(38), (ushort)udpLength);
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(40), 0);
+
+        Span<byte> record = stackalloc byte[16];
+        PcapFile.WriteRecordHeader(record, capturedUtc, length);
+        file.Write(record);
+        file.Write(packet, 0, length);
     }
 
     private static int WriteTemplate(byte[] packet, int p, ushort id, (ushort Id, ushort Length)[] fields)

@@ -20,7 +20,7 @@ internal sealed class CsvDropFolderImporter(CsvSnapshotImporter importer, IOptio
         var now = time.GetUtcNow().UtcDateTime;
         var results = new List<CsvImportResult>();
         var work = new List<(string File, CsvImportTarget Target)>();
-        foreach (var server in o.Servers.Where(s => s.Enabled && s.Source == SnapshotSourceKind.Csv))
+        foreach (var server in o.Servers.Where(s => s.Enabled && s.Source == SnapshotSourceKind.Csv && s.DropFolder is not null))
         {
             var folder = server.DropFolder!;
             if (!Directory.Exists(folder))
@@ -30,7 +30,7 @@ internal sealed class CsvDropFolderImporter(CsvSnapshotImporter importer, IOptio
                 continue;
             }
 
-            var target = new CsvImportTarget(server.Name, o.CsvTimeZoneOf(server));
+            var target = new CsvImportTarget(server.Name, o.CsvTimeZoneOf(server), server.SplitByLocalAddress);
             work.AddRange(CsvSnapshotImporter.ListCsvFiles(folder)
                 .Where(f => now - File.GetLastWriteTimeUtc(f) >= SettleTime)
                 .Select(f => (f, target)));

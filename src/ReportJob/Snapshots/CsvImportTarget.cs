@@ -1,4 +1,7 @@
 namespace ReportJob.Snapshots;
 
-/// <summary>Whose files are imported: the server the rows belong to when a file names none, and the zone of its local times.</summary>
-public sealed record CsvImportTarget(string? Server, TimeZoneInfo TimeZone);
+/// <summary>
+/// Whose files are imported: the server of a file of one local address (or of every row, when
+/// <paramref name="SplitByLocalAddress"/> is false), and the zone of its local times.
+/// </summary>
+public sealed record CsvImportTarget(string? Server, TimeZoneInfo TimeZone, bool SplitByLocalAddress = true);

@@ -5,8 +5,9 @@ namespace ReportJob.Snapshots;
 /// <summary>
 /// Splits comma-separated records as Export-Csv and Excel write them: fields optionally in double quotes, <c>""</c>
 /// for a quote inside, line breaks allowed inside quotes. Tracks the line each record starts on for error messages.
+/// The delimiter is a comma unless given (Excel in a German locale writes semicolons).
 /// </summary>
-internal sealed class CsvRecordReader(TextReader reader, string name)
+internal sealed class CsvRecordReader(TextReader reader, string name, char delimiter = ',')
 {
     private readonly List<string> _fields = [];
     private readonly StringBuilder _field = new();
@@ -72,14 +73,14 @@ internal sealed class CsvRecordReader(TextReader reader, string name)
                     i++;
                 }
 
-                if (i < line.Length && line[i] != ',')
+                if (i < line.Length && line[i] != delimiter)
                 {
                     throw new InvalidDataException($"{name}:{_linesRead}: unexpected '{line[i]}' after a closing quote at column {i + 1}");
                 }
             }
             else
             {
-                var comma = line.IndexOf(',', i);
+                var comma = line.IndexOf(delimiter, i);
                 var end = comma < 0 ? line.Length : comma;
                 _field.Append(line, i, end - i);
                 i = end;
@@ -92,7 +93,7 @@ internal sealed class CsvRecordReader(TextReader reader, string name)
                 return _fields;
             }
 
-            i++; // the comma
+            i++; // the delimiter
             if (i == line.Length)
             {
                 _fields.Add("");

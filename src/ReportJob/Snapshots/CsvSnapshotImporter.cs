@@ -80,7 +80,7 @@ internal sealed class CsvSnapshotImporter(
         CsvSnapshotFile file;
         try
         {
-            var settings = CsvReadSettings.From(options.Value, target.Server, target.TimeZone);
+            var settings = CsvReadSettings.From(options.Value, target);
             file = CsvSnapshotReader.Read(path, settings, rows => progress?.Report(new CsvImportProgress(name, fileNumber, fileCount, rows)), cancellationToken);
         }
         catch (InvalidDataException ex)
@@ -131,7 +131,7 @@ internal sealed class CsvSnapshotImporter(
             return Fail(path, $"{name}: not stored: {ex.Message}", null);
         }
 
-        Log.CsvImported(logger, name, stored, rows, file.DateFormat?.Name ?? "no rows", target.TimeZone.Id);
+        Log.CsvImported(logger, name, stored, rows, file.DateFormat is null ? "no rows" : file.DateFormat.Name + (file.CreationFormat is null ? "" : "; CreationTime " + file.CreationFormat.Name), target.TimeZone.Id);
         return new CsvImportResult(path, CsvImportStatus.Imported, stored, rows, duplicates, null, move ? MoveTo(path, DoneFolder) : null);
     }
 

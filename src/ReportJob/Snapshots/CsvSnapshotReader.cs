@@ -5,32 +5,39 @@ using System.Text;
 namespace ReportJob.Snapshots;
 
 /// <summary>
-/// Reads the CSV files of the existing PowerShell routine:
-/// <c>Get-NetTCPConnection -LocalPort 443 | select @{n='datetime';e={Get-Date}},LocalAddress,RemoteAddress,RemotePort,State,CreationTime | Export-Csv</c>.
-/// An optional <c>#TYPE</c> line, a header, then one row per connection; columns in any order, extra columns ignored
-/// (LocalPort, OwningProcess and PSComputerName/ComputerName are used when present). UTF-16 (with or without BOM),
-/// UTF-8 (with or without BOM) or ASCII. Dates in the writer's locale, detected per file, local to the given zone;
-/// a 1601 creation time (FILETIME 0) means none. A malformed file throws <see cref="InvalidDataException"/> naming the line.
+/// Reads the CSV files of the existing PowerShell routine, <c>$result | select @{name="datetime";expression={$now}},
+/// LocalAddress, RemoteAddress, RemotePort, State, CreationTime, @{name="duration";…} | export-csv -encoding unicode</c>,
+/// and what similar scripts write: an optional <c>#TYPE</c> line, a header, then one row per connection; columns in any
+/// order, extra columns ignored (LocalPort, OwningProcess and PSComputerName/ComputerName are used when present).
+/// UTF-16 LE or BE, UTF-8 or ASCII, with or without BOM; CRLF or LF. <c>datetime</c> is the routine's run stamp
+/// (<c>yyyyMMdd-HHmm</c>) or a date in the writer's locale; <c>CreationTime</c> is in the writer's locale. Each column's
+/// format is detected per file; times are local to the given zone; a 1601 creation time (FILETIME 0) means none.
+/// Without a server column the server is the row's LocalAddress (see <see cref="CsvReadSettings"/>).
+/// A malformed file throws <see cref="InvalidDataException"/> naming the line.
 /// </summary>
 public static class CsvSnapshotReader
 {
     /// <summary>
-    /// <c>Get-Date</c> runs once per row, so one run's rows can differ by a second or more: distinct times of one
-    /// server less than this apart from the first of them form one snapshot (at the first time).
+    /// <c>Get-Date</c> runs once per row, so one run's rows can differ by a second or more: distinct times of a file
+    /// less than this apart from the first of them are one run, and each server's rows of a run one snapshot at the
+    /// run's first time (so the servers of one file are one round).
     /// </summary>
     public static readonly TimeSpan SnapshotWindow = TimeSpan.FromSeconds(30);
 
     private static readonly string[] RequiredColumns = ["datetime", "LocalAddress", "RemoteAddress", "RemotePort", "State"];
 
-    /// <summary>Opens a file as text: BOM when there is one, UTF-16 LE when the first bytes say so, else strict UTF-8.</summary>
+    /// <summary>Opens a file as text: BOM when there is one, UTF-16 LE or BE when the first bytes say so (ASCII text), else strict UTF-8.</summary>
     public static StreamReader OpenText(Stream stream)
     {
         Span<byte> head = stackalloc byte[4];
         var n = stream.ReadAtLeast(head, 4, throwOnEndOfStream: false);
         stream.Position = 0;
-        Encoding encoding = n >= 2 && head[0] != 0 && head[1] == 0 && !(head[0] == 0xFF && head[1] == 0xFE)
+        var bom = n >= 2 && ((head[0] == 0xFF && head[1] == 0xFE) || (head[0] == 0xFE && head[1] == 0xFF));
+        Encoding encoding = !bom && n >= 2 && head[0] != 0 && head[1] == 0
             ? new UnicodeEncoding(bigEndian: false, byteOrderMark: false, throwOnInvalidBytes: true)
-            : new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+            : !bom && n >= 2 && head[0] == 0 && head[1] != 0
+                ? new UnicodeEncoding(bigEndian: true, byteOrderMark: false, throwOnInvalidBytes: true)
+                : new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
         return new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
     }
 
@@ -74,10 +81,6 @@ public static class CsvSnapshotReader
 
         var columns = MapColumns(header, name, reader.Line);
         var serverColumn = columns.GetValueOrDefault("PSComputerName", columns.GetValueOrDefault("ComputerName", -1));
-        if (serverColumn < 0 && string.IsNullOrWhiteSpace(settings.DefaultServer))
-        {
-            throw new InvalidDataException($"{name}:{reader.Line}: no PSComputerName or ComputerName column, and no server given for the file (import it from a Csv server's drop folder, or with --server NAME)");
-        }
 
         var cDate = columns["datetime"];
         var cLocal = columns["LocalAddress"];
@@ -89,9 +92,8 @@ public static class CsvSnapshotReader
         var cPid = columns.GetValueOrDefault("OwningProcess", -1);
         var filter = cLocalPort >= 0 ? settings.Filter : settings.FilterWithoutPort;
 
-        var formats = CsvDateFormat.Candidates;
-        var alive = new bool[formats.Count];
-        Array.Fill(alive, true);
+        var runTimes = new FormatDetector(CsvDateFormat.RunTimes, "datetime", name);
+        var creationTimes = new FormatDetector(CsvDateFormat.Cultures, "CreationTime", name);
         var lastDate = "";
         string? lastCreation = null;
         var rows = new List<RawRow>();
@@ -117,7 +119,7 @@ public static class CsvSnapshotReader
             var date = f[cDate];
             if (count == 1 || !string.Equals(date, lastDate, StringComparison.Ordinal))
             {
-                Eliminate(formats, alive, date, "datetime", name, line, required: true);
+                runTimes.Check(date, line, required: true);
                 lastDate = date;
                 date = Intern(texts, date);
             }
@@ -132,7 +134,7 @@ public static class CsvSnapshotReader
                 // Many rows share a creation time (1/1/1601 above all): check each distinct run once.
                 if (!string.Equals(creation, lastCreation, StringComparison.Ordinal))
                 {
-                    Eliminate(formats, alive, creation, "CreationTime", name, line, required: false);
+                    creationTimes.Check(creation, line, required: false);
                     lastCreation = creation;
                 }
 
@@ -155,10 +157,11 @@ public static class CsvSnapshotReader
                     : throw new InvalidDataException($"{name}:{line}: OwningProcess '{Shorten(f[cPid])}' is not a number");
             }
 
-            var server = serverColumn >= 0 && !string.IsNullOrWhiteSpace(f[serverColumn]) ? Intern(texts, f[serverColumn].Trim()) : settings.DefaultServer;
-            if (server is null)
+            string? server = null;
+            if (serverColumn >= 0)
             {
-                throw new InvalidDataException($"{name}:{line}: empty {header[serverColumn]} and no server given for the file");
+                server = !string.IsNullOrWhiteSpace(f[serverColumn]) ? Intern(texts, f[serverColumn].Trim())
+                    : settings.DefaultServer ?? throw new InvalidDataException($"{name}:{line}: empty {header[serverColumn]} and no server given for the file");
             }
 
             var connection = new TcpConnection(local, localPort, remote, remotePort, state, null, pid);
@@ -175,11 +178,70 @@ public static class CsvSnapshotReader
         }
 
         rowsRead?.Invoke(count);
-        var format = count == 0 ? null : formats[Array.IndexOf(alive, true)];
-        return new CsvSnapshotFile(count == 0 ? [] : BuildSnapshots(rows, format!, settings.TimeZone, name), count, rows.Count, format);
+        if (serverColumn < 0)
+        {
+            NameServers(rows, settings);
+        }
+
+        var runFormat = count == 0 ? null : runTimes.Format;
+        var creationFormat = creationTimes.Seen ? creationTimes.Format : null;
+        return new CsvSnapshotFile(count == 0 ? [] : BuildSnapshots(rows, runFormat!, creationFormat, settings.TimeZone, name), count, rows.Count, runFormat, creationFormat);
     }
 
-    private static List<Snapshot> BuildSnapshots(List<RawRow> rows, CsvDateFormat format, TimeZoneInfo zone, string name)
+    /// <summary>
+    /// The server of each row of a file without a server column (the routine collects every DAG member into one file
+    /// and keeps only LocalAddress): the server whose <c>Addresses</c> list the row's LocalAddress; else, in a file of
+    /// one local address, the file's default server (the drop folder's); else the address itself. Loopback rows
+    /// belong to the file's one server; in a file of several servers nothing tells whose they are, and they keep
+    /// their loopback address as server. With <see cref="CsvReadSettings.SplitByLocalAddress"/> false every row is the
+    /// default server's.
+    /// </summary>
+    private static void NameServers(List<RawRow> rows, CsvReadSettings settings)
+    {
+        var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows);
+        if (!settings.SplitByLocalAddress && settings.DefaultServer is { } only)
+        {
+            foreach (ref var r in span)
+            {
+                r = r with { Server = only };
+            }
+
+            return;
+        }
+
+        var locals = new HashSet<IPAddress>();
+        foreach (ref readonly var r in span)
+        {
+            if (!IPAddress.IsLoopback(r.Connection.LocalAddress))
+            {
+                locals.Add(r.Connection.LocalAddress);
+            }
+        }
+
+        var names = new Dictionary<IPAddress, string>();
+        foreach (var a in locals)
+        {
+            names[a] = settings.Addresses.TryGetValue(a, out var n) ? n
+                : locals.Count == 1 && settings.DefaultServer is { } d ? d
+                : a.ToString();
+        }
+
+        var servers = names.Values.Distinct(StringComparer.Ordinal).ToList();
+        var loopbackServer = servers.Count == 1 ? servers[0] : servers.Count == 0 ? settings.DefaultServer : null;
+        foreach (ref var r in span)
+        {
+            var local = r.Connection.LocalAddress;
+            if (!names.TryGetValue(local, out var server))
+            {
+                server = settings.Addresses.TryGetValue(local, out var n) ? n : loopbackServer ?? local.ToString();
+                names[local] = server;
+            }
+
+            r = r with { Server = server };
+        }
+    }
+
+    private static List<Snapshot> BuildSnapshots(List<RawRow> rows, CsvDateFormat format, CsvDateFormat? creationFormat, TimeZoneInfo zone, string name)
     {
         var times = new Dictionary<string, DateTime>(StringComparer.Ordinal);
         var creations = new Dictionary<string, DateTime?>(StringComparer.Ordinal);
@@ -198,13 +260,13 @@ public static class CsvSnapshotReader
             DateTime? created = null;
             if (r.CreationText is not null && !creations.TryGetValue(r.CreationText, out created))
             {
-                format.TryParse(r.CreationText, out var local);
+                creationFormat!.TryParse(r.CreationText, out var local);
                 // 1/1/1601 (FILETIME 0, shown in the server's zone): Windows has no creation time for the connection.
-                created = local.Year <= 1601 ? null : ToUtc(r.CreationText, format, zone, "CreationTime", name, r.Line);
+                created = local.Year <= 1601 ? null : ToUtc(r.CreationText, creationFormat, zone, "CreationTime", name, r.Line);
                 creations[r.CreationText] = created;
             }
 
-            var key = (r.Server, taken);
+            var key = (r.Server!, taken);
             if (!byServerTime.TryGetValue(key, out var list))
             {
                 byServerTime[key] = list = [];
@@ -213,17 +275,30 @@ public static class CsvSnapshotReader
             list.Add(r.Connection with { CreatedAtUtc = created });
         }
 
-        // Merge the times of one server that lie within SnapshotWindow of the first of them (one run of the script).
+        // The times that lie within SnapshotWindow of the first of them are one run of the script, for every server.
+        var runOf = new Dictionary<DateTime, DateTime>();
+        var runStart = DateTime.MinValue;
+        foreach (var t in times.Values.Distinct().Order())
+        {
+            if (runOf.Count == 0 || t - runStart >= SnapshotWindow)
+            {
+                runStart = t;
+            }
+
+            runOf[t] = runStart;
+        }
+
         var merged = new List<(string Server, DateTime Time, List<TcpConnection> Connections)>();
         foreach (var ((server, time), list) in byServerTime)
         {
-            if (merged.Count > 0 && merged[^1].Server == server && time - merged[^1].Time < SnapshotWindow)
+            var run = runOf[time];
+            if (merged.Count > 0 && merged[^1].Server == server && merged[^1].Time == run)
             {
                 merged[^1].Connections.AddRange(list);
             }
             else
             {
-                merged.Add((server, time, list));
+                merged.Add((server, run, list));
             }
         }
 
@@ -247,34 +322,6 @@ public static class CsvSnapshotReader
 
         // An ambiguous time (the hour repeated when daylight saving ends) is taken as standard time.
         return TimeZoneInfo.ConvertTimeToUtc(local, zone);
-    }
-
-    private static void Eliminate(IReadOnlyList<CsvDateFormat> formats, bool[] alive, string text, string column, string name, int line, bool required)
-    {
-        if (required && string.IsNullOrWhiteSpace(text))
-        {
-            throw new InvalidDataException($"{name}:{line}: {column} is empty");
-        }
-
-        var before = alive.Count(a => a);
-        var left = 0;
-        for (var i = 0; i < formats.Count; i++)
-        {
-            if (alive[i] && !formats[i].TryParse(text, out _))
-            {
-                alive[i] = false;
-            }
-
-            left += alive[i] ? 1 : 0;
-        }
-
-        if (left == 0)
-        {
-            var tried = before == formats.Count
-                ? "none of " + string.Join(", ", formats.Select(x => x.Name))
-                : "not in the format of the rows above";
-            throw new InvalidDataException($"{name}:{line}: {column} '{Shorten(text)}' is not a date ({tried})");
-        }
     }
 
     private static Dictionary<string, int> MapColumns(IReadOnlyList<string> header, string name, int line)
@@ -338,5 +385,44 @@ public static class CsvSnapshotReader
 
     private static string Shorten(string s) => s.Length <= 60 ? s : s[..60] + "…";
 
-    private readonly record struct RawRow(int Line, string Server, string DateText, TcpConnection Connection, string? CreationText);
+    private readonly record struct RawRow(int Line, string? Server, string DateText, TcpConnection Connection, string? CreationText);
+
+    /// <summary>Finds the one format of a column: each distinct value rules out the candidates that cannot read it.</summary>
+    private sealed class FormatDetector(IReadOnlyList<CsvDateFormat> formats, string column, string name)
+    {
+        private readonly bool[] _alive = Enumerable.Repeat(true, formats.Count).ToArray();
+
+        public bool Seen { get; private set; }
+
+        public CsvDateFormat Format => formats[Array.IndexOf(_alive, true)];
+
+        public void Check(string text, int line, bool required)
+        {
+            if (required && string.IsNullOrWhiteSpace(text))
+            {
+                throw new InvalidDataException($"{name}:{line}: {column} is empty");
+            }
+
+            var first = !Seen;
+            Seen = true;
+            var left = 0;
+            for (var i = 0; i < formats.Count; i++)
+            {
+                if (_alive[i] && !formats[i].TryParse(text, out _))
+                {
+                    _alive[i] = false;
+                }
+
+                left += _alive[i] ? 1 : 0;
+            }
+
+            if (left == 0)
+            {
+                var tried = first
+                    ? "none of " + string.Join(", ", formats.Select(x => x.Name))
+                    : "not in the format of the rows above";
+                throw new InvalidDataException($"{name}:{line}: {column} '{Shorten(text)}' is not a date ({tried})");
+            }
+        }
+    }
 }

@@ -31,8 +31,26 @@ public sealed class ServerOptions
     /// <summary>Ssh: <c>Linux</c> (reads /proc/net/tcp*) or <c>Windows</c> (Get-NetTCPConnection).</summary>
     public RemoteOs Os { get; set; } = RemoteOs.Linux;
 
-    /// <summary>Csv: the drop folder the PowerShell script writes to; imported files move to done/, bad ones to failed/.</summary>
+    /// <summary>
+    /// Csv: the drop folder the PowerShell script writes to; imported files move to done/, bad ones to failed/. A Csv
+    /// server without one receives its rows from files imported by path or from another server's folder (through
+    /// <see cref="Addresses"/>).
+    /// </summary>
     public string? DropFolder { get; set; }
+
+    /// <summary>
+    /// The server's own IP addresses. A CSV file without a server column (the routine writes one file for every DAG
+    /// member and keeps only LocalAddress) gives each row to the server that lists its LocalAddress; an address that no
+    /// server lists is shown as the address.
+    /// </summary>
+    public List<string> Addresses { get; set; } = [];
+
+    /// <summary>
+    /// Csv: a file of this folder without a server column whose rows have several local addresses holds several
+    /// servers and is split by LocalAddress (true, the default); a file of one local address is this server's. False:
+    /// every row of this folder's files is this server's, whatever its LocalAddress.
+    /// </summary>
+    public bool SplitByLocalAddress { get; set; } = true;
 
     /// <summary>
     /// Csv: the time zone the server wrote its local times in (Export-Csv writes <c>Get-Date</c> and CreationTime as

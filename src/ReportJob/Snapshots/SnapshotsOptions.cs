@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Net;
 
 namespace ReportJob.Snapshots;
 
@@ -49,6 +50,7 @@ public sealed class SnapshotsOptions : IValidatableObject
         }
 
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var addresses = new Dictionary<IPAddress, string>();
         for (var i = 0; i < Servers.Count; i++)
         {
             var s = Servers[i];
@@ -67,9 +69,16 @@ public sealed class SnapshotsOptions : IValidatableObject
                 yield return new ValidationResult($"{key}:Port {s.Port} is not a TCP port", [nameof(Servers)]);
             }
 
-            if (s.Source == SnapshotSourceKind.Csv && string.IsNullOrWhiteSpace(s.DropFolder))
+            for (var j = 0; j < s.Addresses.Count; j++)
             {
-                yield return new ValidationResult($"{key}:DropFolder is required for a Csv source", [nameof(Servers)]);
+                if (!IPAddress.TryParse(s.Addresses[j]?.Trim(), out var address))
+                {
+                    yield return new ValidationResult($"{key}:Addresses:{j}: '{s.Addresses[j]}' is not an IP address", [nameof(Servers)]);
+                }
+                else if (!addresses.TryAdd(SnapshotStore.Normalize(address), s.Name))
+                {
+                    yield return new ValidationResult($"{key}:Addresses:{j}: {address} is also listed for server '{addresses[SnapshotStore.Normalize(address)]}'", [nameof(Servers)]);
+                }
             }
 
             if (s.TimeZone is not null && !TryFindZone(s.TimeZone, out _))
@@ -77,6 +86,24 @@ public sealed class SnapshotsOptions : IValidatableObject
                 yield return new ValidationResult($"{key}:TimeZone: '{s.TimeZone}' is not a known time zone (use an IANA id such as Europe/Berlin, or UTC)", [nameof(Servers)]);
             }
         }
+    }
+
+    /// <summary>Each address in the servers' <see cref="ServerOptions.Addresses"/> with its server's name (validated at start: an address belongs to one server).</summary>
+    public IReadOnlyDictionary<IPAddress, string> ServerAddresses()
+    {
+        var map = new Dictionary<IPAddress, string>();
+        foreach (var s in Servers)
+        {
+            foreach (var a in s.Addresses)
+            {
+                if (IPAddress.TryParse(a?.Trim(), out var address))
+                {
+                    map.TryAdd(SnapshotStore.Normalize(address), s.Name);
+                }
+            }
+        }
+
+        return map;
     }
 
     /// <summary>The zone of <see cref="TimeZone"/> (validated at start).</summary>

@@ -75,9 +75,7 @@ public sealed partial class ReportArtifactTests(ITestOutputHelper output)
         Assert.DoesNotMatch(ExternalReference(), html);
 
         var profile = Path.Combine(db.Directory, "chromium-profile");
-        var flags = new[] { "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--enable-logging=stderr", "--v=0", "--user-data-dir=" + profile };
-        var (code, dom, log) = ExternalTools.RunRaw("chromium", [.. flags, "--dump-dom", new Uri(result.HtmlPath).AbsoluteUri], TimeSpan.FromSeconds(90));
+        var (code, dom, log) = ExternalTools.RunRaw("chromium", [.. HeadlessChromium.Flags(profile, logging: true), "--dump-dom", new Uri(result.HtmlPath).AbsoluteUri], TimeSpan.FromSeconds(90));
         Assert.Equal(0, code);
         foreach (var id in new[] { "headline", "states", "servers", "distribution", "top-clients", "age", "ports", "sites", "traffic", "scanners", "quality" })
         {
@@ -85,12 +83,7 @@ public sealed partial class ReportArtifactTests(ITestOutputHelper output)
         }
 
         Assert.DoesNotMatch(ConsoleError(), log);
-        var shots = Path.Combine(RepoPaths.Root, "TestResults", "screenshots");
-        Directory.CreateDirectory(shots);
-        var shot = Path.Combine(shots, "report-2026-11-20.png");
-        ExternalTools.RunRaw("chromium", [.. flags, "--screenshot=" + shot, "--window-size=1280,6000", new Uri(result.HtmlPath).AbsoluteUri], TimeSpan.FromSeconds(90));
-        Assert.True(new FileInfo(shot).Length > 50_000, "the screenshot should show a rendered page");
-        output.WriteLine("screenshot: " + shot);
+        output.WriteLine("screenshot: " + HeadlessChromium.Screenshot(profile, result.HtmlPath, "report-2026-11-20.png", 6000, 50_000));
     }
 
     [ToolFact("soffice")]

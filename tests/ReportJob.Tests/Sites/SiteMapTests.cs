@@ -53,7 +53,7 @@ public sealed class SiteMapTests
     [Fact]
     public void Read_SeedFormatWithHeaderAndQuotes_AllRows()
     {
-        var csv = "\"Subnet\",\"Sitename\"\n\"10.2.1\",\"Paris\"\n10.3.0.0/16;Lyon\n# comment\n\n2001:db8::/32,\"Berlin, DE\"\n";
+        var csv = "\"Subnet\",\"Sitename\"\n\"10.2.1\",\"Paris\"\n10.3.0.0/16,Lyon\n# comment\n\n2001:db8::/32,\"Berlin, DE\"\n";
         var rows = SiteCsv.Read(new StringReader(csv), "sites.csv");
         Assert.Equal(["10.2.1.0/24=Paris", "10.3.0.0/16=Lyon", "2001:db8::/32=Berlin, DE"], rows.Select(r => $"{r.Subnet}={r.Site}"));
     }
@@ -63,5 +63,13 @@ public sealed class SiteMapTests
     {
         var ex = Assert.Throws<InvalidDataException>(() => SiteCsv.Read(new StringReader("10.2.1,Paris\nnonsense,Lyon\n"), "sites.csv"));
         Assert.Contains("sites.csv:2", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_CompanionScriptColumnsAnyOrderSemicolons_SubnetAndSiteByName()
+    {
+        var csv = "#TYPE Selected.System.Management.Automation.PSCustomObject\r\n\"Site\";\"Description\";\"Network\"\r\n\"Berlin\";\"HQ; 3rd floor\";\"10.2.1.0/24\"\r\n\"Paris\";\"\";\"2001:db8:5::/48\"\r\n";
+        var rows = SiteCsv.Read(new StringReader(csv), "sites.csv");
+        Assert.Equal(["10.2.1.0/24=Berlin", "2001:db8:5::/48=Paris"], rows.Select(r => $"{r.Subnet}={r.Site}"));
     }
 }

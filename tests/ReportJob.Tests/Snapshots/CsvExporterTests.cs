@@ -33,7 +33,7 @@ public sealed class CsvExporterTests
         var round = (await db.Get<ConnectionQueries>().FindRoundAtAsync(new DateTime(2026, 11, 20, 7, 9, 59, DateTimeKind.Utc), default))!;
         var outDir = Path.Combine(db.Directory, "out");
 
-        var written = await db.Get<CsvExporter>().ExportAsync([round], outDir, CsvTestData.Berlin, default);
+        var written = await db.Get<CsvExporter>().ExportAsync([round], outDir, CsvTestData.Berlin, System.Globalization.CultureInfo.GetCultureInfo("en-US"), CsvExporter.Utf8, default);
 
         Assert.Equal(Files, written.Select(Path.GetFileName));
         foreach (var f in Files)
@@ -49,7 +49,7 @@ public sealed class CsvExporterTests
     {
         var sites = new SiteMap([new SiteSubnet(Subnet.Parse("10.9.0.0/16"), "=HYPERLINK(\"x\")")]);
         var t = new DateTime(2026, 11, 20, 7, 5, 0, DateTimeKind.Utc);
-        var rows = CsvExporter.BySite([new StoredConnection("EX01", t, "10.0.0.10", 443, "10.9.1.1", 5000, "Established", null, t)], sites).ToList();
+        var rows = CsvExporter.BySite([new StoredConnection("EX01", t, "10.0.0.10", 443, "10.9.1.1", 5000, "Established", null, t)], sites, System.Globalization.CultureInfo.InvariantCulture).ToList();
         Assert.Equal("\"10.9.0.0/16\",\"1\",\"'=HYPERLINK(\"\"x\"\")\",\"1\",\"1\"", CsvFields.Line(rows[1]));
     }
 }

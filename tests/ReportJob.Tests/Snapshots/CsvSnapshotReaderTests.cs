@@ -80,11 +80,90 @@ public sealed class CsvSnapshotReaderTests
     {
         var text = "\"State\",\"RemotePort\",\"Foo\",\"RemoteAddress\",\"LocalAddress\",\"datetime\"\r\n"
             + "\"Established\",\"50000\",\"x,y\",\"::ffff:10.2.1.5\",\"fe80::1%12\",\"2026-11-20 08:05:00\"\r\n"
-            + "\"SynReceived\",\"50001\",\"\",\"2001:db8::5\",\"2001:db8::10\",\"2026-11-20 08:05:00\"\r\n";
+            + "\"SynReceived\",\"50001\",\"\",\"2001:db8::5\",\"fe80::1%12\",\"2026-11-20 08:05:00\"\r\n";
         var file = ReadText(text, Encoding.UTF8);
         var c = file.Snapshots.Single().Connections;
         Assert.Equal("10.2.1.5", c[0].RemoteAddress.ToString()); // IPv4-mapped shown as IPv4
         Assert.Equal(TcpState.SynReceived, c[1].State);
+    }
+
+    /// <summary>The routine's run stamp and the ways PowerShell writes CreationTime, in every encoding and line end it uses.</summary>
+    public static TheoryData<string, string, string> RoutineVariants => new()
+    {
+        { "utf-16le-bom", "crlf", "8/21/2017 9:02:30 AM" },
+        { "utf-16le-bom", "lf", "8/21/2017 9:02:30\u202FAM" }, // PowerShell 7 on ICU: narrow no-break space, LF
+        { "utf-16be-bom", "crlf", "8/21/2017 9:02:30 AM" },
+        { "utf-16le", "crlf", "21.08.2017 09:02:30" },
+        { "utf-16be", "lf", "21/08/2017 09:02:30" },
+        { "utf-8-bom", "crlf", "2017-08-21 09:02:30" },
+        { "utf-8", "lf", "8/21/2017 9:02:30 AM" },
+        { "#type-utf-8", "crlf", "21.08.2017 09:02:30" },
+    };
+
+    [Theory]
+    [MemberData(nameof(RoutineVariants))]
+    public void Read_RoutineFileVariants_SameSnapshot(string encoding, string lineEnd, string creation)
+    {
+        var none = creation.Contains('M', StringComparison.Ordinal) ? "1/1/1601 1:00:00 AM" : creation.Contains('.', StringComparison.Ordinal) ? "01.01.1601 01:00:00" : creation.Contains('/', StringComparison.Ordinal) ? "01/01/1601 01:00:00" : "1601-01-01 01:00:00";
+        var nl = lineEnd == "lf" ? "\n" : "\r\n";
+        var text = (encoding.StartsWith('#') ? "#TYPE Selected.System.Management.Automation.PSCustomObject" + nl : "")
+            + "\"datetime\",\"LocalAddress\",\"RemoteAddress\",\"RemotePort\",\"State\",\"CreationTime\",\"duration\"" + nl
+            + $"\"20170821-1143\",\"127.0.0.1\",\"127.0.0.1\",\"50768\",\"TimeWait\",\"{none}\",\"13441151720\"" + nl
+            + $"\"20170821-1143\",\"::ffff:10.10.10.16\",\"10.1.17.36\",\"6533\",\"Established\",\"{creation}\",\"9630\"" + nl
+            + "\"20170821-1143\",\"0.0.0.0\",\"0.0.0.0\",\"0\",\"Listen\",\"" + creation + "\",\"9630\"" + nl;
+        Encoding e = encoding switch
+        {
+            "utf-16le-bom" or "utf-16le" => new UnicodeEncoding(false, encoding.EndsWith("bom", StringComparison.Ordinal)),
+            "utf-16be-bom" or "utf-16be" => new UnicodeEncoding(true, encoding.EndsWith("bom", StringComparison.Ordinal)),
+            "utf-8-bom" => new UTF8Encoding(true),
+            _ => new UTF8Encoding(false),
+        };
+
+        var file = ReadText(text, e, server: null);
+
+        var snapshot = Assert.Single(file.Snapshots);
+        Assert.Equal(new DateTime(2017, 8, 21, 9, 43, 0, DateTimeKind.Utc), snapshot.TakenAtUtc); // 11:43 in Berlin (UTC+2)
+        Assert.Equal("10.10.10.16", snapshot.Server); // no server column: the one local address (loopback rows are its own)
+        Assert.Equal(CsvDateFormat.RunStamp, file.DateFormat);
+        Assert.Equal(2, snapshot.Connections.Count); // the listener is left out
+        Assert.Null(snapshot.Connections[0].CreatedAtUtc);
+        Assert.Equal(new DateTime(2017, 8, 21, 7, 2, 30, DateTimeKind.Utc), snapshot.Connections[1].CreatedAtUtc);
+        Assert.Equal(443, snapshot.Connections[1].LocalPort);
+    }
+
+    [Fact]
+    public void Read_SeveralLocalAddresses_OneSnapshotPerServerAtOneTime()
+    {
+        var options = new SnapshotsOptions { LocalPorts = [443] };
+        options.Servers.Add(new ServerOptions { Name = "EX-NODE1", Source = SnapshotSourceKind.Csv, Addresses = ["10.10.10.16", "2001:db8::16"] });
+        var text = Header
+            + "\"20170821-1143\",\"10.10.10.16\",\"10.1.17.36\",\"6533\",\"Established\",\"\"\r\n"
+            + "\"20170821-1143\",\"2001:db8::16\",\"2001:db8:1::5\",\"6534\",\"Established\",\"\"\r\n"
+            + "\"20170821-1143\",\"::ffff:10.10.10.17\",\"10.1.17.36\",\"6535\",\"Established\",\"\"\r\n"
+            + "\"20170821-1143\",\"127.0.0.1\",\"127.0.0.1\",\"6536\",\"TimeWait\",\"\"\r\n";
+        using var stream = new MemoryStream(Encoding.UTF8.GetBytes(text));
+        using var reader = CsvSnapshotReader.OpenText(stream);
+
+        // The drop folder's server (EX01) does not apply: the file holds two servers.
+        var file = CsvSnapshotReader.Read(reader, "all.csv", CsvTestData.Settings("EX01", options), null, default);
+
+        Assert.Equal(["10.10.10.17:1", "127.0.0.1:1", "EX-NODE1:2"], file.Snapshots.Select(s => $"{s.Server}:{s.Connections.Count}").Order(StringComparer.Ordinal));
+        Assert.Single(file.Snapshots.Select(s => s.TakenAtUtc).Distinct());
+    }
+
+    [Fact]
+    public void Read_SeveralLocalAddressesNotSplit_EveryRowTheFoldersServer()
+    {
+        var text = Header
+            + "\"20170821-1143\",\"10.10.10.16\",\"10.1.17.36\",\"6533\",\"Established\",\"\"\r\n"
+            + "\"20170821-1143\",\"2001:db8::16\",\"2001:db8:1::5\",\"6534\",\"Established\",\"\"\r\n";
+        using var stream = new MemoryStream(Encoding.UTF8.GetBytes(text));
+        using var reader = CsvSnapshotReader.OpenText(stream);
+        var settings = CsvReadSettings.From(new SnapshotsOptions { LocalPorts = [443] }, new CsvImportTarget("EX01", CsvTestData.Berlin, SplitByLocalAddress: false));
+
+        var file = CsvSnapshotReader.Read(reader, "ex01.csv", settings, null, default);
+
+        Assert.Equal(("EX01", 2), (file.Snapshots.Single().Server, file.Snapshots.Single().Connections.Count));
     }
 
     public static TheoryData<string, string, string> Garbage => new()
@@ -124,10 +203,10 @@ public sealed class CsvSnapshotReaderTests
     }
 
     [Fact]
-    public void Read_NoServerColumnAndNoServer_Error()
+    public void Read_NoServerColumnAndNoServer_ServerIsTheLocalAddress()
     {
-        var ex = Assert.Throws<InvalidDataException>(() => ReadText(Header, Encoding.UTF8, server: null));
-        Assert.Contains("PSComputerName", ex.Message, StringComparison.Ordinal);
+        var file = ReadText(Header + Row("8:05:00 AM"), Encoding.UTF8, server: null);
+        Assert.Equal("10.0.0.10", file.Snapshots.Single().Server);
     }
 
     [Theory]

@@ -18,7 +18,8 @@ internal static class CsvTestData
 
     public static TimeZoneInfo Berlin => TimeZoneInfo.FindSystemTimeZoneById(Zone);
 
-    public static CsvReadSettings Settings(string? server = "EX01") => CsvReadSettings.From(new SnapshotsOptions { LocalPorts = [443] }, server, Berlin);
+    public static CsvReadSettings Settings(string? server = "EX01", SnapshotsOptions? options = null) =>
+        CsvReadSettings.From(options ?? new SnapshotsOptions { LocalPorts = [443] }, new CsvImportTarget(server, Berlin));
 
     /// <summary>Copies fixtures into a folder (files in a drop folder are moved away by the import).</summary>
     public static string CopyTo(string folder, params string[] files)

@@ -28,7 +28,7 @@ public sealed class SchemaMigratorTests
         var factory = db.Get<IDbConnectionFactory>();
         await using (var c = await factory.OpenAsync(default))
         {
-            await c.ExecuteAsync("INSERT INTO site_subnet (network, prefix_length, site) VALUES ('10.0.0.0', 8, 'HQ')");
+            await c.ExecuteAsync("INSERT INTO site_subnet (source, network, prefix_length, site) VALUES ('file', '10.0.0.0', 8, 'HQ')");
         }
 
         var applied = await db.Get<SchemaMigrator>().MigrateAsync(default);

@@ -69,9 +69,9 @@ internal static class ExternalTools
         Find(name) ?? throw new InvalidOperationException($"Required tool '{name}' is not installed (CI={IsCi}). .ci/run installs it.");
 
     /// <summary>Runs a tool to completion and returns its standard output; fails on a non-zero exit.</summary>
-    public static string Run(string tool, IEnumerable<string> args, TimeSpan? timeout = null, string? workingDirectory = null)
+    public static string Run(string tool, IEnumerable<string> args, TimeSpan? timeout = null, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var result = RunRaw(tool, args, timeout, workingDirectory);
+        var result = RunRaw(tool, args, timeout, workingDirectory, environment);
         if (result.ExitCode != 0)
         {
             throw new InvalidOperationException($"{tool} exited {result.ExitCode}: {result.StdErr}");
@@ -80,7 +80,7 @@ internal static class ExternalTools
         return result.StdOut;
     }
 
-    public static (int ExitCode, string StdOut, string StdErr) RunRaw(string tool, IEnumerable<string> args, TimeSpan? timeout = null, string? workingDirectory = null)
+    public static (int ExitCode, string StdOut, string StdErr) RunRaw(string tool, IEnumerable<string> args, TimeSpan? timeout = null, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var psi = new ProcessStartInfo(Require(tool))
         {
@@ -97,6 +97,11 @@ internal static class ExternalTools
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            psi.Environment[name] = value;
         }
 
         using var p = Process.Start(psi)!;
