@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReportJob.Reports.Model;
+using ReportJob.Reports.Plots;
 using ReportJob.Reports.Templates;
 
 namespace ReportJob.Reports;
@@ -14,12 +15,25 @@ internal sealed class ReportWriter(RazorRenderer renderer, IOptions<ReportOption
 
     public string OutputPath => Path.GetFullPath(options.Value.OutputPath);
 
-    public Task<string> RenderHtmlAsync(DailyReport report) =>
-        renderer.RenderAsync<DailyReportPage>(new Dictionary<string, object?>
+    /// <summary>The report page: its charts drawn now (SVG), the title, logo and extra stylesheet read now.</summary>
+    public Task<string> RenderHtmlAsync(DailyReport report)
+    {
+        var culture = options.Value.CultureInfo();
+        var charts = ReportCharts.For(report, culture).ToDictionary(c => c.Id, c => c.Svg(), StringComparer.Ordinal);
+        var looks = ReportLooks.Load(options.Value);
+        foreach (var problem in looks.Problems)
+        {
+            Log.LooksProblem(logger, problem);
+        }
+
+        return renderer.RenderAsync<DailyReportPage>(new Dictionary<string, object?>
         {
             [nameof(DailyReportPage.Report)] = report,
-            [nameof(DailyReportPage.F)] = new ReportFormat(options.Value.CultureInfo()),
+            [nameof(DailyReportPage.F)] = new ReportFormat(culture),
+            [nameof(DailyReportPage.Charts)] = charts,
+            [nameof(DailyReportPage.Looks)] = looks,
         });
+    }
 
     /// <summary>Writes report-DAY.html (+ its index entry), latest.html and index.html; returns the report's path.</summary>
     public async Task<string> WriteAsync(DailyReport report, bool hasWorkbook, CancellationToken cancellationToken)
