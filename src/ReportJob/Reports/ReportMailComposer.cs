@@ -18,18 +18,21 @@ internal sealed class ReportMailComposer(RazorRenderer renderer, IOptions<Report
 {
     private const string WorkbookType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-    public async Task<MimeMessage> ComposeAsync(DailyReport report, string reportPath, string? workbookPath, CancellationToken cancellationToken)
+    /// <param name="pngs">The charts' PNGs when already drawn (by the runner, beside the workbook); drawn here otherwise.</param>
+    public async Task<MimeMessage> ComposeAsync(DailyReport report, string reportPath, string? workbookPath, CancellationToken cancellationToken,
+        IReadOnlyList<(ReportChart Chart, byte[] Png)>? pngs = null)
     {
         var m = mailOptions.Value;
         var culture = reportOptions.Value.CultureInfo();
         var format = new ReportFormat(culture);
         var link = ReportLink(reportPath);
         var looks = ReportLooks.Load(reportOptions.Value);
-        var charts = ReportCharts.For(report, culture);
+        pngs ??= Pngs(ReportCharts.For(report, culture));
+        var charts = pngs.Select(p => p.Chart).ToList();
         var body = new BodyBuilder { TextBody = PlainText(report, format, link, looks.Title) };
-        foreach (var chart in charts)
+        foreach (var (chart, png) in pngs)
         {
-            body.LinkedResources.Add(chart.Id + ".png", chart.Png(), new ContentType("image", "png")).ContentId = ContentId(chart.Id);
+            body.LinkedResources.Add(chart.Id + ".png", png, new ContentType("image", "png")).ContentId = ContentId(chart.Id);
         }
 
         if (looks.Logo is not null)
@@ -64,6 +67,8 @@ internal sealed class ReportMailComposer(RazorRenderer renderer, IOptions<Report
         message.Cc.AddRange(m.Cc.Select(MailboxAddress.Parse));
         return message;
     }
+
+    public static IReadOnlyList<(ReportChart Chart, byte[] Png)> Pngs(IEnumerable<ReportChart> charts) => charts.Select(c => (c, c.Png())).ToList();
 
     /// <summary>The Content-ID (without angle brackets) a chart's PNG carries in the e-mail; the HTML names it as cid:….</summary>
     public static string ContentId(string chartId) => chartId + "@reportjob";

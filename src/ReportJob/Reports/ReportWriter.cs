@@ -15,11 +15,11 @@ internal sealed class ReportWriter(RazorRenderer renderer, IOptions<ReportOption
 
     public string OutputPath => Path.GetFullPath(options.Value.OutputPath);
 
-    /// <summary>The report page: its charts drawn now (SVG), the title, logo and extra stylesheet read now.</summary>
-    public Task<string> RenderHtmlAsync(DailyReport report)
+    /// <summary>The report page: its charts as SVG (drawn now unless given, by id), the title, logo and extra stylesheet read now.</summary>
+    public Task<string> RenderHtmlAsync(DailyReport report, IReadOnlyDictionary<string, string>? charts = null)
     {
         var culture = options.Value.CultureInfo();
-        var charts = ReportCharts.For(report, culture).ToDictionary(c => c.Id, c => c.Svg(), StringComparer.Ordinal);
+        charts ??= Svgs(ReportCharts.For(report, culture));
         var looks = ReportLooks.Load(options.Value);
         foreach (var problem in looks.Problems)
         {
@@ -35,11 +35,14 @@ internal sealed class ReportWriter(RazorRenderer renderer, IOptions<ReportOption
         });
     }
 
+    public static IReadOnlyDictionary<string, string> Svgs(IEnumerable<ReportChart> charts) =>
+        charts.ToDictionary(c => c.Id, c => c.Svg(), StringComparer.Ordinal);
+
     /// <summary>Writes report-DAY.html (+ its index entry), latest.html and index.html; returns the report's path.</summary>
-    public async Task<string> WriteAsync(DailyReport report, bool hasWorkbook, CancellationToken cancellationToken)
+    public async Task<string> WriteAsync(DailyReport report, bool hasWorkbook, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? charts = null)
     {
         var watch = Stopwatch.StartNew();
-        var html = await RenderHtmlAsync(report);
+        var html = await RenderHtmlAsync(report, charts);
         var dir = OutputPath;
         var path = Path.Combine(dir, ReportFiles.Html(report.Day));
         await ReportFiles.WriteTextAtomicAsync(path, html, cancellationToken);

@@ -77,6 +77,17 @@ public static class ReportCharts
         return charts;
     }
 
+    /// <summary>
+    /// Draws a small chart as SVG and PNG: ScottPlot and Skia load their native library and the fonts and are compiled on
+    /// first use (a few tenths of a second), which the report runner lets happen on the other core while it reads the day.
+    /// </summary>
+    public static void WarmUp()
+    {
+        var chart = new ReportChart("warm-up", "0", 120, 80, plot => plot.Add.Bars(new double[] { 1, 2 }));
+        _ = chart.Svg();
+        _ = chart.Png();
+    }
+
     /// <summary>The flow top lists the report shows, each with its chart's id and title.</summary>
     public static IReadOnlyList<(string Id, string Title, IReadOnlyList<FlowTotal> Rows)> FlowTables(FlowSection f) =>
     [
