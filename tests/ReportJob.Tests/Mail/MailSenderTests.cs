@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using ReportJob.Mail;
+using ReportJob.Tests.Reports;
 using ReportJob.Tests.TestSupport;
 
 namespace ReportJob.Tests.Mail;
@@ -130,7 +131,7 @@ public sealed class MailSenderTests : IDisposable
 
     private int Start(string tls, string cert, string user, string password, bool refuseFirst)
     {
-        var port = FreePort();
+        var port = ReportArtifactTests.FreePort();
         var script = Path.Combine(AppContext.BaseDirectory, "Fixtures", "smtp", "smtp_server.py");
         var psi = new ProcessStartInfo("/usr/bin/python3", [script, port.ToString(CultureInfo.InvariantCulture), Path.Combine(_dir, "maildir"), tls, cert,
             Path.Combine(_dir, "key.pem"), user, password, refuseFirst ? "1" : "0"])
@@ -158,26 +159,6 @@ public sealed class MailSenderTests : IDisposable
         return server.StandardOutput.ReadToEnd();
     }
 
-    private async Task<string> WaitForMessageAsync()
-    {
-        var dir = Path.Combine(_dir, "maildir", "new");
-        for (var i = 0; i < 100; i++)
-        {
-            if (Directory.Exists(dir) && Directory.GetFiles(dir).FirstOrDefault() is { } f)
-            {
-                return await File.ReadAllTextAsync(f);
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException("no message arrived in " + dir);
-    }
-
-    private static int FreePort()
-    {
-        using var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        l.Start();
-        return ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
-    }
+    private async Task<string> WaitForMessageAsync() =>
+        await File.ReadAllTextAsync(await ReportArtifactTests.WaitForFileAsync(Path.Combine(_dir, "maildir", "new")));
 }

@@ -390,7 +390,7 @@ public sealed partial class ReportArtifactTests(ITestOutputHelper output)
         return rows;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         l.Start();
@@ -421,7 +421,7 @@ public sealed partial class ReportArtifactTests(ITestOutputHelper output)
         throw new TimeoutException($"aiosmtpd did not listen on {port}");
     }
 
-    private static async Task<string> WaitForFileAsync(string dir)
+    internal static async Task<string> WaitForFileAsync(string dir)
     {
         for (var i = 0; i < 100; i++)
         {

@@ -87,8 +87,8 @@ internal static class ReportFixture
             #Version: 1.0
             #Date: 2026-11-20 00:00:00
             #Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken
-            2026-11-20 08:00:01 10.0.0.10 POST /mapi/emsmdb/ - 443 CONTOSOlice 10.2.1.50 Microsoft+Office/16.0+(Windows+NT+10.0;+Microsoft+Outlook+16.0.17928) - 200 0 0 15
-            2026-11-20 08:00:02 10.0.0.10 POST /mapi/emsmdb/ - 443 CONTOSOlice 10.2.1.50 Microsoft+Office/16.0+(Windows+NT+10.0;+Microsoft+Outlook+16.0.17928) - 200 0 0 12
+            2026-11-20 08:00:01 10.0.0.10 POST /mapi/emsmdb/ - 443 CONTOSO\alice 10.2.1.50 Microsoft+Office/16.0+(Windows+NT+10.0;+Microsoft+Outlook+16.0.17928) - 200 0 0 15
+            2026-11-20 08:00:02 10.0.0.10 POST /mapi/emsmdb/ - 443 CONTOSO\alice 10.2.1.50 Microsoft+Office/16.0+(Windows+NT+10.0;+Microsoft+Outlook+16.0.17928) - 200 0 0 12
             2026-11-20 08:00:03 10.0.0.10 POST /Microsoft-Server-ActiveSync/default.eas - 443 bob 10.2.1.50 <script>alert(1)</script> - 200 0 0 40
             2026-11-20 08:00:04 10.0.0.10 GET /owa/ - 443 - 10.3.4.8 Mozilla/5.0 - 401 0 0 3
 

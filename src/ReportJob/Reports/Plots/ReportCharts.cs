@@ -52,9 +52,10 @@ public static class ReportCharts
                 [("connections", c.SourcePorts.Select(b => (double)b.Count).ToList())], culture, "client source port (ranges of 1024, by the first port)", labelEvery: 8));
         }
 
-        if (c.Sites.Count > 0)
+        // Sites seen only in flows have no clients: no bar to draw for them.
+        var sites = c.Sites.Where(s => s.Clients > 0).Take(TopBars).ToList();
+        if (sites.Count > 0)
         {
-            var sites = c.Sites.Where(s => s.Clients > 0).Take(TopBars).ToList();
             charts.Add(Bars("site-clients", "Clients per site", sites.Select(s => s.Site).ToList(), sites.Select(s => (double)s.Clients).ToList(), Unit.Count, culture));
         }
 
