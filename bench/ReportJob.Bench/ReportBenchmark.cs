@@ -43,6 +43,8 @@ internal static class ReportBenchmark
         }
 
         var dir = Path.Combine(Path.GetTempPath(), "reportjob-report-bench");
+        // The day's capture is written here also when --db names a file elsewhere.
+        Directory.CreateDirectory(dir);
         db ??= Path.Combine(dir, $"day-{rounds}x{servers}x{connections}.db");
         var fill = !File.Exists(db);
         using var host = AppHost.CreateBuilder(AppConfiguration.Build(null, new Dictionary<string, string?>

@@ -1,4 +1,4 @@
-using System.Net.Mail;
+using MimeKit;
 
 namespace ReportJob.Mail;
 
@@ -6,5 +6,5 @@ namespace ReportJob.Mail;
 public interface IMailSender
 {
     /// <summary>Delivers the message; returns where it went (the SMTP server, or the .eml path).</summary>
-    Task<string> SendAsync(MailMessage message, string fileNameHint, CancellationToken cancellationToken);
+    Task<string> SendAsync(MimeMessage message, string fileNameHint, CancellationToken cancellationToken);
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using MimeKit;
 
 namespace ReportJob.Mail;
 
@@ -24,12 +25,18 @@ public sealed class MailOptions : IValidatableObject
     /// <summary>SMTP server; empty with a <see cref="PickupDirectory"/> writes .eml files instead of sending.</summary>
     public string? SmtpHost { get; set; }
 
-    /// <summary>SMTP port: 587 or 25 (System.Net.Mail has no implicit TLS on 465).</summary>
+    /// <summary>SMTP port: 587 (submission, STARTTLS), 465 (implicit TLS) or 25.</summary>
     [Range(1, 65535)]
     public int SmtpPort { get; set; } = 587;
 
-    /// <summary>Use STARTTLS.</summary>
-    public bool StartTls { get; set; } = true;
+    /// <summary>None, StartTls (required), StartTlsWhenAvailable or SslOnConnect (implicit TLS, port 465).</summary>
+    public MailSecurity Security { get; set; } = MailSecurity.StartTls;
+
+    /// <summary>
+    /// The SHA-256 fingerprint (hex) of the SMTP server's certificate, for a server whose certificate the system does
+    /// not trust (self-signed, an internal CA): that certificate, and only it, is accepted. Empty: the system decides.
+    /// </summary>
+    public string? ServerCertificateSha256 { get; set; }
 
     /// <summary>SMTP user name (empty: no authentication).</summary>
     public string? UserName { get; set; }
@@ -59,12 +66,12 @@ public sealed class MailOptions : IValidatableObject
             yield break;
         }
 
-        if (!System.Net.Mail.MailAddress.TryCreate(From, out _))
+        if (!IsAddress(From))
         {
             yield return new ValidationResult($"Mail:From '{From}' is not an e-mail address", [nameof(From)]);
         }
 
-        foreach (var a in To.Concat(Cc).Where(a => !System.Net.Mail.MailAddress.TryCreate(a, out _)))
+        foreach (var a in To.Concat(Cc).Where(a => !IsAddress(a)))
         {
             yield return new ValidationResult($"Mail:To/Cc '{a}' is not an e-mail address", [nameof(To)]);
         }
@@ -73,5 +80,21 @@ public sealed class MailOptions : IValidatableObject
         {
             yield return new ValidationResult("Mail: set SmtpHost (send) or PickupDirectory (write .eml files), or Enabled=false", [nameof(SmtpHost)]);
         }
+
+        if (!string.IsNullOrWhiteSpace(ServerCertificateSha256) && NormalizedFingerprint(ServerCertificateSha256).Length != 64)
+        {
+            yield return new ValidationResult($"Mail:ServerCertificateSha256 '{ServerCertificateSha256}' is not a SHA-256 fingerprint (64 hex digits, colons allowed)", [nameof(ServerCertificateSha256)]);
+        }
     }
+
+    /// <summary>Upper-case hex without separators (colons, spaces, dashes); empty when it is not 64 hex digits.</summary>
+    public static string NormalizedFingerprint(string value)
+    {
+        var hex = string.Concat(value.Where(c => c is not (':' or ' ' or '-')));
+        return hex.Length == 64 && hex.All(Uri.IsHexDigit) ? hex.ToUpperInvariant() : "";
+    }
+
+    private static readonly ParserOptions Strict = new() { AllowAddressesWithoutDomain = false };
+
+    private static bool IsAddress(string value) => MailboxAddress.TryParse(Strict, value, out var a) && a.Address.Contains('@', StringComparison.Ordinal);
 }

@@ -101,6 +101,43 @@ public sealed class FlowQueries(IDbConnectionFactory factory)
     }
 
     /// <summary>
+    /// The traffic of the given hosts over the window, from the host and conversation tables. A host counts where a
+    /// file's top N per bucket kept it (see the class summary); every host that never made one is absent from the result.
+    /// </summary>
+    public async Task<IReadOnlyList<HostTraffic>> HostTrafficAsync(IReadOnlyCollection<string> addresses, DateTime fromUtc, DateTime toUtc, int servicePorts, CancellationToken cancellationToken)
+    {
+        if (addresses.Count == 0)
+        {
+            return [];
+        }
+
+        var args = Args(fromUtc, toUtc);
+        args.Add("addresses", addresses.Distinct(StringComparer.Ordinal).ToArray());
+        // Dapper expands "IN @list" into one parameter per item, except for Npgsql, which takes the array itself.
+        var among = factory.Provider == StorageProvider.Postgres ? "= ANY(@addresses)" : "IN @addresses";
+        await using var connection = await factory.OpenAsync(cancellationToken);
+        var hosts = (await connection.QueryAsync<TopRow>(new CommandDefinition(
+            $"SELECT address AS K1, role AS P, {Sum("flows")} AS Flows, {Sum("bytes")} AS Bytes FROM flow_host WHERE {Window("bucket_start")} AND address {among} GROUP BY address, role",
+            args, cancellationToken: cancellationToken))).AsList();
+        var ports = (await connection.QueryAsync<TopRow>(new CommandDefinition(
+            $"""
+            SELECT source AS K1, protocol AS P, destination_port AS Port, {Sum("flows")} AS Flows, {Sum("bytes")} AS Bytes FROM flow_conversation
+            WHERE {Window("bucket_start")} AND source {among} GROUP BY source, protocol, destination_port
+            """, args, cancellationToken: cancellationToken))).AsList();
+        var portsOf = ports.GroupBy(r => r.K1!, StringComparer.Ordinal).ToDictionary(
+            g => g.Key,
+            g => (IReadOnlyList<string>)g.OrderByDescending(r => r.Bytes).ThenBy(r => r.P).ThenBy(r => r.Port).Take(servicePorts).Select(r => ProtocolNames.PortLabel(r.P, r.Port)).ToList(),
+            StringComparer.Ordinal);
+        return hosts.GroupBy(r => r.K1!, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new HostTraffic(
+            g.Key,
+            g.Where(r => r.P == 1).Sum(r => r.Bytes),
+            g.Where(r => r.P == 0).Sum(r => r.Bytes),
+            g.Where(r => r.P == 1).Sum(r => r.Flows),
+            g.Where(r => r.P == 0).Sum(r => r.Flows),
+            portsOf.GetValueOrDefault(g.Key) ?? [])).ToList();
+    }
+
+    /// <summary>
     /// Sources whose tiny flows touched at least the thresholds of distinct ports or hosts in the window, busiest first.
     /// The packed evidence rows of each source (one per hour and file) are read in source order and their target lists
     /// united in memory, one source at a time.

@@ -189,7 +189,7 @@ public sealed class ConnectionDayAggregator
                 var name = _clientNames[i];
                 var c = clients[i];
                 var facts = iis?.Invoke(name) ?? ([], [], []);
-                return new TopClient(name, dnsName(name), sitesOfClients[i], c.Peak, (double)c.Sum / _rounds.Count,
+                return new TopClientRow(name, dnsName(name), sitesOfClients[i], c.Peak, (double)c.Sum / _rounds.Count,
                     c.ServerCount, Local(_rounds[c.FirstRound]), Local(_rounds[c.LastRound]), facts.Protocols, facts.Agents, facts.Users);
             }).ToList();
 
@@ -206,6 +206,10 @@ public sealed class ConnectionDayAggregator
             })
             .OrderByDescending(b => b.Created).ThenBy(b => b.MinuteLocal).Take(_options.TopBursts).ToList();
 
+        var createdPerMinute = _created.GroupBy(kv => kv.Key.MinuteTicks).OrderBy(g => g.Key)
+            .Select(g => new CreatedMinute(Local(new DateTime(g.Key, DateTimeKind.Utc)), g.Sum(kv => kv.Value.Values.Sum())))
+            .ToList();
+
         var sitesSummary = Enumerable.Range(0, clients.Length).GroupBy(i => sitesOfClients[i])
             .Select(g => new SiteSummary(g.Key, g.Count(), g.Average(i => (double)clients[i].Peak), g.Max(i => clients[i].Peak), 0, 0))
             .OrderByDescending(s => s.Clients).ThenBy(s => s.Site, StringComparer.Ordinal).ToList();
@@ -214,13 +218,13 @@ public sealed class ConnectionDayAggregator
             true, _servers.ToList(), states, statesPerServer, statesPerHour,
             _rounds.Select(Local).ToList(), perServer, Balance(), _options.ImbalanceThreshold,
             Distribution(clientPeaks), new Percentiles(Percentile(clientPeaks, 0.50), Percentile(clientPeaks, 0.90), Percentile(clientPeaks, 0.99), clientPeaks.Length == 0 ? 0 : clientPeaks[^1]),
-            top, longLived, bursts, PortBuckets(), PortGaps(), sitesSummary);
+            top, longLived, createdPerMinute, bursts, PortBuckets(), PortGaps(), sitesSummary);
     }
 
     public IReadOnlyList<string> Servers => _servers;
 
     public static ConnectionSection Empty(double threshold) =>
-        new(false, [], [], [], [], [], [], [], threshold, [], new Percentiles(0, 0, 0, 0), [], [], [], [], [], []);
+        new(false, [], [], [], [], [], [], [], threshold, [], new Percentiles(0, 0, 0, 0), [], [], [], [], [], [], []);
 
     public int ServerIndex(string server)
     {

@@ -15,6 +15,7 @@ internal sealed class DailyReportBuilder(
     ConnectionDayReader connections,
     SiteStore sites,
     FlowSectionBuilder flowSections,
+    FlowQueries flowQueries,
     ReverseDns dns,
     IisQueries iis,
     IOptions<ReportOptions> options,
@@ -22,6 +23,9 @@ internal sealed class DailyReportBuilder(
     TimeProvider time,
     ILogger<DailyReportBuilder> logger)
 {
+    /// <summary>How many service ports the top-clients table names per client.</summary>
+    public const int ServicePortsShown = 3;
+
     public Task<DailyReport> BuildAsync(DateOnly day, CancellationToken cancellationToken) =>
         BuildAsync(day, new ReportTimings(), cancellationToken);
 
@@ -72,7 +76,11 @@ internal sealed class DailyReportBuilder(
 
         var flowPart = await flowSections.BuildAsync(window, zone, siteMap, o, cancellationToken);
         var flows = flowPart.Section;
-        connectionSection = connectionSection with { Sites = FlowSectionBuilder.WithSiteBytes(connectionSection.Sites, flowPart.SiteBytes) };
+        connectionSection = connectionSection with
+        {
+            Sites = FlowSectionBuilder.WithSiteBytes(connectionSection.Sites, flowPart.SiteBytes),
+            TopClients = flows.HasData ? await WithTrafficAsync(connectionSection.TopClients, window, cancellationToken) : connectionSection.TopClients,
+        };
         var quality = Quality(window, snapshots, o, zone, flows.HasData, flowPart.Quality);
         var headline = Headline(connectionSection, flows, quality);
         var report = new DailyReport(day, o.TimeZone, time.GetUtcNow().UtcDateTime,
@@ -81,6 +89,16 @@ internal sealed class DailyReportBuilder(
         timings.AddSince("flows and headline", stage);
         Log.ReportBuilt(logger, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), aggregator.Rows, snapshots.Count, watch.Elapsed.TotalSeconds);
         return report;
+    }
+
+    /// <summary>Each top client's traffic from the day's flows: the network's view of the client beside the servers' and IIS's.</summary>
+    private async Task<IReadOnlyList<TopClientRow>> WithTrafficAsync(IReadOnlyList<TopClientRow> clients, DayWindow window, CancellationToken cancellationToken)
+    {
+        var traffic = (await flowQueries.HostTrafficAsync(clients.Select(c => c.Address).ToList(), window.StartUtc, window.EndUtc, ServicePortsShown, cancellationToken))
+            .ToDictionary(t => t.Address, StringComparer.Ordinal);
+        return clients.Select(c => traffic.TryGetValue(c.Address, out var t)
+            ? c with { BytesIn = t.BytesIn, BytesOut = t.BytesOut, Flows = t.FlowsIn + t.FlowsOut, ServicePorts = t.ServicePorts }
+            : c with { ServicePorts = [] }).ToList();
     }
 
     private DataQuality Quality(DayWindow window, IReadOnlyList<SnapshotInfo> snapshots, ReportOptions o, TimeZoneInfo zone, bool hasFlows, FlowQualityTotal flowQuality)
@@ -92,7 +110,7 @@ internal sealed class DailyReportBuilder(
         {
             var mine = snapshots.Where(s => string.Equals(s.Server, server, StringComparison.OrdinalIgnoreCase)).ToList();
             var lastFailure = mine.Where(s => !s.Ok).MaxBy(s => s.TakenAtUtc);
-            return new ServerHealth(server, expected, mine.Count(s => s.Ok), mine.Count(s => !s.Ok), lastFailure?.Error,
+            return new SnapshotCoverage(server, expected, mine.Count(s => s.Ok), mine.Count(s => !s.Ok), lastFailure?.Error,
                 lastFailure is null ? null : TimeZoneInfo.ConvertTimeFromUtc(lastFailure.TakenAtUtc, zone));
         }).ToList();
         var notes = new List<string>();
@@ -113,7 +131,7 @@ internal sealed class DailyReportBuilder(
     private Headline Headline(ConnectionSection c, FlowSection f, DataQuality q)
     {
         var culture = options.Value.CultureInfo();
-        var totals = c.RoundTimes.Select((_, i) => c.ConnectionsPerServer.Sum(s => double.IsNaN(s.Connections[i]) ? 0 : s.Connections[i])).ToArray();
+        var totals = c.RoundTimes.Select((_, i) => c.ConnectionsPerServer.Sum(s => double.IsNaN(s.Values[i]) ? 0 : s.Values[i])).ToArray();
         var peakIndex = totals.Length == 0 ? -1 : Array.IndexOf(totals, totals.Max());
         var alerts = new List<string>();
         foreach (var s in c.Balance.Where(b => b.Flagged))

@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReportJob.Mail;
+using ReportJob.Reports.Plots;
 using ReportJob.Reports.Workbook;
 
 namespace ReportJob.Reports;
@@ -24,9 +25,17 @@ internal sealed class DailyReportRunner(
 
     public async Task<DailyReportResult> RunAsync(DateOnly day, bool mail, CancellationToken cancellationToken)
     {
+        // The day is read on one core; the charts' first-use costs (native library, fonts, compilation) go on the other.
+        var warmUp = Task.Run(ReportCharts.WarmUp, cancellationToken);
         var timings = new ReportTimings();
         var report = await builder.BuildAsync(day, timings, cancellationToken);
         var stage = Stopwatch.GetTimestamp();
+        await warmUp;
+        // The charts are drawn (SVG for the page, then PNG for the mail) beside the workbook.
+        var charts = ReportCharts.For(report, reportOptions.Value.CultureInfo());
+        var mailing = mail && mailOptions.Value.Enabled;
+        var svgs = Task.Run(() => ReportWriter.Svgs(charts), cancellationToken);
+        var pngs = mailing ? svgs.ContinueWith(_ => ReportMailComposer.Pngs(charts), cancellationToken, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default) : null;
         var workbookPath = Path.Combine(writer.OutputPath, ReportFiles.Workbook(day));
         var sheets = DailyWorkbook.Sheets(report);
         await ReportFiles.WriteAtomicAsync(workbookPath, s =>
@@ -35,12 +44,12 @@ internal sealed class DailyReportRunner(
             return Task.CompletedTask;
         }, cancellationToken);
         stage = timings.AddSince("workbook", stage);
-        var htmlPath = await writer.WriteAsync(report, hasWorkbook: true, cancellationToken);
+        var htmlPath = await writer.WriteAsync(report, hasWorkbook: true, cancellationToken, await svgs);
         stage = timings.AddSince("HTML, latest and index", stage);
         string? delivery = null;
-        if (mail && mailOptions.Value.Enabled)
+        if (mailing)
         {
-            delivery = await MailAsync(day, cancellationToken, report);
+            delivery = await MailAsync(day, cancellationToken, report, await pngs!);
             timings.AddSince("mail", stage);
         }
 
@@ -49,7 +58,8 @@ internal sealed class DailyReportRunner(
     }
 
     /// <summary>(Re)sends the e-mail of a day whose report exists; rebuilds the model for the body.</summary>
-    public async Task<string> MailAsync(DateOnly day, CancellationToken cancellationToken, Model.DailyReport? report = null)
+    public async Task<string> MailAsync(DateOnly day, CancellationToken cancellationToken, Model.DailyReport? report = null,
+        IReadOnlyList<(ReportChart Chart, byte[] Png)>? pngs = null)
     {
         var htmlPath = Path.Combine(writer.OutputPath, ReportFiles.Html(day));
         var workbookPath = Path.Combine(writer.OutputPath, ReportFiles.Workbook(day));
@@ -59,7 +69,7 @@ internal sealed class DailyReportRunner(
         }
 
         report ??= await builder.BuildAsync(day, cancellationToken);
-        using var message = await composer.ComposeAsync(report, htmlPath, workbookPath, cancellationToken);
+        using var message = await composer.ComposeAsync(report, htmlPath, workbookPath, cancellationToken, pngs);
         return await sender.SendAsync(message, ReportFiles.MailFile(day), cancellationToken);
     }
 }

@@ -15,4 +15,7 @@ internal static partial class Log
 
     [LoggerMessage(4104, LogLevel.Information, "Report of {Day} done in {Seconds:0.00} s: {Stages}")]
     public static partial void ReportRun(ILogger logger, string day, double seconds, string stages);
+
+    [LoggerMessage(4105, LogLevel.Warning, "{Problem}")]
+    public static partial void LooksProblem(ILogger logger, string problem);
 }

@@ -19,7 +19,7 @@ public sealed class ReportFormat(CultureInfo culture)
 
     public string DateTime(DateTime local) => local.ToString("yyyy-MM-dd HH:mm", culture);
 
-    public string Bytes(long bytes) => Charts.ChartFormat.Bytes(bytes, culture);
+    public string Bytes(long bytes) => Plots.AxisTicks.BytesText(bytes, culture);
 
     public static string Age(TimeSpan age) => age.TotalDays >= 1
         ? string.Create(CultureInfo.InvariantCulture, $"{(int)age.TotalDays}d {age.Hours}h {age.Minutes:00}m")

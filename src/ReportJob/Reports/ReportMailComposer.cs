@@ -1,60 +1,77 @@
 using System.Globalization;
-using System.Net.Mail;
-using System.Net.Mime;
 using System.Text;
 using Microsoft.Extensions.Options;
+using MimeKit;
 using ReportJob.Mail;
 using ReportJob.Reports.Model;
+using ReportJob.Reports.Plots;
 using ReportJob.Reports.Templates;
 
 namespace ReportJob.Reports;
 
-/// <summary>Builds the daily e-mail: an Outlook-safe HTML body, a plain-text alternative, the workbook attached, a link to the report.</summary>
-internal sealed class ReportMailComposer(RazorRenderer renderer, IOptions<ReportOptions> reportOptions, IOptions<MailOptions> mailOptions)
+/// <summary>
+/// Builds the daily e-mail: an HTML body Outlook's Word engine renders (tables, the charts as PNG images attached inline
+/// by Content-ID: no SVG, no data: URI), a plain-text alternative, the workbook attached, a link to the report.
+/// multipart/mixed [ multipart/alternative [ text/plain, multipart/related [ text/html, image/png … ] ], workbook ].
+/// </summary>
+internal sealed class ReportMailComposer(RazorRenderer renderer, IOptions<ReportOptions> reportOptions, IOptions<MailOptions> mailOptions, TimeProvider time)
 {
-    public async Task<MailMessage> ComposeAsync(DailyReport report, string reportPath, string? workbookPath, CancellationToken cancellationToken)
+    private const string WorkbookType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+    /// <param name="pngs">The charts' PNGs when already drawn (by the runner, beside the workbook); drawn here otherwise.</param>
+    public async Task<MimeMessage> ComposeAsync(DailyReport report, string reportPath, string? workbookPath, CancellationToken cancellationToken,
+        IReadOnlyList<(ReportChart Chart, byte[] Png)>? pngs = null)
     {
         var m = mailOptions.Value;
-        var format = new ReportFormat(reportOptions.Value.CultureInfo());
+        var culture = reportOptions.Value.CultureInfo();
+        var format = new ReportFormat(culture);
         var link = ReportLink(reportPath);
-        var html = await renderer.RenderAsync<MailBody>(new Dictionary<string, object?>
+        var looks = ReportLooks.Load(reportOptions.Value);
+        pngs ??= Pngs(ReportCharts.For(report, culture));
+        var charts = pngs.Select(p => p.Chart).ToList();
+        var body = new BodyBuilder { TextBody = PlainText(report, format, link, looks.Title) };
+        foreach (var (chart, png) in pngs)
+        {
+            body.LinkedResources.Add(chart.Id + ".png", png, new ContentType("image", "png")).ContentId = ContentId(chart.Id);
+        }
+
+        if (looks.Logo is not null)
+        {
+            body.LinkedResources.Add("logo" + Path.GetExtension(reportOptions.Value.LogoFile), looks.Logo, ContentType.Parse(looks.LogoContentType!)).ContentId = ReportLooks.LogoContentId;
+        }
+
+        body.HtmlBody = await renderer.RenderAsync<MailBody>(new Dictionary<string, object?>
         {
             [nameof(MailBody.Report)] = report,
             [nameof(MailBody.F)] = format,
             [nameof(MailBody.ReportLink)] = link,
+            [nameof(MailBody.Charts)] = charts,
+            [nameof(MailBody.Looks)] = looks,
         });
-
-        var from = new MailAddress(m.From);
-        var message = new MailMessage
-        {
-            From = from,
-            Subject = string.Format(CultureInfo.InvariantCulture, m.Subject, report.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
-            SubjectEncoding = Encoding.UTF8,
-            BodyEncoding = Encoding.UTF8,
-            HeadersEncoding = Encoding.UTF8,
-        };
-        foreach (var to in m.To)
-        {
-            message.To.Add(to);
-        }
-
-        foreach (var cc in m.Cc)
-        {
-            message.CC.Add(cc);
-        }
-
-        // System.Net.Mail adds no Message-ID; some servers and spam filters want one.
-        message.Headers.Add("Message-ID", $"<reportjob.{report.Day.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}.{Guid.NewGuid():N}@{from.Host}>");
-        message.AlternateViews.Add(AlternateView.CreateAlternateViewFromString(PlainText(report, format, link), Encoding.UTF8, MediaTypeNames.Text.Plain));
-        message.AlternateViews.Add(AlternateView.CreateAlternateViewFromString(html, Encoding.UTF8, MediaTypeNames.Text.Html));
         if (workbookPath is not null && File.Exists(workbookPath))
         {
-            var bytes = await File.ReadAllBytesAsync(workbookPath, cancellationToken);
-            message.Attachments.Add(new Attachment(new MemoryStream(bytes), Path.GetFileName(workbookPath), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"));
+            body.Attachments.Add(Path.GetFileName(workbookPath), await File.ReadAllBytesAsync(workbookPath, cancellationToken), ContentType.Parse(WorkbookType));
         }
 
+        var from = MailboxAddress.Parse(m.From);
+        var message = new MimeMessage
+        {
+            Subject = string.Format(CultureInfo.InvariantCulture, m.Subject, report.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+            // MimeKit would stamp the wall clock: the message is dated by the job's clock.
+            Date = time.GetUtcNow(),
+            MessageId = $"reportjob.{report.Day.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}.{Guid.NewGuid():N}@{from.Domain}",
+            Body = body.ToMessageBody(),
+        };
+        message.From.Add(from);
+        message.To.AddRange(m.To.Select(MailboxAddress.Parse));
+        message.Cc.AddRange(m.Cc.Select(MailboxAddress.Parse));
         return message;
     }
+
+    public static IReadOnlyList<(ReportChart Chart, byte[] Png)> Pngs(IEnumerable<ReportChart> charts) => charts.Select(c => (c, c.Png())).ToList();
+
+    /// <summary>The Content-ID (without angle brackets) a chart's PNG carries in the e-mail; the HTML names it as cid:….</summary>
+    public static string ContentId(string chartId) => chartId + "@reportjob";
 
     public string ReportLink(string reportPath)
     {
@@ -68,11 +85,11 @@ internal sealed class ReportMailComposer(RazorRenderer renderer, IOptions<Report
         return publicUrl.TrimEnd('/', '\\') + separator + Path.GetFileName(reportPath);
     }
 
-    private static string PlainText(DailyReport r, ReportFormat f, string link)
+    private static string PlainText(DailyReport r, ReportFormat f, string link, string title)
     {
         var sb = new StringBuilder();
         var ci = f.Culture;
-        sb.AppendLine(ci, $"ReportJob daily report {r.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} ({r.TimeZoneId})");
+        sb.AppendLine(ci, $"{title} — {r.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} ({r.TimeZoneId})");
         sb.AppendLine(ci, $"Full report: {link}");
         sb.AppendLine();
         sb.AppendLine(ci, $"Servers {f.N(r.Headline.Servers)} · clients {f.N(r.Headline.Clients)} · peak connections {f.N(r.Headline.PeakConnections)} · average {f.N(r.Headline.AverageConnections)} · sites {f.N(r.Headline.Sites)} · traffic {f.Bytes(r.Headline.Bytes)}");

@@ -14,6 +14,17 @@ public sealed class ReportOptions : IValidatableObject
     /// <summary>How readers reach <see cref="OutputPath"/> (a UNC path or URL), used for links in the e-mail. Empty: the local path.</summary>
     public string? PublicUrl { get; set; }
 
+    /// <summary>The report's and the e-mail's heading, e.g. the company's name and what the report is about.</summary>
+    [Required(AllowEmptyStrings = false)]
+    [StringLength(200)]
+    public string Title { get; set; } = "Connections and traffic";
+
+    /// <summary>A logo (PNG, JPEG or GIF, at most 512 KB) shown beside the title in the report and the e-mail; read at every render. Empty: none.</summary>
+    public string? LogoFile { get; set; }
+
+    /// <summary>A CSS file added after the built-in stylesheet of the HTML report (colours, fonts); read at every render. Empty: none.</summary>
+    public string? StylesheetFile { get; set; }
+
     /// <summary>The time zone the report shows (IANA or Windows id). Days are calendar days of this zone.</summary>
     [Required(AllowEmptyStrings = false)]
     public string TimeZone { get; set; } = "UTC";
@@ -74,6 +85,11 @@ public sealed class ReportOptions : IValidatableObject
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _))
         {
             yield return new ValidationResult($"Reports:TimeZone '{TimeZone}' is not a known time zone (use an IANA id like Europe/Paris, or a Windows id)", [nameof(TimeZone)]);
+        }
+
+        if (!string.IsNullOrWhiteSpace(LogoFile) && !ReportLooks.LogoTypes.ContainsKey(Path.GetExtension(LogoFile)))
+        {
+            yield return new ValidationResult($"Reports:LogoFile '{LogoFile}' must be a .png, .jpg, .jpeg or .gif file (the e-mail cannot show other images in Outlook)", [nameof(LogoFile)]);
         }
 
         CultureInfo? culture = null;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReportJob.Reports.Model;
+using ReportJob.Reports.Plots;
 using ReportJob.Reports.Templates;
 
 namespace ReportJob.Reports;
@@ -14,18 +15,34 @@ internal sealed class ReportWriter(RazorRenderer renderer, IOptions<ReportOption
 
     public string OutputPath => Path.GetFullPath(options.Value.OutputPath);
 
-    public Task<string> RenderHtmlAsync(DailyReport report) =>
-        renderer.RenderAsync<DailyReportPage>(new Dictionary<string, object?>
+    /// <summary>The report page: its charts as SVG (drawn now unless given, by id), the title, logo and extra stylesheet read now.</summary>
+    public Task<string> RenderHtmlAsync(DailyReport report, IReadOnlyDictionary<string, string>? charts = null)
+    {
+        var culture = options.Value.CultureInfo();
+        charts ??= Svgs(ReportCharts.For(report, culture));
+        var looks = ReportLooks.Load(options.Value);
+        foreach (var problem in looks.Problems)
+        {
+            Log.LooksProblem(logger, problem);
+        }
+
+        return renderer.RenderAsync<DailyReportPage>(new Dictionary<string, object?>
         {
             [nameof(DailyReportPage.Report)] = report,
-            [nameof(DailyReportPage.F)] = new ReportFormat(options.Value.CultureInfo()),
+            [nameof(DailyReportPage.F)] = new ReportFormat(culture),
+            [nameof(DailyReportPage.Charts)] = charts,
+            [nameof(DailyReportPage.Looks)] = looks,
         });
+    }
+
+    public static IReadOnlyDictionary<string, string> Svgs(IEnumerable<ReportChart> charts) =>
+        charts.ToDictionary(c => c.Id, c => c.Svg(), StringComparer.Ordinal);
 
     /// <summary>Writes report-DAY.html (+ its index entry), latest.html and index.html; returns the report's path.</summary>
-    public async Task<string> WriteAsync(DailyReport report, bool hasWorkbook, CancellationToken cancellationToken)
+    public async Task<string> WriteAsync(DailyReport report, bool hasWorkbook, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? charts = null)
     {
         var watch = Stopwatch.StartNew();
-        var html = await RenderHtmlAsync(report);
+        var html = await RenderHtmlAsync(report, charts);
         var dir = OutputPath;
         var path = Path.Combine(dir, ReportFiles.Html(report.Day));
         await ReportFiles.WriteTextAtomicAsync(path, html, cancellationToken);

@@ -91,7 +91,7 @@ public sealed class DemoCommandTests(DemoRun demo, ITestOutputHelper output) : I
         Assert.Equal(0, code);
         AssertEverySectionFilled(new HtmlParser().ParseDocument(dom));
 
-        output.WriteLine("screenshot: " + HeadlessChromium.Screenshot(profile, demo.SampleReport, "demo-sample-day.png", 9000, 100_000));
+        output.WriteLine("screenshot: " + HeadlessChromium.Screenshot(profile, demo.SampleReport, "demo-sample-day.png", 1280, 9000, 100_000));
     }
 
     private static void AssertEverySectionFilled(AngleSharp.Html.Dom.IHtmlDocument doc)

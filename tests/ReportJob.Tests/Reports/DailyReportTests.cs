@@ -25,8 +25,8 @@ public sealed class DailyReportTests
         Assert.Equal(("10.2.1.50", "Paris", 67L, 3), (top.Address, top.Site, top.PeakConnections, top.Servers));
         // Per server and round: 12 established + 3 TimeWait (clients 4, 8, 12) + 1 CloseWait + heavy.
         // EX02 at any hour: 2 + 12 + 3 + 1 = 18.
-        Assert.All(c.ConnectionsPerServer[1].Connections, v => Assert.Equal(18, v));
-        Assert.True(double.IsNaN(c.ConnectionsPerServer[2].Connections[5]));
+        Assert.All(c.ConnectionsPerServer[1].Values, v => Assert.Equal(18, v));
+        Assert.True(double.IsNaN(c.ConnectionsPerServer[2].Values[5]));
         // EX01 is overloaded in every complete round: flagged in 22 rounds (EX03 failed at 05:00 and 06:00).
         Assert.Equal(22, c.Balance[0].RoundsFlagged);
         // Sites: Paris = 10.2.1.1-6 and .50 (7 clients), Lyon 10.3.4.7-10 (4), the hostile-named 2001:db8::/64 (::11, ::12),
@@ -52,6 +52,17 @@ public sealed class DailyReportTests
         await using var db = await ReportFixture.CreateAsync(provider);
         var report = await db.Get<DailyReportBuilder>().BuildAsync(ReportFixture.Day, default);
         var html = await db.Get<ReportWriter>().RenderHtmlAsync(report);
+        // Each chart is in the page as drawn (and checked against its own golden file by ChartTests); here it stands as a marker.
+        var charts = ReportJob.Reports.Plots.ReportCharts.For(report, System.Globalization.CultureInfo.GetCultureInfo("en-US"));
+        Assert.Equal(["states-per-server", "states-share", "states-per-hour", "per-server", "client-distribution", "top-clients", "created-per-minute", "source-ports", "site-clients"],
+            charts.Select(c => c.Id));
+        foreach (var chart in charts)
+        {
+            var svg = chart.Svg();
+            Assert.Contains(svg, html, StringComparison.Ordinal);
+            html = html.Replace(svg, $"<svg id=\"chart-{chart.Id}\"><!-- Golden/charts/{chart.Id}.svg --></svg>", StringComparison.Ordinal);
+        }
+
         Golden.Match("report-2026-11-20.html", html);
     }
 

@@ -29,14 +29,40 @@ public sealed partial class ReportArtifactTests(ITestOutputHelper output)
         var mime = MimeDump.Parse(await File.ReadAllTextAsync(result.MailDelivery!));
         Golden.Match("report-2026-11-20.eml.txt", MimeDump.Dump(mime));
 
+        Assert.StartsWith("multipart/mixed", mime.ContentType, StringComparison.Ordinal);
         var html = mime.All().Single(p => p.ContentType.StartsWith("text/html", StringComparison.Ordinal)).Text;
         Assert.DoesNotContain("<svg", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("display:flex", html, StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain("<img", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("data:", html, StringComparison.OrdinalIgnoreCase);
         Assert.Contains(@"\\fileserver\reports\report-2026-11-20.html", html, StringComparison.Ordinal);
+        var report = await db.Get<DailyReportBuilder>().BuildAsync(ReportFixture.Day, default);
+        AssertInlineCharts(mime, html, ReportJob.Reports.Plots.ReportCharts.For(report, System.Globalization.CultureInfo.GetCultureInfo("en-US")));
         var attachment = mime.All().Single(p => p.ContentType.Contains("spreadsheetml", StringComparison.Ordinal));
         Assert.Equal(await File.ReadAllBytesAsync(result.WorkbookPath), attachment.Body);
+    }
+
+    /// <summary>
+    /// The HTML names every chart by cid:, each named image is a part of the multipart/related beside the HTML with that
+    /// Content-ID, and each PNG decodes to the chart's size.
+    /// </summary>
+    internal static void AssertInlineCharts(MimeDump.Part mime, string html, IReadOnlyList<ReportJob.Reports.Plots.ReportChart> charts)
+    {
+        var related = mime.All().Single(p => p.ContentType.StartsWith("multipart/related", StringComparison.Ordinal));
+        Assert.StartsWith("text/html", related.Children[0].ContentType, StringComparison.Ordinal);
+        var images = related.Children.Skip(1).ToDictionary(p => p.Headers["Content-Id"].Trim('<', '>'), StringComparer.Ordinal);
+        var referenced = CidReference().Matches(html).Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(charts.Select(c => c.Id + "@reportjob").Order(StringComparer.Ordinal), referenced.Order(StringComparer.Ordinal));
+        Assert.Equal(referenced.Order(StringComparer.Ordinal), images.Keys.Order(StringComparer.Ordinal));
+        foreach (var chart in charts)
+        {
+            var part = images[chart.Id + "@reportjob"];
+            Assert.Equal("image/png", part.ContentType.Split(';')[0]);
+            Assert.StartsWith("inline", part.Headers["Content-Disposition"], StringComparison.Ordinal);
+            using var bitmap = SkiaSharp.SKBitmap.Decode(part.Body);
+            Assert.NotNull(bitmap);
+            Assert.Equal((chart.Width, chart.Height), (bitmap.Width, bitmap.Height));
+        }
     }
 
     [Fact]
@@ -63,16 +89,20 @@ public sealed partial class ReportArtifactTests(ITestOutputHelper output)
         var mail = MimeDump.Parse(await File.ReadAllTextAsync(result.MailDelivery!));
         var mailHtml = mail.All().Single(p => p.ContentType.StartsWith("text/html", StringComparison.Ordinal)).Text;
         Assert.DoesNotContain("<script", mailHtml, StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain("<img", mailHtml, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<img src=x", mailHtml, StringComparison.OrdinalIgnoreCase);
+        Assert.All(ImgSource().Matches(mailHtml).Select(m => m.Groups[1].Value), src => Assert.StartsWith("cid:", src, StringComparison.Ordinal));
     }
 
     [ToolFact("chromium")]
-    public async Task Html_OpenedInChromium_AllSectionsNoErrorsNoRequests()
+    public async Task Html_OpenedInChromium_AllSectionsAndChartsNoErrorsNoRequests()
     {
         await using var db = await ReportFixture.CreateAsync();
+        await ReportFixture.IngestFlowsAsync(db);
+        await ReportFixture.ImportIisLogAsync(db);
         var result = await db.Get<DailyReportRunner>().RunAsync(ReportFixture.Day, mail: false, default);
         var html = await File.ReadAllTextAsync(result.HtmlPath);
         Assert.DoesNotMatch(ExternalReference(), html);
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
 
         var profile = Path.Combine(db.Directory, "chromium-profile");
         var (code, dom, log) = ExternalTools.RunRaw("chromium", [.. HeadlessChromium.Flags(profile, logging: true), "--dump-dom", new Uri(result.HtmlPath).AbsoluteUri], TimeSpan.FromSeconds(90));
@@ -82,9 +112,81 @@ public sealed partial class ReportArtifactTests(ITestOutputHelper output)
             Assert.Contains($"<section id=\"{id}\"", dom, StringComparison.Ordinal);
         }
 
+        foreach (var id in ChartTests.ChartIds)
+        {
+            Assert.Contains($"id=\"chart-{id}\"", dom, StringComparison.Ordinal);
+        }
+
         Assert.DoesNotMatch(ConsoleError(), log);
-        output.WriteLine("screenshot: " + HeadlessChromium.Screenshot(profile, result.HtmlPath, "report-2026-11-20.png", 6000, 50_000));
+        output.WriteLine("screenshot: " + HeadlessChromium.Screenshot(profile, result.HtmlPath, "report-2026-11-20.png", 1280, 9000, 50_000));
     }
+
+    /// <summary>
+    /// Every chart of the page, as Chromium draws it: each is put alone on a white strip at a known place, the strip is
+    /// screenshot, and the chart's outermost pixels must all be white (text cut by the chart's edge leaves ink there)
+    /// while inside it there is text and ink.
+    /// </summary>
+    [ToolFact("chromium")]
+    public async Task Charts_ScreenshotInChromium_NoTextClippedAtTheEdges()
+    {
+        await using var db = await ReportFixture.CreateAsync();
+        await ReportFixture.IngestFlowsAsync(db);
+        await ReportFixture.ImportIisLogAsync(db);
+        var result = await db.Get<DailyReportRunner>().RunAsync(ReportFixture.Day, mail: false, default);
+        var charts = ChartElement().Matches(await File.ReadAllTextAsync(result.HtmlPath)).Select(m => (Id: m.Groups["id"].Value, Svg: m.Value,
+            Width: int.Parse(m.Groups["w"].Value, CultureInfo.InvariantCulture), Height: int.Parse(m.Groups["h"].Value, CultureInfo.InvariantCulture))).ToList();
+        Assert.Equal(ChartTests.ChartIds, charts.Select(c => c.Id));
+
+        const int gap = 20;
+        var page = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><style>body{margin:0;background:#fff}svg{display:block;margin-bottom:20px}</style></head><body>");
+        foreach (var c in charts)
+        {
+            page.Append(c.Svg);
+        }
+
+        page.Append("</body></html>");
+        var file = Path.Combine(db.Directory, "charts.html");
+        await File.WriteAllTextAsync(file, page.ToString());
+        var width = charts.Max(c => c.Width);
+        var height = charts.Sum(c => c.Height + gap);
+        var shot = HeadlessChromium.Screenshot(Path.Combine(db.Directory, "chromium-profile"), file, "charts-2026-11-20.png", width, height, 1000);
+        using var bitmap = SkiaSharp.SKBitmap.Decode(shot);
+        Assert.Equal((width, height), (bitmap.Width, bitmap.Height));
+        var top = 0;
+        foreach (var c in charts)
+        {
+            var edge = new List<(int X, int Y)>();
+            for (var x = 0; x < c.Width; x++)
+            {
+                edge.Add((x, top));
+                edge.Add((x, top + c.Height - 1));
+            }
+
+            for (var y = top; y < top + c.Height; y++)
+            {
+                edge.Add((0, y));
+                edge.Add((c.Width - 1, y));
+            }
+
+            var inked = edge.Where(p => Dark(bitmap.GetPixel(p.X, p.Y))).ToList();
+            Assert.True(inked.Count == 0, $"chart {c.Id}: {inked.Count} dark pixels on its edge, e.g. at x={inked.FirstOrDefault().X}, y={inked.FirstOrDefault().Y - top}: something is cut off");
+            var ink = 0;
+            for (var y = top; y < top + c.Height; y++)
+            {
+                for (var x = 0; x < c.Width; x++)
+                {
+                    ink += Dark(bitmap.GetPixel(x, y)) ? 1 : 0;
+                }
+            }
+
+            Assert.True(ink > 1000, $"chart {c.Id} has almost no ink ({ink} dark pixels): labels missing?");
+            top += c.Height + gap;
+        }
+
+        output.WriteLine("screenshot: " + shot);
+    }
+
+    private static bool Dark(SkiaSharp.SKColor c) => c.Red + c.Green + c.Blue < 3 * 160;
 
     [ToolFact("soffice")]
     public async Task Workbook_OpenedInLibreOffice_CellsEqualTheStore()
@@ -101,7 +203,8 @@ public sealed partial class ReportArtifactTests(ITestOutputHelper output)
         Assert.Equal(9, files.Count);
 
         var topClients = ReadCsv(Directory.GetFiles(outDir, "*Top clients.csv").Single());
-        Assert.Equal(["Client", "DNS name", "Site", "Peak connections", "Average connections", "Servers", "First seen", "Last seen", "Protocols", "User agents", "Users"], topClients[0]);
+        Assert.Equal(["Client", "DNS name", "Site", "Peak connections", "Average connections", "Servers", "First seen", "Last seen",
+            "Bytes in", "Bytes out", "Flows", "Service ports", "Protocols", "User agents", "Users"], topClients[0]);
         Assert.Equal(report.Connections.TopClients.Count, topClients.Count - 1);
         for (var i = 0; i < report.Connections.TopClients.Count; i++)
         {
@@ -139,7 +242,7 @@ public sealed partial class ReportArtifactTests(ITestOutputHelper output)
             {
                 ["Mail:SmtpHost"] = "127.0.0.1",
                 ["Mail:SmtpPort"] = port.ToString(CultureInfo.InvariantCulture),
-                ["Mail:StartTls"] = "false",
+                ["Mail:Security"] = "None",
                 ["Mail:To:1"] = "second@example.com",
                 ["Mail:Attempts"] = "2",
                 ["Mail:RetryDelay"] = "00:00:01",
@@ -160,6 +263,9 @@ public sealed partial class ReportArtifactTests(ITestOutputHelper output)
             Assert.Equal(await File.ReadAllBytesAsync(result.WorkbookPath), attachment.Body);
             using var opened = SpreadsheetDocument.Open(new MemoryStream(attachment.Body), false);
             Assert.Equal(9, opened.WorkbookPart!.Workbook.Sheets!.Count());
+            var report = await db.Get<DailyReportBuilder>().BuildAsync(ReportFixture.Day, default);
+            var html = parts.Single(p => p.ContentType.StartsWith("text/html", StringComparison.Ordinal)).Text;
+            AssertInlineCharts(mime, html, ReportJob.Reports.Plots.ReportCharts.For(report, CultureInfo.GetCultureInfo("en-US")));
         }
         finally
         {
@@ -264,7 +370,7 @@ public sealed partial class ReportArtifactTests(ITestOutputHelper output)
         return rows;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         l.Start();
@@ -295,7 +401,7 @@ public sealed partial class ReportArtifactTests(ITestOutputHelper output)
         throw new TimeoutException($"aiosmtpd did not listen on {port}");
     }
 
-    private static async Task<string> WaitForFileAsync(string dir)
+    internal static async Task<string> WaitForFileAsync(string dir)
     {
         for (var i = 0; i < 100; i++)
         {
@@ -309,6 +415,15 @@ public sealed partial class ReportArtifactTests(ITestOutputHelper output)
 
         throw new TimeoutException("no message arrived in " + dir);
     }
+
+    [GeneratedRegex("<svg [^>]*id=\"chart-(?<id>[^\"]+)\"[^>]*width=\"(?<w>[0-9]+)\" height=\"(?<h>[0-9]+)\".*?</svg>", RegexOptions.Singleline)]
+    private static partial Regex ChartElement();
+
+    [GeneratedRegex("src=\"cid:([^\"]+)\"")]
+    private static partial Regex CidReference();
+
+    [GeneratedRegex("<img [^>]*src=\"([^\"]*)\"", RegexOptions.IgnoreCase)]
+    private static partial Regex ImgSource();
 
     [GeneratedRegex("(src|href)=\"(https?:|//)", RegexOptions.IgnoreCase)]
     private static partial Regex ExternalReference();

@@ -1,9 +1,13 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using ReportJob.IisLogs;
+using ReportJob.NetFlow;
 using ReportJob.Snapshots;
 using ReportJob.Sites;
 using ReportJob.Storage;
+using ReportJob.Tests.NetFlow;
 using ReportJob.Tests.TestSupport;
+using Flow = ReportJob.Tests.NetFlow.ExportPcapBuilder.Flow;
 
 namespace ReportJob.Tests.Reports;
 
@@ -46,6 +50,51 @@ internal static class ReportFixture
         }
 
         return CreateWithDataAsync(provider, settings);
+    }
+
+    /// <summary>
+    /// The day's flows, every figure known: at 10:01–10:02 UTC (11:01 in Paris) client 10.2.1.50 sends 100 packets,
+    /// 100,000 bytes to 10.3.0.7 tcp/443 and gets 80 packets, 40,000 bytes back, both through exporter 192.0.2.1, which
+    /// samples 1 in 10 (so 1,000,000 and 400,000 bytes); 10.2.1.51 asks 198.51.100.7 udp/53 once (70 bytes × 10);
+    /// through 192.0.2.2 (unsampled) 10.3.6.6 probes 120 ports of 10.2.1.50 with one 40-byte packet each.
+    /// So 10.2.1.50: bytes out 1,000,000, bytes in 400,000 + 4,800 = 404,800, flows 1 + 1 + 120 = 122, service port tcp/443.
+    /// </summary>
+    public static async Task IngestFlowsAsync(TestDatabase db)
+    {
+        var t0 = new DateTime(2026, 11, 20, 10, 0, 0, DateTimeKind.Utc);
+        var probes = Enumerable.Range(1, 120).Select(p => new Flow("10.3.6.6", "10.2.1.50", 40000, (ushort)p, 6, 1, 40, t0.AddSeconds(30), t0.AddSeconds(31)));
+        var builder = new ExportPcapBuilder()
+            .V5("192.0.2.1", t0.AddMinutes(10), [
+                new Flow("10.2.1.50", "10.3.0.7", 50000, 443, 6, 100, 100_000, t0.AddMinutes(1), t0.AddMinutes(2)),
+                new Flow("10.3.0.7", "10.2.1.50", 443, 50000, 6, 80, 40_000, t0.AddMinutes(1), t0.AddMinutes(2)),
+                new Flow("10.2.1.51", "198.51.100.7", 50001, 53, 17, 1, 70, t0.AddMinutes(6), t0.AddMinutes(7)),
+            ], samplingInterval: 10);
+        foreach (var chunk in probes.Chunk(30))
+        {
+            builder.V5("192.0.2.2", t0.AddMinutes(10), chunk.ToList());
+        }
+
+        var outcome = await db.Get<FlowIngestor>().IngestFileAsync(builder.Save(Path.Combine(db.Directory, "day.pcap")), default);
+        Assert.Equal(IngestStatus.Ingested, outcome.Status);
+    }
+
+    /// <summary>An IIS log of the day: 10.2.1.50 on MAPI/HTTP (alice, twice) and ActiveSync (bob, a hostile user agent), 10.3.4.8 on OWA (401).</summary>
+    public static async Task ImportIisLogAsync(TestDatabase db)
+    {
+        var log = Path.Combine(db.Directory, "u_ex261120.log");
+        await File.WriteAllTextAsync(log, """
+            #Software: Microsoft Internet Information Services 10.0
+            #Version: 1.0
+            #Date: 2026-11-20 00:00:00
+            #Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken
+            2026-11-20 08:00:01 10.0.0.10 POST /mapi/emsmdb/ - 443 CONTOSO\alice 10.2.1.50 Microsoft+Office/16.0+(Windows+NT+10.0;+Microsoft+Outlook+16.0.17928) - 200 0 0 15
+            2026-11-20 08:00:02 10.0.0.10 POST /mapi/emsmdb/ - 443 CONTOSO\alice 10.2.1.50 Microsoft+Office/16.0+(Windows+NT+10.0;+Microsoft+Outlook+16.0.17928) - 200 0 0 12
+            2026-11-20 08:00:03 10.0.0.10 POST /Microsoft-Server-ActiveSync/default.eas - 443 bob 10.2.1.50 <script>alert(1)</script> - 200 0 0 40
+            2026-11-20 08:00:04 10.0.0.10 GET /owa/ - 443 - 10.3.4.8 Mozilla/5.0 - 401 0 0 3
+
+            """.Replace("\n", "\r\n", StringComparison.Ordinal));
+        var imported = await db.Get<IisLogImporter>().ImportAsync(log, default);
+        Assert.Equal(IisImportStatus.Imported, imported.Status);
     }
 
     private static async Task<TestDatabase> CreateWithDataAsync(StorageProvider provider, Dictionary<string, string?> settings)

@@ -30,11 +30,14 @@ public static class DailyWorkbook
                 new("Client", CellKind.Text, 40), new("DNS name", CellKind.Text, 36), new("Site", CellKind.Text, 20),
                 new("Peak connections", CellKind.Integer, 16), new("Average connections", CellKind.Decimal, 18), new("Servers", CellKind.Integer, 10),
                 new("First seen", CellKind.DateTime, 18), new("Last seen", CellKind.DateTime, 18),
+                new("Bytes in", CellKind.Integer, 16), new("Bytes out", CellKind.Integer, 16), new("Flows", CellKind.Integer, 12), new("Service ports", CellKind.Text, 24),
                 new("Protocols", CellKind.Text, 30), new("User agents", CellKind.Text, 60), new("Users", CellKind.Text, 30),
             ],
             c.TopClients.Select(t => new object?[]
             {
                 t.Address, t.DnsName, t.Site, t.PeakConnections, Math.Round(t.AverageConnections, 2), t.Servers, t.FirstSeenLocal, t.LastSeenLocal,
+                // Traffic cells stay empty on a day without flows: unknown, not zero.
+                f.HasData ? t.BytesIn : null, f.HasData ? t.BytesOut : null, f.HasData ? t.Flows : null, string.Join(", ", t.ServicePorts ?? []),
                 string.Join(", ", t.Protocols), string.Join(" | ", t.UserAgents), string.Join(", ", t.Users),
             })),
             new SheetSpec("Sites",

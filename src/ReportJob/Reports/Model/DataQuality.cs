@@ -1,8 +1,0 @@
-namespace ReportJob.Reports.Model;
-
-public sealed record DataQuality(
-    IReadOnlyList<ServerHealth> Servers,
-    long ExportPacketsLost,
-    long UndecodableRecords,
-    IReadOnlyList<string> SamplingNotes,
-    IReadOnlyList<string> Notes);

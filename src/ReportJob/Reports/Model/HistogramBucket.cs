@@ -1,3 +1,0 @@
-namespace ReportJob.Reports.Model;
-
-public sealed record HistogramBucket(string Label, long Low, long High, long Count);
