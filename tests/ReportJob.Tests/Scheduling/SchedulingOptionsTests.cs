@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ReportJob.Cli;
@@ -27,7 +28,10 @@ public sealed class SchedulingOptionsTests
         Assert.Contains(named, ex.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>Cron expressions are read by Hangfire's own parser when the job server registers them, before any job runs.</summary>
+    /// <summary>
+    /// Cron expressions are read by Hangfire's own parser when the job server registers them, before any job runs; the
+    /// other jobs keep the defaults of appsettings.json, which register too.
+    /// </summary>
     [Theory]
     [InlineData("0 */5 * * *")]
     [InlineData("*/15 * * * * *")]
@@ -40,9 +44,11 @@ public sealed class SchedulingOptionsTests
         try
         {
             var jobs = host.Services.GetRequiredService<JobOverview>().Read();
-            var retention = jobs.Single(j => j.Name == JobNames.Retention);
-            Assert.True(retention.Registered);
-            Assert.NotNull(retention.NextRunUtc);
+            Assert.Equal(
+                [JobNames.CollectSnapshots, JobNames.DailyReport, JobNames.IngestCaptures, JobNames.IngestIisLogs, JobNames.MailReport, JobNames.Retention],
+                jobs.Where(j => j.Registered).Select(j => j.Name));
+            Assert.All(jobs.Where(j => j.Name != JobNames.MailReport), j => Assert.NotNull(j.NextRunUtc));
+            Assert.Null(jobs.Single(j => j.Name == JobNames.MailReport).NextRunUtc);
         }
         finally
         {
@@ -60,6 +66,20 @@ public sealed class SchedulingOptionsTests
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() =>
             SchedulerHost.StartAsync(db, new Dictionary<string, string?> { ["Scheduling:Jobs:daily-report:Cron"] = cron }));
         Assert.Contains("Scheduling:Jobs:daily-report:Cron", ex.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>appsettings.json holds nothing the options do not know (the binder is told to refuse unknown keys).</summary>
+    [Fact]
+    public void AppSettings_StorageSchedulingStatus_EveryKeyBinds()
+    {
+        var configuration = new ConfigurationBuilder().AddJsonFile(Path.Combine(RepoPaths.Root, "appsettings.json")).Build();
+        var scheduling = configuration.GetSection(SchedulingOptions.Section).Get<SchedulingOptions>(o => o.ErrorOnUnknownConfiguration = true)!;
+        Assert.NotNull(configuration.GetSection(StatusOptions.Section).Get<StatusOptions>(o => o.ErrorOnUnknownConfiguration = true));
+        Assert.NotNull(configuration.GetSection(StorageOptions.Section).Get<StorageOptions>(o => o.ErrorOnUnknownConfiguration = true));
+        Assert.Equal(
+            [JobNames.CollectSnapshots, JobNames.DailyReport, JobNames.IngestCaptures, JobNames.IngestIisLogs, JobNames.MailReport, JobNames.Retention],
+            scheduling.Jobs.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(TimeSpan.FromSeconds(1), scheduling.PollInterval);
     }
 
     [Theory]
