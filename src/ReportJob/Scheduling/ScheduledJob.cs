@@ -24,6 +24,9 @@ internal sealed class ScheduledJob(
     /// <summary>What a run skipped because another run of the same job was still going returns (its dashboard result).</summary>
     public const string SkippedPrefix = "skipped: ";
 
+    /// <summary>A hash in Hangfire's storage: job name → id of its last continuation job.</summary>
+    public const string LastContinuationHash = "reportjob:last-continuation";
+
     /// <summary>
     /// Runs <paramref name="job"/> once. <paramref name="scheduledFor"/> is set for a continuation (its parent's scheduled
     /// time); otherwise the time is the occurrence Hangfire triggered the recurring job for (its <c>Time</c> parameter:
@@ -69,7 +72,7 @@ internal sealed class ScheduledJob(
         Log.RunSucceeded(logger, job, time.GetElapsedTime(started).TotalSeconds, result.Describe());
         if (result.ContinueWith is { Length: > 0 } next && context is not null)
         {
-            Continue(context.BackgroundJob.Id, job, next, scheduled);
+            Continue(context, job, next, scheduled);
         }
 
         return result.Describe();
@@ -79,7 +82,7 @@ internal sealed class ScheduledJob(
     private static DateTimeOffset? OccurrenceOf(PerformContext? context) =>
         context?.GetJobParameter<long?>("Time") is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
 
-    private void Continue(string parentId, string parent, string next, DateTimeOffset scheduled)
+    private void Continue(PerformContext context, string parent, string next, DateTimeOffset scheduled)
     {
         if (!options.Value.Jobs.TryGetValue(next, out var o) || !o.Enabled || !works.Any(w => w.JobName == next))
         {
@@ -88,7 +91,9 @@ internal sealed class ScheduledJob(
         }
 
         // Created while this job is still processing: Hangfire enqueues it when this one succeeds, and never if it fails.
-        var id = client.ContinueJobWith<ScheduledJob>(parentId, j => j.RunAsync(next, scheduled, null, CancellationToken.None), new EnqueuedState(), JobContinuationOptions.OnlyOnSucceededState);
+        var id = client.ContinueJobWith<ScheduledJob>(context.BackgroundJob.Id, j => j.RunAsync(next, scheduled, null, CancellationToken.None), new EnqueuedState(), JobContinuationOptions.OnlyOnSucceededState);
+        // A continuation is no trigger of its own recurring job: where `jobs list` and /health find its last run.
+        context.Connection.SetRangeInHash(LastContinuationHash, [new KeyValuePair<string, string>(next, id)]);
         Log.ContinuationCreated(logger, parent, next, id);
     }
 }

@@ -48,6 +48,9 @@ public sealed class DashboardTests(ITestOutputHelper output)
 
             await chromium.EvaluateAsync(checkbox + ".click(); document.querySelector(\"button.js-jobs-list-command[data-url$='/recurring/trigger']\").click(); true");
             await SchedulerHost.WaitUntilAsync(() => probe.Count(JobNames.CollectSnapshots) == 1, TimeSpan.FromSeconds(20), "the job triggered in the page ran");
+            // Its state becomes Succeeded a moment after the work returns.
+            var overview = host.Services.GetRequiredService<JobOverview>();
+            await SchedulerHost.WaitUntilAsync(() => overview.Read().Single(j => j.Name == JobNames.CollectSnapshots).LastState == "Succeeded", TimeSpan.FromSeconds(20), "the triggered job succeeded");
 
             await chromium.NavigateAsync(url + "/jobs/succeeded");
             await chromium.WaitForAsync("document.querySelector('.js-jobs-list-row') && document.body.innerText.includes('collect-snapshots')", TimeSpan.FromSeconds(20));

@@ -95,7 +95,8 @@ internal sealed partial class HeadlessChromium : IAsyncDisposable
     public async Task NavigateAsync(string url)
     {
         await SendAsync("Page.navigate", new JsonObject { ["url"] = url });
-        await WaitForAsync("document.readyState === 'complete' && location.href !== 'about:blank'", TimeSpan.FromSeconds(30));
+        // The page asked for, loaded (a reload the previous page had scheduled must not be taken for it).
+        await WaitForAsync($"document.readyState === 'complete' && location.href === {JsonSerializer.Serialize(new Uri(url).AbsoluteUri)}", TimeSpan.FromSeconds(30));
     }
 
     /// <summary>Evaluates an expression in the page (awaiting a promise) and returns its value as JSON.</summary>
