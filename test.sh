@@ -6,7 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")"
 root=$(pwd)
 
-packages=(tshark nfdump softflowd tcpdump openssh-server openssh-client python3-aiosmtpd iproute2 chromium libreoffice-calc fonts-dejavu-core
+packages=(tshark nfdump softflowd tcpdump openssh-server openssh-client python3-aiosmtpd iproute2 curl chromium libreoffice-calc fonts-dejavu-core
   samba samba-ad-dc samba-ad-provision winbind ldb-tools openssl)
 
 install_packages() {

@@ -28,6 +28,9 @@ internal sealed class IisStore(IDbConnectionFactory factory, BulkInserter bulk)
 
     public StorageProvider Provider => factory.Provider;
 
+    /// <summary>The staging tables (for the test that parses every SQL Server text: their upserts follow a bulk copy).</summary>
+    internal static IReadOnlyList<StageTable> StageTables => [ClientTable, ProtocolTable, AgentTable, UserTable];
+
     public async Task MergeAsync(DbConnection connection, DbTransaction tx, IisAggregateBatch batch, CancellationToken cancellationToken)
     {
         if (batch.IsEmpty)
@@ -134,7 +137,7 @@ internal sealed class IisStore(IDbConnectionFactory factory, BulkInserter bulk)
     /// A target table and its staging twin: key columns (day, client, and for detail tables a name), counts that are
     /// added, and counts that stay NULL until some file logged them (bytes).
     /// </summary>
-    private sealed class StageTable(string target, string stage, string[] keys, string[] sums, string[] nullableSums, string? sqlServerNameType)
+    internal sealed class StageTable(string target, string stage, string[] keys, string[] sums, string[] nullableSums, string? sqlServerNameType)
     {
         public string Stage { get; } = stage;
 

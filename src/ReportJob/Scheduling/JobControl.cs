@@ -1,37 +1,46 @@
+using Hangfire;
+using Hangfire.States;
 using Microsoft.Extensions.Logging;
-using Quartz;
 
 namespace ReportJob.Scheduling;
 
-/// <summary>"Run now": triggers a job through the job store (so the cluster runs it once, and never beside a running one) and finds its outcome.</summary>
-internal sealed class JobControl(ISchedulerFactory schedulers, JobRunStore runs, TimeProvider time, ILogger<JobControl> logger)
+/// <summary>
+/// "Run now" from the command line: triggers a recurring job through the job storage, as the dashboard's "Trigger now"
+/// does (any running job server takes it), and waits for its final state.
+/// </summary>
+internal sealed class JobControl(JobStorage storage, IRecurringJobManagerV2 recurring, TimeProvider time, ILogger<JobControl> logger)
 {
-    /// <summary>Triggers the job now; returns the request id its runs are recorded under, or null when no such job is scheduled.</summary>
-    public async Task<string?> TriggerAsync(string job, CancellationToken cancellationToken)
+    /// <summary>Triggers the job now; returns the id of the Hangfire job it created, or null when no such recurring job is registered.</summary>
+    public string? Trigger(string job)
     {
-        var scheduler = await schedulers.GetScheduler(cancellationToken);
-        var key = new JobKey(job, JobNames.Group);
-        if (!await scheduler.Exists(key, cancellationToken))
+        var id = recurring.TriggerJob(job);
+        if (id is not null)
         {
-            return null;
+            Log.TriggeredByHand(logger, job, id);
         }
 
-        var requestId = Guid.NewGuid().ToString("N");
-        await scheduler.TriggerJob(key, JobData.Manual(requestId), cancellationToken);
-        Log.TriggeredByHand(logger, job, requestId);
-        return requestId;
+        return id;
     }
 
-    /// <summary>Waits until the request's last run has a final outcome (ok, failed, cancelled); null on timeout.</summary>
-    public async Task<JobRun?> WaitAsync(string requestId, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until the job is Succeeded, Failed (after its retries) or Deleted; null on timeout. A retry in between is
+    /// Scheduled, not final.
+    /// </summary>
+    public async Task<JobOutcome?> WaitAsync(string jobId, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var deadline = time.GetTimestamp();
-        while (time.GetElapsedTime(deadline) < timeout)
+        var started = time.GetTimestamp();
+        while (time.GetElapsedTime(started) < timeout)
         {
-            var latest = (await runs.ForRequestAsync(requestId, cancellationToken)).FirstOrDefault();
-            if (latest is { Outcome: JobRunOutcome.Ok or JobRunOutcome.Failed or JobRunOutcome.Cancelled })
+            using (var connection = storage.GetConnection())
             {
-                return latest;
+                var state = connection.GetStateData(jobId);
+                if (state is not null && (state.Name == SucceededState.StateName || state.Name == FailedState.StateName || state.Name == DeletedState.StateName))
+                {
+                    var detail = state.Name == SucceededState.StateName
+                        ? Unquoted(state.Data.TryGetValue("Result", out var result) ? result : null)
+                        : state.Data.TryGetValue("ExceptionMessage", out var error) ? error : state.Reason;
+                    return new JobOutcome(jobId, state.Name, detail);
+                }
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(250), time, cancellationToken);
@@ -39,4 +48,8 @@ internal sealed class JobControl(ISchedulerFactory schedulers, JobRunStore runs,
 
         return null;
     }
+
+    /// <summary>Hangfire keeps a job's result serialized as JSON: a string comes back quoted.</summary>
+    private static string? Unquoted(string? json) =>
+        json is { Length: > 1 } && json[0] == '"' ? System.Text.Json.JsonSerializer.Deserialize<string>(json) : json;
 }

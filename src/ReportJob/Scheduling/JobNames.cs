@@ -1,6 +1,6 @@
 namespace ReportJob.Scheduling;
 
-/// <summary>The job names ReportJob schedules (keys of <c>Scheduling:Jobs</c>).</summary>
+/// <summary>The job names ReportJob schedules (keys of <c>Scheduling:Jobs</c>, and the ids of Hangfire's recurring jobs).</summary>
 public static class JobNames
 {
     public const string CollectSnapshots = "collect-snapshots";
@@ -9,7 +9,4 @@ public static class JobNames
     public const string DailyReport = "daily-report";
     public const string MailReport = "mail-report";
     public const string Retention = "retention";
-
-    /// <summary>The Quartz group every ReportJob job and trigger lives in.</summary>
-    public const string Group = "reportjob";
 }

@@ -5,10 +5,6 @@ namespace ReportJob.Scheduling;
 /// <summary><c>Scheduling:Retention</c>: what the <c>retention</c> job purges.</summary>
 public sealed class RetentionOptions
 {
-    /// <summary>Run history (<c>job_run</c>) older than this many days is deleted.</summary>
-    [Range(1, 36500)]
-    public int JobRunDays { get; set; } = 90;
-
     /// <summary>Tables purged by age, e.g. raw snapshots after N days and aggregates after M days.</summary>
     public List<RetentionRule> Tables { get; set; } = [];
 

@@ -6,7 +6,7 @@ using ReportJob.Storage;
 namespace ReportJob.Scheduling;
 
 /// <summary>
-/// The <c>retention</c> job: purges <c>job_run</c> and every table of <c>Scheduling:Retention:Tables</c> by age, in
+/// The <c>retention</c> job: purges every table of <c>Scheduling:Retention:Tables</c> by age, in
 /// batches (each committed on its own, so an interrupted purge simply continues next time), then old files.
 /// </summary>
 internal sealed class RetentionWork(IDbConnectionFactory factory, IOptions<SchedulingOptions> options, TimeProvider time, ILogger<RetentionWork> logger) : IScheduledWork
@@ -18,9 +18,7 @@ internal sealed class RetentionWork(IDbConnectionFactory factory, IOptions<Sched
         var o = options.Value.Retention;
         var now = time.GetUtcNow().UtcDateTime;
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        var rules = new List<RetentionRule> { new() { Table = "job_run", TimeColumn = "started_at", Days = o.JobRunDays } };
-        rules.AddRange(o.Tables);
-        foreach (var rule in rules)
+        foreach (var rule in o.Tables)
         {
             var cutoff = now.AddDays(-rule.Days);
             var deleted = await PurgeAsync(rule.Table, rule.TimeColumn, cutoff, o.BatchSize, cancellationToken);

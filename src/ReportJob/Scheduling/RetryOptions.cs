@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace ReportJob.Scheduling;
 
-/// <summary><c>Scheduling:Retry</c>: how a failed run is retried (Quartz's retry policy, exponential back-off).</summary>
+/// <summary><c>Scheduling:Retry</c>: how a failed run is retried (Hangfire's automatic retries, with a doubling back-off).</summary>
 public sealed class RetryOptions
 {
     /// <summary>Retries after the first failure; 0 turns retries off.</summary>
@@ -16,4 +16,18 @@ public sealed class RetryOptions
     /// <summary>The longest wait between two attempts.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The wait before each retry, in whole seconds (Hangfire's unit): InitialDelay, doubling, capped at MaxDelay.</summary>
+    public int[] DelaysInSeconds()
+    {
+        var delays = new int[Attempts];
+        var delay = InitialDelay.TotalSeconds;
+        for (var i = 0; i < Attempts; i++)
+        {
+            delays[i] = (int)Math.Ceiling(Math.Min(delay, MaxDelay.TotalSeconds));
+            delay *= 2;
+        }
+
+        return delays;
+    }
 }

@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
-using Quartz;
 
 namespace ReportJob.Scheduling;
 
@@ -8,7 +7,7 @@ public sealed partial class SchedulingOptions : IValidatableObject
 {
     public const string Section = "Scheduling";
 
-    /// <summary>Time zone the cron expressions are read in and the status page shows times in: an IANA (<c>Europe/Zurich</c>) or Windows (<c>W. Europe Standard Time</c>) id.</summary>
+    /// <summary>Time zone the cron expressions are read in: an IANA (<c>Europe/Zurich</c>) or Windows (<c>W. Europe Standard Time</c>) id.</summary>
     public string TimeZone { get; set; } = "UTC";
 
     /// <summary>The jobs by name: <c>collect-snapshots</c>, <c>ingest-captures</c>, <c>ingest-iis-logs</c>, <c>daily-report</c>, <c>mail-report</c>, <c>retention</c>.</summary>
@@ -18,31 +17,31 @@ public sealed partial class SchedulingOptions : IValidatableObject
     public RetryOptions Retry { get; set; } = new();
 
     /// <summary>
-    /// Share the job store with other job servers (PostgreSQL or SQL Server only): each trigger fires on exactly one
-    /// node, and a node that dies mid-job has the job recovered by another.
+    /// For jobs with <c>CatchUp</c>: <c>Once</c> runs a report missed while no job server ran once, when one starts again;
+    /// <c>All</c> runs it once per missed occurrence, each for its own day.
     /// </summary>
-    public bool Clustered { get; set; }
-
-    /// <summary>How often a clustered node records that it is alive.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.500", "00:10:00")]
-    public TimeSpan ClusterCheckinInterval { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>How long past a missed check-in the other nodes wait before recovering a node's jobs.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00")]
-    public TimeSpan ClusterCheckinMisfireThreshold { get; set; } = TimeSpan.FromSeconds(20);
-
-    /// <summary>How late a firing may be before it counts as missed (and <see cref="JobScheduleOptions.CatchUp"/> applies).</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
-    public TimeSpan MisfireThreshold { get; set; } = TimeSpan.FromMinutes(1);
-
-    /// <summary>For jobs with <c>CatchUp</c>: <c>Once</c> runs a missed report once on start; <c>All</c> runs it once per missed day.</summary>
     public CatchUpMode CatchUpMissedReports { get; set; } = CatchUpMode.Once;
 
-    /// <summary>Jobs that may run at the same time (different jobs; one job never runs twice at once).</summary>
+    /// <summary>Jobs that may run at the same time on this job server (Hangfire workers; one job never runs twice at once).</summary>
     [Range(1, 64)]
     public int MaxConcurrency { get; set; } = 4;
 
-    /// <summary>On Ctrl+C / SIGTERM running jobs are cancelled and given this long to stop before the process exits.</summary>
+    /// <summary>
+    /// How often the job server looks for due recurring jobs, retries and queued jobs. A job starts up to this late, and a
+    /// run of a job without <c>CatchUp</c> that could not start within twice this long of its time is skipped.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:00:15")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// PostgreSQL and SQL Server: a job taken by a job server that stopped without finishing it (crash, power loss, lost
+    /// network) is taken again by another job server this long after its server last renewed it (a running job renews it
+    /// every fifth of this). SQLite, one job server, cannot renew it: there it is Hangfire's 30 minutes.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
+    public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>On Ctrl+C / SIGTERM / service stop running jobs are cancelled and given this long to stop before the process exits.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -59,29 +58,12 @@ public sealed partial class SchedulingOptions : IValidatableObject
             yield return new ValidationResult($"Scheduling:TimeZone: '{TimeZone}' is not a known IANA or Windows time zone id", [nameof(TimeZone)]);
         }
 
-        foreach (var (name, job) in Jobs)
+        // Cron expressions are checked by Hangfire's own parser when the job server registers them (JobServerService).
+        foreach (var name in Jobs.Keys)
         {
             if (!JobName().IsMatch(name))
             {
                 yield return new ValidationResult($"Scheduling:Jobs:{name}: a job name is lower-case letters, digits and '-'", [nameof(Jobs)]);
-            }
-
-            if (!string.IsNullOrWhiteSpace(job.Cron))
-            {
-                string? error = null;
-                try
-                {
-                    CronExpression.Parse(job.Cron);
-                }
-                catch (FormatException ex)
-                {
-                    error = ex.Message;
-                }
-
-                if (error is not null)
-                {
-                    yield return new ValidationResult($"Scheduling:Jobs:{name}:Cron: '{job.Cron}' is not a valid Quartz cron expression (sec min hour day month weekday): {error}", [nameof(Jobs)]);
-                }
             }
         }
 

@@ -2,12 +2,12 @@ using System.ComponentModel.DataAnnotations;
 
 namespace ReportJob.Scheduling;
 
-/// <summary><c>Status</c>: the job server's status page and <c>/health</c>, served by <c>reportjob run</c>.</summary>
+/// <summary><c>Status</c>: the Hangfire dashboard (with the collection page), <c>/health</c> and <c>/metrics</c>, served by <c>reportjob run</c>.</summary>
 public sealed class StatusOptions : IValidatableObject
 {
     public const string Section = "Status";
 
-    /// <summary>Serve the status page at all.</summary>
+    /// <summary>Serve the dashboard, <c>/health</c> and <c>/metrics</c> at all.</summary>
     public bool Enabled { get; set; } = true;
 
     /// <summary>
@@ -26,10 +26,6 @@ public sealed class StatusOptions : IValidatableObject
     /// (<c>REPORTJOB__Status__SharedSecret</c> or appsettings.Local.json), and serve over https when it crosses a network.
     /// </summary>
     public string? SharedSecret { get; set; }
-
-    /// <summary>How many recent runs the page lists.</summary>
-    [Range(1, 1000)]
-    public int HistorySize { get; set; } = 50;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

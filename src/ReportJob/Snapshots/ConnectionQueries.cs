@@ -103,6 +103,27 @@ internal sealed class ConnectionQueries(IDbConnectionFactory factory)
         return summary;
     }
 
+    /// <summary>Per server: the last attempt, the last good snapshot and its connections, failures since then, the last failure.</summary>
+    public async Task<IReadOnlyList<CollectionHealth>> CollectionHealthAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await factory.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<HealthRow>(new CommandDefinition(CollectionHealthQuery, commandTimeout: factory.CommandTimeoutSeconds, cancellationToken: cancellationToken));
+        return rows.Select(r => new CollectionHealth(
+            r.Server, DbTime.Utc(r.LastAttempt), DbTime.Utc(r.LastOk), r.LastOkConnections, r.FailuresSinceOk, DbTime.Utc(r.LastFailure), r.LastError)).ToList();
+    }
+
+    /// <summary>Ids grow with insertion, so "the last" snapshot of a server is its highest id.</summary>
+    internal const string CollectionHealthQuery = """
+        SELECT s.server AS Server, s.last_attempt AS LastAttempt,
+               o.taken_at AS LastOk, o.connection_count AS LastOkConnections,
+               (SELECT COUNT(*) FROM snapshot x WHERE x.server = s.server AND x.status <> 'ok' AND x.id > COALESCE(o.id, 0)) AS FailuresSinceOk,
+               f.taken_at AS LastFailure, f.error AS LastError
+        FROM (SELECT server, MAX(taken_at) AS last_attempt FROM snapshot GROUP BY server) s
+        LEFT JOIN snapshot o ON o.id = (SELECT MAX(y.id) FROM snapshot y WHERE y.server = s.server AND y.status = 'ok')
+        LEFT JOIN snapshot f ON f.id = (SELECT MAX(z.id) FROM snapshot z WHERE z.server = s.server AND z.status <> 'ok')
+        ORDER BY s.server
+        """;
+
     /// <summary>
     /// One parameter per id: Dapper expands <c>IN @ids</c> for SQLite and SQL Server but hands Npgsql an array, which
     /// only <c>= ANY(@ids)</c> accepts. A round has one snapshot per server, so the list stays short.
@@ -155,6 +176,23 @@ internal sealed class ConnectionQueries(IDbConnectionFactory factory)
         }
 
         return rounds;
+    }
+
+    private sealed class HealthRow
+    {
+        public string Server { get; set; } = "";
+
+        public DateTime? LastAttempt { get; set; }
+
+        public DateTime? LastOk { get; set; }
+
+        public long? LastOkConnections { get; set; }
+
+        public long FailuresSinceOk { get; set; }
+
+        public DateTime? LastFailure { get; set; }
+
+        public string? LastError { get; set; }
     }
 
     private sealed class ConnectionRow

@@ -15,25 +15,11 @@ internal sealed class DbConnectionFactory : IDbConnectionFactory, IDisposable
     {
         var o = options.Value;
         Provider = o.Provider;
-        CommandTimeoutSeconds = (int)Math.Ceiling(o.CommandTimeout.TotalSeconds);
-        _connectionString = o.ConnectionString;
-        if (Provider == StorageProvider.Sqlite)
+        CommandTimeoutSeconds = TimeoutSeconds(o);
+        _connectionString = ConnectionString(o);
+        if (Provider == StorageProvider.Postgres)
         {
-            var builder = new SqliteConnectionStringBuilder(o.ConnectionString);
-            if (!string.IsNullOrEmpty(builder.DataSource) && builder.DataSource != ":memory:" && builder.Mode != SqliteOpenMode.Memory)
-            {
-                var full = Path.GetFullPath(builder.DataSource);
-                Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-                builder.DataSource = full;
-            }
-
-            builder.Pooling = true;
-            builder.DefaultTimeout = CommandTimeoutSeconds;
-            _connectionString = builder.ToString();
-        }
-        else if (Provider == StorageProvider.Postgres)
-        {
-            _npgsql = NpgsqlDataSource.Create(o.ConnectionString);
+            _npgsql = NpgsqlDataSource.Create(_connectionString);
         }
     }
 
@@ -71,4 +57,34 @@ internal sealed class DbConnectionFactory : IDbConnectionFactory, IDisposable
     }
 
     public void Dispose() => _npgsql?.Dispose();
+
+    /// <summary>
+    /// The connection string as every connection of the provider is opened with, Storage:CommandTimeout as the default
+    /// timeout of each command on it (SQLite: how long a command waits for a locked file; SQLite's relative paths are
+    /// taken from the working directory, its folder created). The job server's storage opens its connections with it too.
+    /// </summary>
+    public static string ConnectionString(StorageOptions o)
+    {
+        switch (o.Provider)
+        {
+            case StorageProvider.Postgres:
+                return new NpgsqlConnectionStringBuilder(o.ConnectionString) { CommandTimeout = TimeoutSeconds(o) }.ConnectionString;
+            case StorageProvider.SqlServer:
+                return new SqlConnectionStringBuilder(o.ConnectionString) { CommandTimeout = TimeoutSeconds(o) }.ConnectionString;
+            default:
+                var builder = new SqliteConnectionStringBuilder(o.ConnectionString);
+                if (!string.IsNullOrEmpty(builder.DataSource) && builder.DataSource != ":memory:" && builder.Mode != SqliteOpenMode.Memory)
+                {
+                    var full = Path.GetFullPath(builder.DataSource);
+                    Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+                    builder.DataSource = full;
+                }
+
+                builder.Pooling = true;
+                builder.DefaultTimeout = TimeoutSeconds(o);
+                return builder.ToString();
+        }
+    }
+
+    private static int TimeoutSeconds(StorageOptions o) => (int)Math.Ceiling(o.CommandTimeout.TotalSeconds);
 }

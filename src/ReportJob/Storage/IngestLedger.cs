@@ -26,9 +26,9 @@ public sealed class IngestLedger(IDbConnectionFactory factory)
     public static async Task<LedgerEntry?> FindAsync(DbConnection connection, DbTransaction? transaction, string sha256, CancellationToken cancellationToken)
     {
         var row = await connection.QuerySingleOrDefaultAsync<LedgerRow>(new CommandDefinition(
-            "SELECT sha256 AS Sha256, kind AS Kind, file_name AS FileName, size_bytes AS SizeBytes, row_count AS RowCount, ingested_at AS IngestedAt FROM ingest_ledger WHERE sha256 = @sha256",
+            "SELECT sha256 AS Sha256, kind AS Kind, file_name AS FileName, size_bytes AS SizeBytes, row_count AS Rows, ingested_at AS IngestedAt FROM ingest_ledger WHERE sha256 = @sha256",
             new { sha256 }, transaction, cancellationToken: cancellationToken));
-        return row is null ? null : new LedgerEntry(row.Sha256, row.Kind, row.FileName, row.SizeBytes, row.RowCount, DbTime.Utc(row.IngestedAt));
+        return row is null ? null : new LedgerEntry(row.Sha256, row.Kind, row.FileName, row.SizeBytes, row.Rows, DbTime.Utc(row.IngestedAt));
     }
 
     /// <summary>Records the file inside the caller's transaction (the primary key rejects a concurrent duplicate).</summary>
@@ -47,7 +47,8 @@ public sealed class IngestLedger(IDbConnectionFactory factory)
 
         public long SizeBytes { get; set; }
 
-        public long RowCount { get; set; }
+        /// <summary>Not RowCount: ROWCOUNT is a reserved word of T-SQL, so that alias fails on SQL Server.</summary>
+        public long Rows { get; set; }
 
         public DateTime IngestedAt { get; set; }
     }

@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using Dapper;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Npgsql;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Hangfire;
 using ReportJob.Scheduling;
 using ReportJob.Storage;
 using ReportJob.Tests.TestSupport;
@@ -12,139 +12,199 @@ namespace ReportJob.Tests.Scheduling;
 
 public sealed class ClusteredSchedulingTests(ITestOutputHelper output)
 {
+    /// <summary>
+    /// Two `reportjob run` processes on one real PostgreSQL database, collecting every 2 s and reading the IIS inbox every
+    /// 3 s (each occurrence a job of its own: CatchUp with CatchUpMissedReports All): every occurrence runs exactly once,
+    /// and both job servers do work. Then a server stops answering ssh mid-collection; the process running that
+    /// collection is killed (no shutdown), and the other process takes the job up again and finishes it.
+    /// </summary>
     [Theory]
     [ProviderData(StorageProvider.Postgres)]
-    public async Task Run_TwoClusteredHostsOnPostgres_EachTriggerRunsOnceAndKilledJobIsRecovered(StorageProvider provider)
+    public async Task Run_TwoProcessesOnPostgres_EachOccurrenceOnceAndKilledJobFinishedByTheOther(StorageProvider provider)
     {
-        var db = await TestDatabase.CreateAsync(provider);
-        var admin = Environment.GetEnvironmentVariable(ProviderDataAttribute.PostgresVariable)!;
-        var suffix = Guid.NewGuid().ToString("N")[..8];
-        var roles = new[] { "rj_node_a_" + suffix, "rj_node_b_" + suffix };
-        var probe = new WorkProbe();
-        var hosts = new Dictionary<string, IHost>();
+        await using var db = await TestDatabase.CreateAsync(provider);
+        using var ssh = new StallingListener();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "Postgres",
+            ["Storage:ConnectionString"] = db.ConnectionString,
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:ReportJob.Scheduling"] = "Information",
+            ["Status:Enabled"] = "false",
+            ["Snapshots:Timeout"] = "00:00:30",
+            ["Snapshots:Servers:0:Name"] = "local",
+            ["Snapshots:Servers:0:Source"] = "Local",
+            ["Snapshots:Servers:1:Name"] = "ex03",
+            ["Snapshots:Servers:1:Source"] = "Ssh",
+            ["Snapshots:Servers:1:Host"] = "127.0.0.1",
+            ["Snapshots:Servers:1:Port"] = ssh.Port.ToString(CultureInfo.InvariantCulture),
+            ["Snapshots:Servers:1:KnownHostsFile"] = Path.Combine(db.Directory, "known_hosts"),
+            ["IisLogs:InboxPath"] = Path.Combine(db.Directory, "iis"),
+            ["NetFlow:InboxPath"] = Path.Combine(db.Directory, "netflow"),
+            ["Scheduling:InvisibilityTimeout"] = "00:00:05",
+            ["Scheduling:CatchUpMissedReports"] = "All",
+            ["Scheduling:Jobs:collect-snapshots:Cron"] = "*/2 * * * * *",
+            ["Scheduling:Jobs:collect-snapshots:CatchUp"] = "true",
+            ["Scheduling:Jobs:ingest-iis-logs:Cron"] = "*/3 * * * * *",
+            ["Scheduling:Jobs:ingest-iis-logs:CatchUp"] = "true",
+            ["Scheduling:Jobs:ingest-captures:Enabled"] = "false",
+            ["Scheduling:Jobs:daily-report:Enabled"] = "false",
+            ["Scheduling:Jobs:mail-report:Enabled"] = "false",
+            ["Scheduling:Jobs:retention:Enabled"] = "false",
+        };
+        var config = ReportJobProcess.WriteConfig(Path.Combine(db.Directory, "settings.json"), settings);
+        var storage = JobStorageFactory.Create(
+            new StorageOptions { Provider = StorageProvider.Postgres, ConnectionString = db.ConnectionString },
+            new SchedulingOptions { InvisibilityTimeout = TimeSpan.FromSeconds(5) });
+        var nodes = new[] { "a", "b" }.ToDictionary(n => n, n =>
+        {
+            var dir = Directory.CreateDirectory(Path.Combine(db.Directory, n)).FullName;
+            return ReportJobProcess.Start(dir, "run", "--config", config);
+        });
         try
         {
-            foreach (var role in roles)
+            string NodeOf(string serverId) => nodes.Single(n => serverId.Contains($":{n.Value.Id}:", StringComparison.Ordinal)).Key;
+            await SchedulerHost.WaitUntilAsync(() => storage.GetMonitoringApi().Servers().Count == 2, TimeSpan.FromSeconds(60), "both job servers registered");
+            // 12 s from a multiple of 6 s on: 6 occurrences of the 2 s cron and 4 of the 3 s one.
+            var from = DateTimeOffset.FromUnixTimeSeconds((TimeProvider.System.GetUtcNow().ToUnixTimeSeconds() / 6 + 1) * 6);
+            var to = from.AddSeconds(12);
+
+            // Every occurrence in [from, to) of both jobs: one job each, run once, by either server.
+            IReadOnlyList<HangfireJob> window = [];
+            await SchedulerHost.WaitUntilAsync(() =>
             {
-                // One login role per node, so that a node can be cut off from the database like a crashed machine.
-                await ExecAsync(admin, $"CREATE ROLE {role} LOGIN SUPERUSER");
+                window = HangfireJob.ReadAll(storage).Where(j => j.Time >= from && j.Time < to).ToList();
+                return window.Count == 6 + 4 && window.All(j => j.State == "Succeeded");
+            }, TimeSpan.FromSeconds(40), "the 10 occurrences of 12 s succeeded");
+            foreach (var job in window)
+            {
+                output.WriteLine($"{job.Name} {job.Time:HH:mm:ss} job {job.Id} on {string.Join(",", job.Servers.Select(NodeOf))}");
             }
 
-            foreach (var (name, role) in new[] { ("A", roles[0]), ("B", roles[1]) })
-            {
-                var cs = new NpgsqlConnectionStringBuilder(db.ConnectionString) { Username = role }.ConnectionString;
-                hosts[name] = await SchedulerHost.StartAsync(db, new Dictionary<string, string?>
-                {
-                    ["Storage:ConnectionString"] = cs,
-                    ["Scheduling:Clustered"] = "true",
-                    // The node cut off below logs every failed database call; expected here.
-                    ["Logging:LogLevel:Quartz"] = "None",
-                    ["Logging:LogLevel:ReportJob"] = "None",
-                    ["Scheduling:ClusterCheckinInterval"] = "00:00:01",
-                    ["Scheduling:ClusterCheckinMisfireThreshold"] = "00:00:02",
-                    ["Scheduling:Jobs:collect-snapshots:Cron"] = "*/2 * * * * ?",
-                    ["Scheduling:Jobs:ingest-captures:Cron"] = "*/3 * * * * ?",
-                    ["Scheduling:Jobs:daily-report:Cron"] = "",
-                    ["Scheduling:Jobs:retention:Enabled"] = "false",
-                }, services =>
-                {
-                    services.AddSingleton<IScheduledWork>(new CountingWork(JobNames.CollectSnapshots, probe, name));
-                    services.AddSingleton<IScheduledWork>(new CountingWork(JobNames.IngestCaptures, probe, name));
-                    services.AddSingleton<IScheduledWork>(new SlowWork(JobNames.DailyReport, TimeSpan.FromSeconds(6), probe, name));
-                });
-            }
+            Assert.Equal(Enumerable.Range(0, 6).Select(i => from.AddSeconds(2 * i)), window.Where(j => j.Name == JobNames.CollectSnapshots).Select(j => j.Time!.Value).Order());
+            Assert.Equal(
+                Enumerable.Range(0, 4).Select(i => from.AddSeconds(3 * i)),
+                window.Where(j => j.Name == JobNames.IngestIisLogs).Select(j => j.Time!.Value).Order());
+            Assert.All(window, j => Assert.Single(j.Servers));
+            Assert.Equal(["a", "b"], window.Select(j => NodeOf(j.Servers[0])).Distinct().Order());
 
-            // Several triggers with both nodes competing for them.
-            await Task.Delay(TimeSpan.FromSeconds(13));
-            await using (var c = await db.Get<IDbConnectionFactory>().OpenAsync(default))
-            {
-                var perTrigger = (await c.QueryAsync<(string Job, DateTime Scheduled, long Runs, string Nodes)>("""
-                    SELECT job, scheduled_at, COUNT(*), string_agg(node, ',') FROM job_run
-                    WHERE trigger_kind = 'schedule' GROUP BY job, scheduled_at ORDER BY job, scheduled_at
-                    """)).ToList();
-                foreach (var job in perTrigger.GroupBy(r => r.Job))
-                {
-                    Trace($"{job.Key}: {job.Count()} triggers, runs per trigger {string.Join(",", job.Select(r => r.Runs))}, nodes {string.Join(" ", job.Select(r => r.Nodes))}");
-                }
-
-                Assert.All(perTrigger, r => Assert.Equal(1, r.Runs));
-                var collect = perTrigger.Where(r => r.Job == JobNames.CollectSnapshots).Select(r => r.Scheduled).ToList();
-                Assert.True(collect.Count >= 5, $"collect-snapshots ran for {collect.Count} triggers");
-                // No trigger was lost either: consecutive scheduled times are one cron step apart.
-                Assert.All(collect.Zip(collect.Skip(1)), p => Assert.Equal(TimeSpan.FromSeconds(2), p.Second - p.First));
-                Assert.True(perTrigger.Count(r => r.Job == JobNames.IngestCaptures) >= 3);
-                Assert.All(await c.QueryAsync<string>("SELECT outcome FROM job_run WHERE trigger_kind = 'schedule' AND finished_at IS NOT NULL"), o => Assert.Equal("ok", o));
-            }
-
-            // A slow job starts on one node; that node is cut off from the database mid-job, like a crash.
-            var requestId = await hosts["B"].Services.GetRequiredService<JobControl>().TriggerAsync(JobNames.DailyReport, default);
-            Assert.NotNull(requestId);
-            await SchedulingHostTests.WaitUntilAsync(() => Task.FromResult(probe.Runs.Any(r => r.Job == JobNames.DailyReport)), TimeSpan.FromSeconds(20));
-            var victim = probe.Runs.First(r => r.Job == JobNames.DailyReport).Host.Split(':')[0];
-            var survivor = victim == "A" ? "B" : "A";
+            // ex03 stops answering: the next collection hangs in ssh. Its process is killed mid-job.
+            var stalled = ssh.StallNext();
+            var sshPid = await stalled.WaitAsync(TimeSpan.FromSeconds(20));
+            var victim = nodes.Single(n => n.Value.Id == ParentOf(sshPid)).Key;
+            var survivor = victim == "a" ? "b" : "a";
+            var hung = HangfireJob.ReadAll(storage)
+                .Where(j => j.Name == JobNames.CollectSnapshots && j.State == "Processing" && NodeOf(j.Servers[^1]) == victim)
+                .OrderBy(j => j.Time).First();
             var killed = Stopwatch.StartNew();
-            Trace("victim " + victim);
-            var victimRole = roles[victim == "A" ? 0 : 1];
-            await ExecAsync(admin, $"ALTER ROLE {victimRole} NOLOGIN");
-            await ExecAsync(admin, $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{victimRole}'");
+            nodes[victim].Kill();
+            output.WriteLine($"collect-snapshots {hung.Time:HH:mm:ss} (job {hung.Id}) hung on {victim}, killed");
 
-            await SchedulingHostTests.WaitUntilAsync(() => Task.FromResult(probe.Runs.Any(r => r.Job == JobNames.DailyReport && r.Host == survivor + ":start")), TimeSpan.FromSeconds(30));
-            var recoveredAfter = killed.Elapsed;
-            await SchedulingHostTests.WaitUntilAsync(() => Task.FromResult(probe.Runs.Any(r => r.Job == JobNames.DailyReport && r.Host == survivor + ":end")), TimeSpan.FromSeconds(20));
-            Trace($"daily-report started on {victim}, node cut off; {survivor} recovered it after {recoveredAfter.TotalSeconds:0.0} s");
-
-            foreach (var (n, h) in hosts)
+            HangfireJob? finished = null;
+            await SchedulerHost.WaitUntilAsync(() =>
             {
-                Trace($"node {n}: instance id '{(await h.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler()).SchedulerInstanceId}'");
+                finished = HangfireJob.Read(storage, hung.Id);
+                return finished?.State == "Succeeded";
+            }, TimeSpan.FromSeconds(45), $"job {hung.Id} finished by {survivor}");
+            output.WriteLine($"finished by {NodeOf(finished!.Servers[^1])} {killed.Elapsed.TotalSeconds:0.0} s after the kill; servers {string.Join(",", finished.Servers.Select(NodeOf))}");
+            Assert.Equal([victim, survivor], finished.Servers.Select(NodeOf));
+            Assert.False(nodes[survivor].HasExited, nodes[survivor].Output);
+        }
+        catch
+        {
+            foreach (var (name, node) in nodes)
+            {
+                output.WriteLine($"--- {name} (pid {node.Id}) ---\n{node.Output}");
             }
 
-            // The work's end comes before its run is recorded as finished: wait for the record.
-            var store = hosts[survivor].Services.GetRequiredService<JobRunStore>();
-            await SchedulingHostTests.WaitUntilAsync(async () => (await store.RecentAsync(100, JobNames.DailyReport, default)).All(r => r.Outcome != "running"), TimeSpan.FromSeconds(20));
-            var runs = (await store.RecentAsync(100, JobNames.DailyReport, default)).OrderBy(r => r.Id).ToList();
-            Assert.Equal(["abandoned", "ok"], runs.Select(r => r.Outcome));
-            Assert.Equal(["manual", "recovery"], runs.Select(r => r.TriggerKind));
-            Assert.NotEqual(runs[0].Node, runs[1].Node);
-            Assert.True(recoveredAfter < TimeSpan.FromSeconds(15), $"recovery took {recoveredAfter}");
-
-            // The machine comes back: its late completion must not run or record the job a second time.
-            await ExecAsync(admin, $"ALTER ROLE {victimRole} LOGIN");
-            await Task.Delay(TimeSpan.FromSeconds(3));
-            Assert.Equal(2, probe.Runs.Count(r => r.Job == JobNames.DailyReport && r.Host.EndsWith(":start", StringComparison.Ordinal)));
-            Assert.Equal(2, (await hosts[survivor].Services.GetRequiredService<JobRunStore>().RecentAsync(100, JobNames.DailyReport, default)).Count);
+            throw;
         }
         finally
         {
-            // A node cut off from the database cannot finish its shutdown (Quartz retries the store until it answers).
-            foreach (var role in roles)
+            foreach (var node in nodes.Values)
             {
-                await ExecAsync(admin, $"ALTER ROLE {role} LOGIN");
-            }
-
-            foreach (var host in hosts.Values)
-            {
-                await SchedulerHost.StopAsync(host, TimeSpan.FromSeconds(5));
-            }
-
-            foreach (var role in roles)
-            {
-                await ExecAsync(admin, $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{role}'");
-            }
-
-            await db.DisposeAsync();
-            foreach (var role in roles)
-            {
-                await ExecAsync(admin, $"DROP ROLE IF EXISTS {role}");
+                node.Dispose();
             }
         }
     }
 
-    private void Trace(string line) => output.WriteLine(line);
-
-    private static async Task ExecAsync(string connectionString, string sql)
+    /// <summary>The parent process id, from /proc (the ssh client's parent is the reportjob process that runs it).</summary>
+    private static int ParentOf(int pid)
     {
-        await using var c = new NpgsqlConnection(connectionString);
-        await c.OpenAsync();
-        await c.ExecuteAsync(sql);
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        // pid (comm) state ppid ...: comm may hold spaces, so read after its closing parenthesis.
+        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// A TCP port in place of a server's sshd: it closes every connection at once (ssh fails fast), except the one after
+    /// <see cref="StallNext"/>, which it holds open without a word (ssh waits for the banner); it reports the pid of the
+    /// ssh client that made that one.
+    /// </summary>
+    private sealed class StallingListener : IDisposable
+    {
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly List<TcpClient> _held = [];
+        private readonly CancellationTokenSource _stop = new();
+        private TaskCompletionSource<int>? _stall;
+
+        public StallingListener()
+        {
+            _listener.Start();
+            Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+            _ = AcceptAsync();
+        }
+
+        public int Port { get; }
+
+        public Task<int> StallNext()
+        {
+            _stall = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _stall.Task;
+        }
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _listener.Stop();
+            foreach (var c in _held)
+            {
+                c.Dispose();
+            }
+        }
+
+        private async Task AcceptAsync()
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                TcpClient client;
+                try
+                {
+                    client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                }
+                catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
+                {
+                    return;
+                }
+
+                if (Interlocked.Exchange(ref _stall, null) is { } stall)
+                {
+                    _held.Add(client);
+                    stall.TrySetResult(SshPidOf(((IPEndPoint)client.Client.RemoteEndPoint!).Port));
+                }
+                else
+                {
+                    client.Dispose();
+                }
+            }
+        }
+
+        /// <summary>The process whose socket has this local port, as `ss -tnp` shows it: users:(("ssh",pid=123,fd=3)).</summary>
+        private static int SshPidOf(int localPort)
+        {
+            var line = ExternalTools.Run("ss", ["-tnpH", "state", "established", $"( sport = :{localPort} )"]);
+            var at = line.IndexOf("pid=", StringComparison.Ordinal) + 4;
+            return int.Parse(line[at..line.IndexOf(',', at)], CultureInfo.InvariantCulture);
+        }
     }
 }

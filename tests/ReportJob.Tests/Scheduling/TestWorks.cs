@@ -23,47 +23,22 @@ internal sealed class CountingWork(string name, WorkProbe probe, string host = "
     }
 }
 
-/// <summary>Fails the first <c>failures</c> runs, then succeeds.</summary>
+/// <summary>Fails the first <c>failures</c> runs of each occurrence (scheduled time), then succeeds.</summary>
 internal sealed class FlakyWork(string name, int failures, WorkProbe probe) : IScheduledWork
 {
-    private int _calls;
+    private readonly ConcurrentDictionary<DateTimeOffset, int> _calls = new();
 
     public string JobName => name;
 
     public Task<WorkResult> RunAsync(DateTimeOffset scheduledFireTimeUtc, CancellationToken cancellationToken)
     {
         probe.Runs.Enqueue((name, scheduledFireTimeUtc, ""));
-        if (Interlocked.Increment(ref _calls) <= failures)
+        var call = _calls.AddOrUpdate(scheduledFireTimeUtc, 1, (_, n) => n + 1);
+        if (call <= failures)
         {
-            throw new InvalidOperationException($"injected failure {_calls}");
+            throw new InvalidOperationException($"injected failure {call}");
         }
 
         return Task.FromResult(new WorkResult("recovered after injected failures"));
-    }
-}
-
-/// <summary>A report that names a follow-up job, like daily-report → mail-report.</summary>
-internal sealed class ContinuingWork(string name, string next, WorkProbe probe) : IScheduledWork
-{
-    public string JobName => name;
-
-    public Task<WorkResult> RunAsync(DateTimeOffset scheduledFireTimeUtc, CancellationToken cancellationToken)
-    {
-        probe.Runs.Enqueue((name, scheduledFireTimeUtc, ""));
-        return Task.FromResult(new WorkResult("rendered") { ContinueWith = next, Link = "file:///reports/report.html" });
-    }
-}
-
-/// <summary>Runs for <c>duration</c> (or until cancelled), recording which host ran it.</summary>
-internal sealed class SlowWork(string name, TimeSpan duration, WorkProbe probe, string host) : IScheduledWork
-{
-    public string JobName => name;
-
-    public async Task<WorkResult> RunAsync(DateTimeOffset scheduledFireTimeUtc, CancellationToken cancellationToken)
-    {
-        probe.Runs.Enqueue((name, scheduledFireTimeUtc, host + ":start"));
-        await Task.Delay(duration, cancellationToken);
-        probe.Runs.Enqueue((name, scheduledFireTimeUtc, host + ":end"));
-        return new WorkResult("slow work done on " + host);
     }
 }

@@ -1,4 +1,5 @@
-using Microsoft.AspNetCore.Antiforgery;
+using Hangfire;
+using Hangfire.Dashboard;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
@@ -8,20 +9,30 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ReportJob.Reports;
+using ReportJob.Snapshots;
 
 namespace ReportJob.Scheduling;
 
 /// <summary>
-/// The status page, <c>POST /jobs/{name}/run</c> and <c>/health</c>, on Kestrel inside the job server's process. It is a
-/// small web application of its own (the app's host is a generic host, not a web host) over the same singletons.
+/// The Hangfire dashboard (with <see cref="CollectionHealthPage"/> in it), <c>/health</c> and <c>/metrics</c> on
+/// <c>Status:Urls</c>, on Kestrel inside the job server's process. It is a small web application of its own (the app's
+/// host is a generic host, not a web host) over the same singletons. <see cref="RemoteAccessGate"/> stands in front of
+/// every path.
 /// </summary>
-internal sealed class StatusPageServer(
-    StatusReader reader,
-    JobControl control,
+internal sealed class DashboardServer(
+    JobStorage storage,
+    JobServerService server,
+    JobOverview overview,
+    StatusMetrics metrics,
+    ConnectionQueries queries,
+    ReportMailComposer composer,
+    IOptions<SchedulingOptions> scheduling,
+    IOptions<ReportOptions> reports,
     IOptions<StatusOptions> options,
     ILoggerFactory loggerFactory) : IHostedService, IAsyncDisposable
 {
-    private readonly ILogger _logger = loggerFactory.CreateLogger<StatusPageServer>();
+    private readonly ILogger _logger = loggerFactory.CreateLogger<DashboardServer>();
     private WebApplication? _app;
 
     /// <summary>The addresses Kestrel bound (with the real port when the configured one was 0).</summary>
@@ -35,6 +46,7 @@ internal sealed class StatusPageServer(
             return;
         }
 
+        CollectionHealthPage.Register();
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
         builder.WebHost.UseKestrelCore();
         builder.WebHost.UseUrls(o.Urls);
@@ -42,7 +54,13 @@ internal sealed class StatusPageServer(
         builder.Services.Replace(ServiceDescriptor.Singleton(loggerFactory));
         // Keys live in memory: a restart only invalidates pages that are open, and no key file is left anywhere.
         builder.Services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider(loggerFactory));
+        // The dashboard checks the antiforgery token of its POSTs (trigger now, delete, requeue) when this is registered.
         builder.Services.AddAntiforgery();
+        // What the collection page reads, from the job server's own container.
+        builder.Services.AddSingleton(queries);
+        builder.Services.AddSingleton(scheduling);
+        builder.Services.AddSingleton(reports);
+        builder.Services.AddSingleton(composer);
         var app = builder.Build();
         app.Use(async (context, next) =>
         {
@@ -61,12 +79,20 @@ internal sealed class StatusPageServer(
             }
 
             await context.Response.WriteAsync(decision == RemoteAccessDecision.Forbidden
-                ? "Remote access to the ReportJob status page is not enabled (Status:AllowRemote)."
+                ? "Remote access to the ReportJob dashboard is not enabled (Status:AllowRemote)."
                 : "The ReportJob shared secret is required.", context.RequestAborted);
         });
-        app.MapGet("/", PageAsync);
-        app.MapPost("/jobs/{name}/run", RunNowAsync);
-        app.MapGet("/health", HealthAsync);
+        app.Map("/health", a => a.Run(HealthAsync));
+        app.Map("/metrics", a => a.Run(MetricsAsync));
+        app.UseMiddleware<Hangfire.Dashboard.AspNetCoreDashboardMiddleware>(storage, new DashboardOptions
+        {
+            AppPath = null,
+            DashboardTitle = "ReportJob",
+            // Never show a connection string (it may hold a password).
+            DisplayStorageConnectionString = false,
+            // RemoteAccessGate above has decided already; Hangfire's default filter would refuse every remote request.
+            Authorization = [],
+        }, DashboardRoutes.Routes);
         await app.StartAsync(cancellationToken);
         _app = app;
         Addresses = app.Urls.ToList();
@@ -90,60 +116,45 @@ internal sealed class StatusPageServer(
         }
     }
 
-    private async Task PageAsync(HttpContext context, IAntiforgery antiforgery)
-    {
-        var snapshot = await reader.ReadAsync(context.RequestAborted);
-        var tokens = antiforgery.GetAndStoreTokens(context);
-        var triggered = context.Request.Query["triggered"].ToString();
-        var notice = triggered.Length > 0 ? $"Triggered {triggered}; it shows below once it has run (reload)." : null;
-        context.Response.ContentType = "text/html; charset=utf-8";
-        context.Response.Headers.CacheControl = "no-store";
-        await context.Response.WriteAsync(StatusPageHtml.Render(snapshot, tokens.FormFieldName, tokens.RequestToken ?? "", notice), context.RequestAborted);
-    }
-
-    private async Task RunNowAsync(HttpContext context, string name, IAntiforgery antiforgery)
-    {
-        if (!await antiforgery.IsRequestValidAsync(context))
-        {
-            context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            await context.Response.WriteAsync("Missing or invalid antiforgery token: reload the status page and try again.", context.RequestAborted);
-            return;
-        }
-
-        if (await control.TriggerAsync(name, context.RequestAborted) is null)
-        {
-            context.Response.StatusCode = StatusCodes.Status404NotFound;
-            await context.Response.WriteAsync("No such job is scheduled: " + name, context.RequestAborted);
-            return;
-        }
-
-        // Post/redirect/get: a reload does not trigger the job again.
-        context.Response.StatusCode = StatusCodes.Status303SeeOther;
-        context.Response.Headers.Location = "/?triggered=" + Uri.EscapeDataString(name);
-    }
-
     private async Task HealthAsync(HttpContext context)
     {
-        var s = await reader.ReadAsync(context.RequestAborted);
-        context.Response.StatusCode = s.SchedulerRunning ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
         context.Response.Headers.CacheControl = "no-store";
+        IReadOnlyList<JobStatus> jobs;
+        try
+        {
+            jobs = overview.Read();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.HealthStorageFailed(_logger, ex);
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            await context.Response.WriteAsJsonAsync(new { status = "down", jobServer = server.Running, error = "job storage: " + ex.Message }, context.RequestAborted);
+            return;
+        }
+
+        context.Response.StatusCode = server.Running ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
         await context.Response.WriteAsJsonAsync(new
         {
-            status = s.SchedulerRunning ? "ok" : "down",
-            scheduler = s.SchedulerState,
-            node = s.Node,
-            clustered = s.Clustered,
-            jobs = s.Jobs.Select(j => new
+            status = server.Running ? "ok" : "down",
+            jobServer = server.Running,
+            jobs = jobs.Select(j => new
             {
                 job = j.Name,
                 enabled = j.Enabled,
-                scheduled = j.Scheduled,
-                nextFireUtc = j.NextFireUtc,
-                lastOutcome = j.LastRun?.Outcome,
-                lastStartedUtc = j.LastRun?.StartedAt,
-                lastFinishedUtc = j.LastRun?.FinishedAt,
-                lastError = j.LastRun?.Error,
+                cron = j.Cron,
+                registered = j.Registered,
+                nextRunUtc = j.NextRunUtc,
+                lastRunUtc = j.LastRunUtc,
+                lastState = j.LastState,
+                error = j.Error,
             }),
         }, context.RequestAborted);
+    }
+
+    private async Task MetricsAsync(HttpContext context)
+    {
+        context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-store";
+        await metrics.ExportAsync(context.Response.Body, context.RequestAborted);
     }
 }

@@ -1,0 +1,3 @@
+-- Created the first job server's tables: the run history job_run and Quartz.NET's job store (QRTZ_*). The job server
+-- now runs on Hangfire, which keeps its jobs and their history in tables of its own; 0007 drops these tables where an
+-- earlier release created them, and a new database no longer gets them.
