@@ -1,25 +1,46 @@
 using System.Buffers.Text;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace ReportJob.IisLogs;
 
 /// <summary>
-/// Parses W3C extended log lines (IIS): directives set the layout (<c>#Fields:</c>, which may change wherever IIS
-/// writes the header again, e.g. after a restart) and the date (<c>#Date:</c>); a record is split on single spaces
-/// into slices of the line, and only the fields ReportJob reads are looked at. One instance per file.
+/// Parses W3C extended log lines as IIS writes them and as the IIS Advanced Logging Module writes them: directives set
+/// the layout (<c>#Fields:</c>, which may change wherever the header is written again, e.g. after a restart) and the
+/// date (<c>#Date:</c>); any other directive and blank lines are skipped. A record is split on single spaces into
+/// slices of the line; a value in quotation marks (Advanced Logging quotes its string values, spaces included) is one
+/// field. Only the fields ReportJob reads are looked at. One instance per file.
 /// </summary>
-internal sealed class W3cParser(string forwardedForField)
+/// <remarks>
+/// IIS escapes a space inside a value as <c>+</c>, but not always (Exchange logs show user agents and queries with raw
+/// spaces). A record with exactly one field more than <c>#Fields</c> lists is read when exactly one free-text field
+/// (<c>cs(User-Agent)</c>, <c>cs-uri-query</c>, <c>cs(Referer)</c>, <c>cs(Cookie)</c>) can hold the extra token with
+/// every other field still holding a value of its kind; otherwise it is a bad line, with the reason.
+/// </remarks>
+internal sealed partial class W3cParser(string forwardedForField, TimeZoneInfo localTimeZone)
 {
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
     private readonly byte[] _lastDate = new byte[10];
+    private readonly LocalDayConverter _localDays = new(localTimeZone);
     private W3cLayout? _layout;
     private DateOnly? _directiveDay;
     private bool _hasLastDate;
     private DateOnly _lastDay;
 
+    public W3cParser(string forwardedForField)
+        : this(forwardedForField, TimeZoneInfo.Utc)
+    {
+    }
+
     public W3cLayout? Layout => _layout;
+
+    /// <summary>Record lines (good or bad) since the <c>#Fields</c> directive in effect.</summary>
+    public long RecordsUnderLayout { get; private set; }
+
+    /// <summary>The fields the last line carried when they were more than <c>#Fields</c> lists and could not be placed; else 0.</summary>
+    public int TooManyFields { get; private set; }
 
     /// <summary>The <c>#Date:</c> and <c>#Fields:</c> lines in effect: replayed when an import continues a log that grew.</summary>
     public string Header => string.Join('\n', new[] { DateDirective, FieldsDirective }.Where(l => l is not null));
@@ -33,6 +54,7 @@ internal sealed class W3cParser(string forwardedForField)
     {
         record = default;
         error = null;
+        TooManyFields = 0;
         if (!line.IsEmpty && line[^1] == (byte)'\r')
         {
             line = line[..^1];
@@ -43,7 +65,7 @@ internal sealed class W3cParser(string forwardedForField)
             line = line[3..];
         }
 
-        if (line.IsEmpty)
+        if (line.IsEmpty || (line[0] is (byte)' ' or (byte)'\t' && line.Trim(" \t"u8).IsEmpty))
         {
             return W3cLineStatus.Blank;
         }
@@ -60,66 +82,66 @@ internal sealed class W3cParser(string forwardedForField)
             return W3cLineStatus.Bad;
         }
 
+        RecordsUnderLayout++;
         var roles = layout.Roles;
+        var slices = default(Slices);
         var rest = line;
-        ReadOnlySpan<byte> date = default, status = default, sent = default, received = default;
         var index = 0;
         while (true)
         {
-            var space = rest.IndexOf((byte)' ');
-            var field = space < 0 ? rest : rest[..space];
-            switch (roles[index])
+            ReadOnlySpan<byte> field;
+            int next;
+            if (!rest.IsEmpty && rest[0] == (byte)'"' && TryQuoted(rest, out field, out next))
             {
-                case W3cField.Date: date = field; break;
-                case W3cField.ClientIp: record.ClientIp = field; break;
-                case W3cField.UriStem: record.UriStem = field; break;
-                case W3cField.UserName: record.UserName = field; break;
-                case W3cField.UserAgent: record.UserAgent = field; break;
-                case W3cField.Status: status = field; break;
-                case W3cField.BytesSent: sent = field; break;
-                case W3cField.BytesReceived: received = field; break;
-                case W3cField.ForwardedFor: record.ForwardedFor = field; break;
+                slices.Assign(roles[index], field, quoted: true);
+            }
+            else
+            {
+                var space = rest.IndexOf((byte)' ');
+                field = space < 0 ? rest : rest[..space];
+                next = space < 0 ? -1 : space + 1;
+                slices.Assign(roles[index], field, quoted: false);
             }
 
             index++;
-            if (space < 0)
+            if (next < 0)
             {
                 break;
             }
 
-            rest = rest[(space + 1)..];
+            rest = rest[next..];
             if (index > layout.LastNeeded || index == roles.Length)
             {
                 // The rest is only counted (vectorised), not split.
-                index += 1 + rest.Count((byte)' ');
+                index += CountFields(rest);
                 break;
             }
         }
 
         if (index != roles.Length)
         {
-            error = string.Create(CultureInfo.InvariantCulture, $"{index} fields where #Fields lists {roles.Length}");
-            return W3cLineStatus.Bad;
-        }
-
-        if (layout.HasDate)
-        {
-            if (!TryDay(date, out record.Day))
+            if (index == roles.Length + 1)
             {
-                error = "date is not yyyy-MM-dd";
+                if (!TryPlaceSurplus(line, layout, ref slices, out error))
+                {
+                    TooManyFields = index;
+                    return W3cLineStatus.Bad;
+                }
+            }
+            else
+            {
+                TooManyFields = index > roles.Length ? index : 0;
+                error = string.Create(CultureInfo.InvariantCulture, $"{index} fields where #Fields lists {roles.Length}");
                 return W3cLineStatus.Bad;
             }
         }
-        else if (_directiveDay is { } day)
+
+        if (!TryRecordDay(layout, in slices, out record.Day, out error))
         {
-            record.Day = day;
-        }
-        else
-        {
-            error = "no date field and no #Date directive";
             return W3cLineStatus.Bad;
         }
 
+        var status = slices.Status;
         if (status.IsEmpty)
         {
             record.Status = 0;
@@ -130,19 +152,167 @@ internal sealed class W3cParser(string forwardedForField)
             return W3cLineStatus.Bad;
         }
 
-        if (!TryCount(sent, out record.BytesSent) || !TryCount(received, out record.BytesReceived))
+        if (!TryCount(slices.Sent, out record.BytesSent) || !TryCount(slices.Received, out record.BytesReceived))
         {
             error = "sc-bytes or cs-bytes is not a number";
             return W3cLineStatus.Bad;
         }
 
+        record.ClientIp = slices.ClientIp;
+        record.UriStem = slices.UriStem;
+        record.UserName = slices.UserName;
+        record.UserAgent = slices.UserAgent;
+        record.UserAgentQuoted = slices.UserAgentQuoted;
+        record.ForwardedFor = slices.ForwardedFor;
         return W3cLineStatus.Record;
+    }
+
+    /// <summary>
+    /// A value in quotation marks, ending at a quote followed by a space or the end of the line (a doubled quote
+    /// inside does not end it). False when there is no such end: then the field is read up to the next space.
+    /// </summary>
+    private static bool TryQuoted(ReadOnlySpan<byte> rest, out ReadOnlySpan<byte> value, out int next)
+    {
+        var at = 1;
+        while (true)
+        {
+            var quote = rest[at..].IndexOf((byte)'"');
+            if (quote < 0)
+            {
+                value = default;
+                next = -1;
+                return false;
+            }
+
+            var end = at + quote;
+            if (end + 1 == rest.Length)
+            {
+                value = rest[1..end];
+                next = -1;
+                return true;
+            }
+
+            if (rest[end + 1] == (byte)' ')
+            {
+                value = rest[1..end];
+                next = end + 2;
+                return true;
+            }
+
+            at = rest[end + 1] == (byte)'"' ? end + 2 : end + 1;
+            if (at >= rest.Length)
+            {
+                value = default;
+                next = -1;
+                return false;
+            }
+        }
+    }
+
+    /// <summary>The fields of the rest of a line: its spaces plus one, unless a quoted value holds some of them.</summary>
+    private static int CountFields(ReadOnlySpan<byte> rest)
+    {
+        if (rest.IndexOf((byte)'"') < 0)
+        {
+            return 1 + rest.Count((byte)' ');
+        }
+
+        var count = 0;
+        while (true)
+        {
+            count++;
+            var next = NextField(rest, out _, out _);
+            if (next < 0)
+            {
+                return count;
+            }
+
+            rest = rest[next..];
+        }
+    }
+
+    /// <summary>The first field of <paramref name="rest"/> and where the next one starts (-1 at the end of the line).</summary>
+    private static int NextField(ReadOnlySpan<byte> rest, out ReadOnlySpan<byte> value, out bool quoted)
+    {
+        if (!rest.IsEmpty && rest[0] == (byte)'"' && TryQuoted(rest, out value, out var next))
+        {
+            quoted = true;
+            return next;
+        }
+
+        quoted = false;
+        var space = rest.IndexOf((byte)' ');
+        value = space < 0 ? rest : rest[..space];
+        return space < 0 ? -1 : space + 1;
+    }
+
+    private bool TryRecordDay(W3cLayout layout, in Slices slices, out DateOnly day, out string? error)
+    {
+        error = null;
+        if (layout.HasDate)
+        {
+            if (!TryDay(slices.Date, out day))
+            {
+                error = "date is not yyyy-MM-dd";
+                return false;
+            }
+
+            return true;
+        }
+
+        if (layout.HasLocalDate)
+        {
+            return TryLocalDay(layout, slices.LocalDate, slices.LocalTime, out day, out error);
+        }
+
+        if (_directiveDay is { } directiveDay)
+        {
+            day = directiveDay;
+            return true;
+        }
+
+        day = default;
+        error = "no date field and no #Date directive";
+        return false;
+    }
+
+    /// <summary>The UTC day of a local date and time (IIS Advanced Logging's <c>date-local</c>, <c>time-local</c>) in the configured zone.</summary>
+    private bool TryLocalDay(W3cLayout layout, ReadOnlySpan<byte> date, ReadOnlySpan<byte> time, out DateOnly day, out string? error)
+    {
+        error = null;
+        day = default;
+        if (!layout.HasLocalTime)
+        {
+            error = "date-local without time-local: the UTC day is not known";
+            return false;
+        }
+
+        if (!TryDay(date, out var localDay))
+        {
+            error = "date-local is not yyyy-MM-dd";
+            return false;
+        }
+
+        if (!TrySecondOfDay(time, out var second))
+        {
+            error = "time-local is not hh:mm:ss";
+            return false;
+        }
+
+        if (!_localDays.TryUtcDay(localDay, second, out day))
+        {
+            error = string.Create(CultureInfo.InvariantCulture,
+                $"time-local {Encoding.ASCII.GetString(time)} does not exist on {localDay:yyyy-MM-dd} in {localTimeZone.Id} (the clocks were put forward): IisLogs:LocalTimeZone is not the server's zone");
+            return false;
+        }
+
+        return true;
     }
 
     private W3cLineStatus ParseDirective(ReadOnlySpan<byte> line, out string? error)
     {
         error = null;
-        if (line.StartsWith("#Fields:"u8))
+        if (StartsWithIgnoreCase(line, "#Fields:"u8))
         {
             var layout = W3cLayout.Parse(line["#Fields:"u8.Length..], forwardedForField);
             if (layout.Count == 0)
@@ -152,9 +322,10 @@ internal sealed class W3cParser(string forwardedForField)
             }
 
             _layout = layout;
+            RecordsUnderLayout = 0;
             FieldsDirective = Encoding.UTF8.GetString(line);
         }
-        else if (line.StartsWith("#Date:"u8))
+        else if (StartsWithIgnoreCase(line, "#Date:"u8))
         {
             var value = line["#Date:"u8.Length..].Trim((byte)' ');
             if (value.Length < 10 || !TryParseDate(value[..10], out var day))
@@ -167,9 +338,12 @@ internal sealed class W3cParser(string forwardedForField)
             DateDirective = Encoding.UTF8.GetString(line);
         }
 
-        // #Software, #Version, #Start-Date, #End-Date, #Remark: nothing ReportJob needs.
+        // #Software, #Version, #Start-Date, #End-Date, #Remark, Advanced Logging's #Filter, …: nothing ReportJob needs.
         return W3cLineStatus.Directive;
     }
+
+    private static bool StartsWithIgnoreCase(ReadOnlySpan<byte> line, ReadOnlySpan<byte> prefix) =>
+        line.Length >= prefix.Length && Ascii.EqualsIgnoreCase(line[..prefix.Length], prefix);
 
     private bool TryDay(ReadOnlySpan<byte> date, out DateOnly day)
     {
@@ -213,6 +387,24 @@ internal sealed class W3cParser(string forwardedForField)
         return true;
     }
 
+    /// <summary><c>hh:mm:ss</c>, optionally with a fraction (<c>18:51:29.983</c>, as Advanced Logging writes it).</summary>
+    private static bool TrySecondOfDay(ReadOnlySpan<byte> s, out int second)
+    {
+        second = 0;
+        if (s.Length < 8 || s[2] != (byte)':' || s[5] != (byte)':' || (s.Length > 8 && (s[8] != (byte)'.' || !TryDigits(s[9..], out _))))
+        {
+            return false;
+        }
+
+        if (!TryDigits(s[..2], out var h) || !TryDigits(s.Slice(3, 2), out var m) || !TryDigits(s.Slice(6, 2), out var sec) || h > 23 || m > 59 || sec > 59)
+        {
+            return false;
+        }
+
+        second = (h * 3600) + (m * 60) + sec;
+        return true;
+    }
+
     private static bool TryDigits(ReadOnlySpan<byte> s, out int value)
     {
         value = 0;
@@ -239,5 +431,41 @@ internal sealed class W3cParser(string forwardedForField)
         }
 
         return Utf8Parser.TryParse(field, out value, out var used) && used == field.Length && value >= 0;
+    }
+
+    /// <summary>The values of the fields ReportJob reads, while a line is split.</summary>
+    private ref struct Slices
+    {
+        public ReadOnlySpan<byte> Date;
+        public ReadOnlySpan<byte> LocalDate;
+        public ReadOnlySpan<byte> LocalTime;
+        public ReadOnlySpan<byte> Status;
+        public ReadOnlySpan<byte> Sent;
+        public ReadOnlySpan<byte> Received;
+        public ReadOnlySpan<byte> ClientIp;
+        public ReadOnlySpan<byte> UriStem;
+        public ReadOnlySpan<byte> UserName;
+        public ReadOnlySpan<byte> UserAgent;
+        public ReadOnlySpan<byte> ForwardedFor;
+        public bool UserAgentQuoted;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Assign(W3cField role, ReadOnlySpan<byte> value, bool quoted)
+        {
+            switch (role)
+            {
+                case W3cField.Date: Date = value; break;
+                case W3cField.LocalDate: LocalDate = value; break;
+                case W3cField.LocalTime: LocalTime = value; break;
+                case W3cField.ClientIp: ClientIp = value; break;
+                case W3cField.UriStem: UriStem = value; break;
+                case W3cField.UserName: UserName = value; break;
+                case W3cField.UserAgent: UserAgent = value; UserAgentQuoted = quoted; break;
+                case W3cField.Status: Status = value; break;
+                case W3cField.BytesSent: Sent = value; break;
+                case W3cField.BytesReceived: Received = value; break;
+                case W3cField.ForwardedFor: ForwardedFor = value; break;
+            }
+        }
     }
 }
