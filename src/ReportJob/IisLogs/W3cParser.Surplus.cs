@@ -10,7 +10,7 @@ internal sealed partial class W3cParser
     /// extra token: that field then spans two tokens (with the space between them), every other field one, and every
     /// field must hold a value of its kind. Otherwise says why not.
     /// </summary>
-    private static bool TryPlaceSurplus(ReadOnlySpan<byte> line, W3cLayout layout, ref Slices slices, out string? error)
+    private static bool TryPlaceSurplus(ReadOnlySpan<byte> line, W3cLayout layout, out Placed placed, out string? error)
     {
         var count = layout.Count + 1;
         Span<Range> tokens = count <= 64 ? stackalloc Range[64] : new Range[count];
@@ -41,6 +41,7 @@ internal sealed partial class W3cParser
             }
         }
 
+        placed = default;
         if (fitting.Count != 1)
         {
             error = fitting.Count == 0
@@ -49,12 +50,11 @@ internal sealed partial class W3cParser
             return false;
         }
 
-        slices = default;
         for (var j = 0; j < layout.Count; j++)
         {
             // The two tokens of the field that took the surplus are read as they stand, quotes and all.
             var wasQuoted = j < fits ? quoted[j] : j > fits && quoted[j + 1];
-            slices.Assign(layout.Roles[j], Value(line, tokens, fits, j), wasQuoted);
+            placed.Assign(layout.Roles[j], Value(line, tokens, fits, j), wasQuoted);
         }
 
         error = null;
