@@ -324,45 +324,20 @@ internal sealed class IisLogImporter(
         /// <summary>Parses and counts the complete lines of the block (it ends with a line feed).</summary>
         public void ProcessBlock(ReadOnlySpan<byte> block)
         {
-            if (LinesBeforeResume < 0)
-            {
-                LinesBeforeResume = Line;
-            }
-
+            MarkResume();
             while (!block.IsEmpty)
             {
                 var lineFeed = block.IndexOf((byte)'\n');
-                var line = block[..lineFeed];
+                CountLine(block[..lineFeed]);
                 block = block[(lineFeed + 1)..];
-                Line++;
-                if (Discarding)
-                {
-                    Discarding = false;
-                    Bad($"line longer than {BufferSize / 1048576} MB");
-                    continue;
-                }
-
-                ProcessLine(line);
             }
         }
 
         /// <summary>Counts the last line of the content, which has no line feed.</summary>
         public void ProcessLastLine(ReadOnlySpan<byte> line)
         {
-            if (LinesBeforeResume < 0)
-            {
-                LinesBeforeResume = Line;
-            }
-
-            Line++;
-            if (Discarding)
-            {
-                Discarding = false;
-                Bad($"line longer than {BufferSize / 1048576} MB");
-                return;
-            }
-
-            ProcessLine(line);
+            MarkResume();
+            CountLine(line);
         }
 
         /// <summary>
@@ -396,6 +371,27 @@ internal sealed class IisLogImporter(
 
             _surplusSamples.Clear();
             _surplusLayout = null;
+        }
+
+        private void MarkResume()
+        {
+            if (LinesBeforeResume < 0)
+            {
+                LinesBeforeResume = Line;
+            }
+        }
+
+        private void CountLine(ReadOnlySpan<byte> line)
+        {
+            Line++;
+            if (Discarding)
+            {
+                Discarding = false;
+                Bad($"line longer than {BufferSize / 1048576} MB");
+                return;
+            }
+
+            ProcessLine(line);
         }
 
         private void ProcessLine(ReadOnlySpan<byte> line)

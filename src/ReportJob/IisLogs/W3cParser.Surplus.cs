@@ -52,7 +52,7 @@ internal sealed partial class W3cParser
 
         for (var j = 0; j < layout.Count; j++)
         {
-            // The two tokens of the field that took the surplus are read as they stand, quotes and all.
+            // The field that took the surplus spans its two tokens as they stand in the line, the space between them included.
             var wasQuoted = j < fits ? quoted[j] : j > fits && quoted[j + 1];
             placed.Assign(layout.Roles[j], Value(line, tokens, fits, j), wasQuoted);
         }
