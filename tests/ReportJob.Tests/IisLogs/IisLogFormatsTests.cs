@@ -58,7 +58,7 @@ public sealed class IisLogFormatsTests
             Assert.Equal(lines, result.Records + result.BadLines);
         }
 
-        Assert.Equal(15 + 9 + 4, await TotalRequestsAsync(db));
+        Assert.Equal(15 + 9 + 4, await IisLogImporterTests.TotalRequestsAsync(db));
     }
 
     [Theory]
@@ -167,7 +167,7 @@ public sealed class IisLogFormatsTests
         Assert.Equal(4, said.Line);
         Assert.Contains("#Fields lists 10 fields, but the records under it carry 15 (the first at line 5)", said.Reason, StringComparison.Ordinal);
         Assert.Contains("5 such lines were not counted", said.Reason, StringComparison.Ordinal);
-        Assert.Equal(2, await TotalRequestsAsync(db));
+        Assert.Equal(2, await IisLogImporterTests.TotalRequestsAsync(db));
     }
 
     [Theory]
@@ -213,7 +213,7 @@ public sealed class IisLogFormatsTests
         var grown = Write(db.Directory, "u_ex261120.log", content + "\r\n2026-11-20 23:59:59 10.0.0.10 GET /owa/ - 443 - 10.3.0.7 Mozilla/5.0 200 0 0 300 100 7 mail.contoso.com -\r\n", TimeSpan.FromHours(1));
         var third = await importer.ImportAsync(grown, default);
         Assert.Equal((1L, 0L), (third.Records, third.BadLines));
-        Assert.Equal(16, await TotalRequestsAsync(db));
+        Assert.Equal(16, await IisLogImporterTests.TotalRequestsAsync(db));
     }
 
     [Theory]
@@ -231,7 +231,7 @@ public sealed class IisLogFormatsTests
         var grown = await importer.ImportAsync(Write(db.Directory, "u_ex261120.log", header + IisLogSamples.Lines(one, "2026-11-20 10:00:01 10.1.1.1 /owa/ 200"), TimeSpan.FromHours(1)), default);
         Assert.Equal((IisImportStatus.Imported, 1L, 0L), (grown.Status, grown.Records, grown.BadLines));
         Assert.Equal(first.ContentBytes, grown.StartOffset);
-        Assert.Equal(2, await TotalRequestsAsync(db));
+        Assert.Equal(2, await IisLogImporterTests.TotalRequestsAsync(db));
         await using var c = await db.Get<IDbConnectionFactory>().OpenAsync(default);
         Assert.Equal(1, await c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM iis_log_file"));
     }
@@ -254,12 +254,6 @@ public sealed class IisLogFormatsTests
         Assert.True(File.Exists(Path.Combine(inbox, "done", "u_ex261120.log")));
         Assert.Equal(1, result.Waiting);
         Assert.True(File.Exists(Path.Combine(inbox, "advanced.log")));
-        Assert.Equal(15, await TotalRequestsAsync(db));
-    }
-
-    private static async Task<long> TotalRequestsAsync(TestDatabase db)
-    {
-        await using var c = await db.Get<IDbConnectionFactory>().OpenAsync(default);
-        return await c.ExecuteScalarAsync<long>("SELECT COALESCE(SUM(requests), 0) FROM iis_client_day");
+        Assert.Equal(15, await IisLogImporterTests.TotalRequestsAsync(db));
     }
 }
