@@ -113,7 +113,7 @@ internal sealed class IisAggregator
         {
             if (!_agents.TryGet(record.UserAgent, out var agentId))
             {
-                agentId = _agents.Add(record.UserAgent, SafeText.FromLog(record.UserAgent, plusIsSpace: true, _options.MaxUserAgentLength));
+                agentId = _agents.Add(record.UserAgent, SafeText.FromLog(record.UserAgent, plusIsSpace: !record.UserAgentQuoted, _options.MaxUserAgentLength));
             }
 
             aggregate.CountAgent(agentId, _trackedAgents);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Globalization;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
@@ -19,8 +20,9 @@ namespace ReportJob.IisLogs;
 /// the SHA-256 of its content up to the end of its first request line, which never changes as the file grows and is
 /// the same for a .log and its .log.gz. <c>iis_log_file</c> records how many bytes of that log were counted and their
 /// SHA-256. A later import of the same log checks that those bytes are unchanged, then counts only what follows;
-/// an older, shorter copy counts nothing; a log whose counted part changed is refused. Only complete lines (ending
-/// in a line feed) are counted: a line IIS is still writing waits for the next import.
+/// an older, shorter copy counts nothing; a log whose counted part changed is refused. A last line without a line
+/// feed may be one IIS is still writing: it waits for the next import, unless the file has not been written for
+/// <see cref="IisLogsOptions.InboxSettleTime"/> (yesterday's log, a copy), when it is counted like the others.
 /// </remarks>
 internal sealed class IisLogImporter(
     IDbConnectionFactory factory,
@@ -38,7 +40,7 @@ internal sealed class IisLogImporter(
     public async Task<IisImportResult> ImportAsync(string path, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
-        var fileKey = await ReadFileKeyAsync(path, cancellationToken);
+        var fileKey = await ReadFileKeyAsync(path, IsSettled(path), cancellationToken);
         if (fileKey is null)
         {
             Log.Skipped(logger, path, IisImportStatus.Empty);
@@ -49,7 +51,7 @@ internal sealed class IisLogImporter(
         await using var connection = await factory.OpenAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
         var state = await store.FindFileAsync(connection, tx, fileKey, cancellationToken);
-        var session = new Session(path, o, logger);
+        var session = new Session(path, o, o.ResolveLocalTimeZone(), logger);
         var resumeAt = state?.ContentLength ?? 0;
         if (state is not null)
         {
@@ -145,13 +147,16 @@ internal sealed class IisLogImporter(
             }
 
             long pendingBytes = filled - start;
-            if (session.Discarding)
+            if (session.Discarding || (pendingBytes > 0 && IsSettled(path)))
             {
+                // A line too long to hold (counted bad), or the last line of a file no longer written.
                 sha.AppendData(buffer, start, filled - start);
-                session.ProcessBlock("\n"u8);
+                session.ProcessLastLine(buffer.AsSpan(start, filled - start));
                 start = filled;
                 pendingBytes = 0;
             }
+
+            session.Finish();
 
             var consumed = bufferOffset + start;
             if (consumed == resumeAt)
@@ -185,6 +190,14 @@ internal sealed class IisLogImporter(
         }
     }
 
+    /// <summary>
+    /// Whether the file has not been written for the settle time, read after its end was reached: then a last line
+    /// without a line feed is complete (a writer adds whole lines; IIS, a copy job or an archiver that is still at it
+    /// writes again within seconds).
+    /// </summary>
+    private bool IsSettled(string path) =>
+        time.GetUtcNow().UtcDateTime - File.GetLastWriteTimeUtc(path) >= options.Value.InboxSettleTime;
+
     /// <summary>Opens the log's content: gunzipped when the file starts with the gzip magic bytes, whatever its name.</summary>
     internal static Stream OpenContent(string path)
     {
@@ -204,8 +217,13 @@ internal sealed class IisLogImporter(
         }
     }
 
-    /// <summary>SHA-256 of the content up to the end of the first request line (the log's identity), or null before there is one.</summary>
-    internal static async Task<string?> ReadFileKeyAsync(string path, CancellationToken cancellationToken)
+    /// <summary>
+    /// SHA-256 of the content up to the end of the first request line, its line end included (the log's identity), or
+    /// null before there is one. When that line is the last one, has no line end yet and <paramref name="settled"/>
+    /// says it is complete, the line end of the line before it is assumed, so that the key is the one the log will
+    /// have if its writer goes on.
+    /// </summary>
+    internal static async Task<string?> ReadFileKeyAsync(string path, bool settled, CancellationToken cancellationToken)
     {
         await using var content = OpenContent(path);
         var buffer = new byte[64 * 1024];
@@ -226,6 +244,14 @@ internal sealed class IisLogImporter(
             var read = await content.ReadAsync(buffer.AsMemory(filled), cancellationToken);
             if (read == 0)
             {
+                if (settled && IsRequestLine(buffer.AsSpan(scanned, filled - scanned)))
+                {
+                    using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                    sha.AppendData(buffer, 0, filled);
+                    sha.AppendData(scanned > 1 && buffer[scanned - 2] == (byte)'\r' ? "\r\n"u8 : scanned > 0 ? "\n"u8 : "\r\n"u8);
+                    return Convert.ToHexStringLower(sha.GetHashAndReset());
+                }
+
                 return null;
             }
 
@@ -238,14 +264,9 @@ internal sealed class IisLogImporter(
                     break;
                 }
 
-                var line = buffer.AsSpan(scanned, lineFeed).TrimEnd((byte)'\r');
-                if (line.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
-                {
-                    line = line[3..];
-                }
-
+                var line = buffer.AsSpan(scanned, lineFeed);
                 scanned += lineFeed + 1;
-                if (!line.IsEmpty && line[0] != (byte)'#')
+                if (IsRequestLine(line))
                 {
                     return Convert.ToHexStringLower(SHA256.HashData(buffer.AsSpan(0, scanned)));
                 }
@@ -253,12 +274,36 @@ internal sealed class IisLogImporter(
         }
     }
 
+    /// <summary>A line that is neither blank nor a directive (BOM, CR and surrounding blanks aside).</summary>
+    private static bool IsRequestLine(ReadOnlySpan<byte> line)
+    {
+        if (line.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            line = line[3..];
+        }
+
+        line = line.Trim(" \t\r"u8);
+        return !line.IsEmpty && line[0] != (byte)'#';
+    }
+
     /// <summary>The per-file parsing state the import loop drives, kept out of the async method so that it can use spans.</summary>
-    private sealed class Session(string path, IisLogsOptions options, ILogger logger)
+    private sealed class Session(string path, IisLogsOptions options, TimeZoneInfo localTimeZone, ILogger logger)
     {
         private readonly List<IisBadLine> _samples = [];
 
-        public W3cParser Parser { get; } = new(options.ForwardedForField);
+        // Records with more fields than their #Fields lists, from the first record under it on: a header that lists
+        // too few (cut by a tool) when nothing under it could be counted, said once; else ordinary bad lines.
+        private readonly List<IisBadLine> _surplusSamples = [];
+        private W3cLayout? _layoutSeen;
+        private long _fieldsLine;
+        private long _recordsAtLayout;
+        private W3cLayout? _surplusLayout;
+        private int _surplusFields;
+        private long _surplusLines;
+        private long _surplusFirstLine;
+        private int _surplusAt = -1;
+
+        public W3cParser Parser { get; } = new(options.ForwardedForField, localTimeZone);
 
         public IisAggregator Aggregator { get; } = new(options);
 
@@ -274,52 +319,151 @@ internal sealed class IisLogImporter(
 
         public bool Discarding { get; set; }
 
-        public IReadOnlyList<IisBadLine> Samples => _samples;
+        public IReadOnlyList<IisBadLine> Samples => [.. _samples.OrderBy(b => b.Line)];
 
         /// <summary>Parses and counts the complete lines of the block (it ends with a line feed).</summary>
         public void ProcessBlock(ReadOnlySpan<byte> block)
+        {
+            MarkResume();
+            while (!block.IsEmpty)
+            {
+                var lineFeed = block.IndexOf((byte)'\n');
+                CountLine(block[..lineFeed]);
+                block = block[(lineFeed + 1)..];
+            }
+        }
+
+        /// <summary>Counts the last line of the content, which has no line feed.</summary>
+        public void ProcessLastLine(ReadOnlySpan<byte> line)
+        {
+            MarkResume();
+            CountLine(line);
+        }
+
+        /// <summary>
+        /// Ends the records of a layout with more fields than it lists: when none of the layout's records could be
+        /// counted, its header lists too few and that is said once, at the #Fields line; otherwise they were lines
+        /// of their own, reported as such.
+        /// </summary>
+        public void Finish()
+        {
+            if (_surplusLayout is null)
+            {
+                return;
+            }
+
+            if (Records == _recordsAtLayout)
+            {
+                var reason = string.Create(CultureInfo.InvariantCulture,
+                    $"#Fields lists {_surplusLayout.Count} fields, but the records under it carry {_surplusFields} (the first at line {_surplusFirstLine}): the header lists fewer fields than the lines, so which field is which is unknown; {_surplusLines} such lines were not counted");
+                var note = new IisBadLine(path, _fieldsLine > 0 ? _fieldsLine : _surplusFirstLine, reason);
+                _samples.Insert(_surplusAt, note);
+                Log.ShortFieldsHeader(logger, path, note.Line, reason);
+            }
+            else
+            {
+                _samples.InsertRange(_surplusAt, _surplusSamples);
+                foreach (var sample in _surplusSamples)
+                {
+                    Log.BadLine(logger, path, sample.Line, sample.Reason);
+                }
+            }
+
+            _surplusSamples.Clear();
+            _surplusLayout = null;
+        }
+
+        private void MarkResume()
         {
             if (LinesBeforeResume < 0)
             {
                 LinesBeforeResume = Line;
             }
+        }
 
-            while (!block.IsEmpty)
+        private void CountLine(ReadOnlySpan<byte> line)
+        {
+            Line++;
+            if (Discarding)
             {
-                var lineFeed = block.IndexOf((byte)'\n');
-                var line = block[..lineFeed];
-                block = block[(lineFeed + 1)..];
-                Line++;
-                if (Discarding)
-                {
-                    Discarding = false;
-                    Bad($"line longer than {BufferSize / 1048576} MB");
-                    continue;
-                }
+                Discarding = false;
+                Bad($"line longer than {BufferSize / 1048576} MB");
+                return;
+            }
 
-                var status = Parser.ParseLine(line, out var record, out var error);
-                if (status == W3cLineStatus.Record)
-                {
+            ProcessLine(line);
+        }
+
+        private void ProcessLine(ReadOnlySpan<byte> line)
+        {
+            var status = Parser.ParseLine(line, out var record, out var error);
+            switch (status)
+            {
+                case W3cLineStatus.Record:
                     error = Aggregator.Add(record);
                     if (error is null)
                     {
                         Records++;
-                        continue;
+                        return;
                     }
-                }
-                else if (status != W3cLineStatus.Bad)
+
+                    break;
+                case W3cLineStatus.Directive:
+                    if (!ReferenceEquals(Parser.Layout, _layoutSeen))
+                    {
+                        Finish();
+                        _layoutSeen = Parser.Layout;
+                        _fieldsLine = Line;
+                        _recordsAtLayout = Records;
+                    }
+
+                    return;
+                case W3cLineStatus.Bad when Parser.TooManyFields > 0 && IsHeldBack(Parser.TooManyFields, error!):
+                    BadLines++;
+                    return;
+                case W3cLineStatus.Bad:
+                    break;
+                default:
+                    return;
+            }
+
+            Bad(error!);
+        }
+
+        /// <summary>
+        /// Holds back a record with more fields than its layout lists (and not one a surplus token explains) when the
+        /// first record under the layout already had as many, until <see cref="Finish"/> knows what they were.
+        /// </summary>
+        private bool IsHeldBack(int fields, string reason)
+        {
+            if (!ReferenceEquals(Parser.Layout, _surplusLayout) || fields != _surplusFields)
+            {
+                if (Parser.RecordsUnderLayout != 1)
                 {
-                    continue;
+                    return false;
                 }
 
-                Bad(error!);
+                Finish();
+                _surplusLayout = Parser.Layout;
+                _surplusFields = fields;
+                _surplusLines = 0;
+                _surplusFirstLine = Line;
+                _surplusAt = _samples.Count;
             }
+
+            _surplusLines++;
+            if (_samples.Count + _surplusSamples.Count < options.BadLineSamples)
+            {
+                _surplusSamples.Add(new IisBadLine(path, Line, reason));
+            }
+
+            return true;
         }
 
         private void Bad(string reason)
         {
             BadLines++;
-            if (_samples.Count < options.BadLineSamples)
+            if (_samples.Count + _surplusSamples.Count < options.BadLineSamples)
             {
                 _samples.Add(new IisBadLine(path, Line, reason));
                 Log.BadLine(logger, path, Line, reason);

@@ -15,9 +15,18 @@ public sealed class IisLogsOptions : IValidatableObject
 
     /// <summary>
     /// A file in the drop folder modified less than this long ago is left for the next run: it is probably still
-    /// being copied there. (A log that IIS is still writing is safe to import at any time; see the README.)
+    /// being copied there. (A log that IIS is still writing is safe to import at any time; see the README.) Also, for
+    /// every import, the last line of a file that does not end in a line feed is counted only once the file has not
+    /// been written for this long (before that it may be a line still being written).
     /// </summary>
     public TimeSpan InboxSettleTime { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// The time zone of the servers whose logs carry local times (IIS Advanced Logging's <c>date-local</c> and
+    /// <c>time-local</c>), an IANA or Windows id: each request is counted on its UTC day. IIS's own W3C logs are in
+    /// UTC and need no zone.
+    /// </summary>
+    public string LocalTimeZone { get; set; } = "UTC";
 
     /// <summary>
     /// Count a request for the client that the <see cref="ForwardedForField"/> field names instead of <c>c-ip</c>,
@@ -55,6 +64,8 @@ public sealed class IisLogsOptions : IValidatableObject
     /// <summary>Bad lines reported (file and line number) per file; all of them are counted.</summary>
     public int BadLineSamples { get; set; } = 20;
 
+    public TimeZoneInfo ResolveLocalTimeZone() => TimeZoneInfo.FindSystemTimeZoneById(LocalTimeZone);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (string.IsNullOrWhiteSpace(InboxPath))
@@ -65,6 +76,11 @@ public sealed class IisLogsOptions : IValidatableObject
         if (InboxSettleTime < TimeSpan.Zero || InboxSettleTime > TimeSpan.FromDays(1))
         {
             yield return new ValidationResult($"{Section}:InboxSettleTime {InboxSettleTime} is outside 00:00:00..1.00:00:00", [nameof(InboxSettleTime)]);
+        }
+
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(LocalTimeZone ?? "", out _))
+        {
+            yield return new ValidationResult($"{Section}:LocalTimeZone '{LocalTimeZone}' is not a known time zone (use an IANA id like Europe/Paris, or a Windows id)", [nameof(LocalTimeZone)]);
         }
 
         if (string.IsNullOrWhiteSpace(ForwardedForField) || ForwardedForField.Contains(' ', StringComparison.Ordinal))

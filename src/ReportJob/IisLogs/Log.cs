@@ -19,6 +19,9 @@ internal static partial class Log
     [LoggerMessage(4005, LogLevel.Error, "Could not import {LogFile}; moved to {FailedPath}: {Reason}")]
     public static partial void InboxFileFailed(ILogger logger, string logFile, string failedPath, string reason);
 
+    [LoggerMessage(4007, LogLevel.Warning, "{LogFile}:{Line}: {Reason}")]
+    public static partial void ShortFieldsHeader(ILogger logger, string logFile, long line, string reason);
+
     [LoggerMessage(4006, LogLevel.Information, "IIS inbox {InboxPath}: {Imported} imported, {Skipped} already counted, {Failed} failed, {Waiting} still being written; {Records} requests in {Seconds:0.00} s")]
     public static partial void InboxDone(ILogger logger, string inboxPath, int imported, int skipped, int failed, int waiting, long records, double seconds);
 }

@@ -4,8 +4,16 @@ namespace ReportJob.IisLogs;
 internal enum W3cField : byte
 {
     Ignored,
+
+    /// <summary><c>date</c> or <c>date-utc</c>: the UTC day, as IIS's own W3C logs always write it.</summary>
     Date,
     Time,
+
+    /// <summary><c>date-local</c> (IIS Advanced Logging): the server's local day, converted with <c>IisLogs:LocalTimeZone</c>.</summary>
+    LocalDate,
+
+    /// <summary><c>time-local</c> (IIS Advanced Logging): needed with <see cref="LocalDate"/> to know the UTC day.</summary>
+    LocalTime,
     ClientIp,
     UriStem,
     UserName,

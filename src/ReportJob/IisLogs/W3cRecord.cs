@@ -11,6 +11,9 @@ internal ref struct W3cRecord
     public ReadOnlySpan<byte> UriStem;
     public ReadOnlySpan<byte> UserName;
     public ReadOnlySpan<byte> UserAgent;
+
+    /// <summary>The user agent was written in quotation marks (Advanced Logging): its spaces are real and a <c>+</c> is a plus.</summary>
+    public bool UserAgentQuoted;
     public ReadOnlySpan<byte> ForwardedFor;
 
     /// <summary>sc-status, or 0 when not logged.</summary>

@@ -56,4 +56,22 @@ public sealed class IisVerbsTests : IDisposable
 
         Assert.Equal(2, (await RunAsync("iis", "top", "--format", "xml")).Exit);
     }
+
+    [Fact]
+    public async Task Import_NamedLogWithoutFinalLineEnd_LastLineCountedFileLeftAsItWas()
+    {
+        // An Advanced Logging log whose last line has no line end, last written an hour before the verbs' clock.
+        var path = IisLogSamples.Write(_dir, "advanced_20261120.log", IisLogSamples.AdvancedLogging);
+        File.SetLastWriteTimeUtc(path, _cli.Clock.GetUtcNow().UtcDateTime.AddHours(-1));
+        var bytes = await File.ReadAllBytesAsync(path);
+        var written = File.GetLastWriteTimeUtc(path);
+
+        var import = await RunAsync("iis", "import", path);
+
+        Assert.True(import.Exit == 0, import.Err);
+        Assert.Contains($"{path}: 9 requests, 0 bad lines", import.Out, StringComparison.Ordinal);
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(path));
+        Assert.Equal(written, File.GetLastWriteTimeUtc(path));
+        Assert.Contains("already counted", (await RunAsync("iis", "import", path)).Out, StringComparison.Ordinal);
+    }
 }

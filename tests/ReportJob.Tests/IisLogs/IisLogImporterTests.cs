@@ -308,7 +308,8 @@ public sealed class IisLogImporterTests
         Assert.All(row.EnumerateObject(), p => Assert.True(p.Value.ValueKind != System.Text.Json.JsonValueKind.String || !p.Value.GetString()!.Any(SafeText.IsUnsafe), p.Name));
     }
 
-    private static async Task<long> TotalRequestsAsync(TestDatabase db)
+    /// <summary>Requests stored, over every day and client.</summary>
+    internal static async Task<long> TotalRequestsAsync(TestDatabase db)
     {
         await using var c = await db.Get<IDbConnectionFactory>().OpenAsync(default);
         return await c.ExecuteScalarAsync<long>("SELECT COALESCE(SUM(requests), 0) FROM iis_client_day");
