@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 /// <summary>
 /// Streams UDP flow-export datagrams out of pcap, pcapng or raw .dat captures with bounded memory.

@@ -1,4 +1,4 @@
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 /// <summary>The outcome of decoding one datagram (data, not an exception).</summary>
 /// <param name="Status">Problems met, <see cref="DecodeStatus.Ok"/> when none.</param>

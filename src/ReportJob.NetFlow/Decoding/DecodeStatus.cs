@@ -1,4 +1,4 @@
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 /// <summary>What went wrong (if anything) while decoding one datagram. Flags: several can be set.</summary>
 [Flags]

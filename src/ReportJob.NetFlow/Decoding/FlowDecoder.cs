@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 /// <summary>
 /// A decode session for NetFlow v5, v9 (RFC 3954) and IPFIX (RFC 7011). It owns the template cache,

@@ -1,4 +1,4 @@
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 /// <summary>Limits and policies of a <see cref="FlowDecoder"/> session.</summary>
 public sealed class FlowDecoderOptions

@@ -1,4 +1,4 @@
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 /// <summary>Running counters of a <see cref="FlowDecoder"/> session.</summary>
 public sealed class FlowDecoderStatistics

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 /// <summary>
 /// A cached (options) template and its precompiled field plan: the plan is built once per

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using ReportJob.NetFlow.Decoding;
 
 namespace ReportJob.NetFlow;
 

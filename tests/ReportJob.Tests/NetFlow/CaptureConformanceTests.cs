@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ReportJob.NetFlow;
+using ReportJob.NetFlow.Decoding;
 using Xunit.Abstractions;
 
 namespace ReportJob.Tests.NetFlow;

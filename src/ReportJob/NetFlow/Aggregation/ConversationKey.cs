@@ -1,3 +1,5 @@
+using ReportJob.NetFlow.Decoding;
+
 namespace ReportJob.NetFlow;
 
 /// <summary>

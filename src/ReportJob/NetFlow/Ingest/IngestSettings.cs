@@ -1,3 +1,5 @@
+using ReportJob.NetFlow.Decoding;
+
 namespace ReportJob.NetFlow;
 
 /// <summary>The options resolved once for a run: per-exporter policies keyed by <see cref="FlowAddress"/>, no strings per record.</summary>

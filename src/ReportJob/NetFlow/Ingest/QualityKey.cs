@@ -1,3 +1,5 @@
+using ReportJob.NetFlow.Decoding;
+
 namespace ReportJob.NetFlow;
 
 /// <summary>An export stream: exporter, version and observation domain (v9 Source ID, IPFIX domain, v5 engine).</summary>

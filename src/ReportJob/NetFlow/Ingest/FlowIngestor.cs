@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ReportJob.NetFlow.Decoding;
 using ReportJob.Sites;
 using ReportJob.Storage;
 

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using ReportJob.NetFlow.Decoding;
 using ReportJob.Storage;
 
 namespace ReportJob.NetFlow;

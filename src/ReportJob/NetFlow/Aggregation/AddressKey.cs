@@ -1,3 +1,5 @@
+using ReportJob.NetFlow.Decoding;
+
 namespace ReportJob.NetFlow;
 
 /// <summary>A host or an exporter within one bucket (or a scanning source within one hour).</summary>

@@ -1,3 +1,4 @@
+using ReportJob.NetFlow.Decoding;
 using ReportJob.Sites;
 
 namespace ReportJob.NetFlow;

@@ -1,3 +1,5 @@
+using ReportJob.NetFlow.Decoding;
+
 namespace ReportJob.NetFlow;
 
 /// <summary>The decoder's loss counters at one instant; the difference around one datagram is charged to its stream.</summary>

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using ReportJob.NetFlow.Decoding;
 
 namespace ReportJob.NetFlow;
 

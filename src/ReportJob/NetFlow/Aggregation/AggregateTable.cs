@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using ReportJob.NetFlow.Decoding;
 
 namespace ReportJob.NetFlow;
 
