@@ -22,6 +22,12 @@ internal static partial class Log
     [LoggerMessage(6004, LogLevel.Warning, "Capture {CaptureFile}: {Lost} export units lost per sequence numbers, {MissingTemplate} data sets without template, {Undecodable} undecodable sets or datagrams")]
     public static partial void FileLosses(ILogger logger, string captureFile, long lost, long missingTemplate, long undecodable);
 
+    [LoggerMessage(6019, LogLevel.Information, "Capture {CaptureFile}: decoded despite deviations from the RFCs, in datagrams: {TrailingBytes} with bytes after the message, {ZeroExportTime} with export time 0, {ShortCounters} with 1-3 byte counters, {UnpaddedSets} with an unpadded v9 FlowSet")]
+    public static partial void FileDeviations(ILogger logger, string captureFile, long trailingBytes, long zeroExportTime, long shortCounters, long unpaddedSets);
+
+    [LoggerMessage(6020, LogLevel.Warning, "Capture {CaptureFile} ends in the middle of its last record at byte offset {Offset} ({Reason}): ingested up to it")]
+    public static partial void CaptureCut(ILogger logger, string captureFile, long offset, string reason);
+
     [LoggerMessage(6005, LogLevel.Warning, "A stored template snapshot could not be read and was ignored")]
     public static partial void TemplateSnapshotUnreadable(ILogger logger);
 

@@ -2,10 +2,10 @@ namespace ReportJob.NetFlow;
 
 /// <summary>
 /// Everything aggregated for one bucket (flow END time floored to the bucket length, UTC): per exporter, and the
-/// number of its conversations (source, destination, protocol, destination port) in the aggregator's one table of
+/// number of its conversations (source, destination, protocol, service port) in the aggregator's one table of
 /// conversations, counted by the ingest's decoding thread. When the bucket is handed to the writing thread, its
 /// conversations move out of that table into a drain's array (<see cref="SetConversations"/>); the writer sums them per
-/// host as source and as destination and per protocol/destination port (every record is in exactly one conversation,
+/// host as source and as destination and per protocol/service port (every record is in exactly one conversation,
 /// so those sums are the totals; <see cref="BucketTotals"/>) and turns it all into rows (<see cref="AppendRows"/>).
 /// Counting hosts and ports there, not per record, takes three table lookups per record off the decoding thread.
 /// </summary>
@@ -75,7 +75,7 @@ internal sealed class BucketAggregate(long startTicks, int number)
             (k, c) => batch.Hosts.Add(new FlowHostRow(bucket, 1, k.Address, c.Flows, c.Packets, c.Bytes)),
             c => batch.Hosts.Add(new FlowHostRow(bucket, 1, default, c.Flows, c.Packets, c.Bytes, IsOther: true)));
         TopN(Conversations, totals.Identity(ConversationCount), topN, totals.Scratch,
-            (k, c) => batch.Conversations.Add(new FlowConversationRow(bucket, k.Source, k.Destination, k.Protocol, k.DestinationPort, c.Flows, c.Packets, c.Bytes)),
+            (k, c) => batch.Conversations.Add(new FlowConversationRow(bucket, k.Source, k.Destination, k.Protocol, k.ServicePort, c.Flows, c.Packets, c.Bytes)),
             c => batch.Conversations.Add(new FlowConversationRow(bucket, default, default, -1, -1, c.Flows, c.Packets, c.Bytes, IsOther: true)));
 
         // Ports: the top N of each protocol, and an "other ports" row per protocol, so protocol totals stay exact. The

@@ -1,7 +1,7 @@
 namespace ReportJob.NetFlow;
 
 /// <summary>
-/// A bucket's totals per host as source, per host as destination and per protocol/destination port, summed from its
+/// A bucket's totals per host as source, per host as destination and per protocol/service port, summed from its
 /// conversations when its rows are made (every record is in exactly one conversation). One instance serves every
 /// bucket the writing thread turns into rows, so these tables exist once, not once per bucket held or in flight.
 /// </summary>
@@ -74,7 +74,7 @@ internal sealed class BucketTotals
         {
             Sources.GetOrAdd(new AddressKey(e.Key.Source)).Add(e.Value);
             Destinations.GetOrAdd(new AddressKey(e.Key.Destination)).Add(e.Value);
-            Ports.GetOrAdd(new PortKey(e.Key.Protocol, e.Key.DestinationPort)).Add(e.Value);
+            Ports.GetOrAdd(new PortKey(e.Key.Protocol, e.Key.ServicePort)).Add(e.Value);
         }
     }
 }

@@ -1,8 +1,9 @@
 namespace ReportJob.NetFlow;
 
 /// <summary>
-/// Which records of an exporter count (pitfall 16): an exporter that exports on ingress and egress of the same
-/// interfaces reports every transit flow twice. Records without a direction field always count.
+/// Which records of an exporter count: an exporter that exports on ingress and egress of the same interfaces reports
+/// every transit flow twice (IE 61 flowDirection of RFC 5102: 0 ingress, 1 egress). Records without a
+/// direction field always count.
 /// </summary>
 public enum DirectionPolicy
 {

@@ -5,7 +5,7 @@ namespace ReportJob.NetFlow;
 
 /// <summary>
 /// Aggregates decoded flow records in memory: one <see cref="BucketAggregate"/> per bucket (flow END time floored to
-/// the bucket length, UTC) and one <see cref="ScanTracker"/> per hour of scan evidence. Keys are value types (no
+/// the bucket length, UTC) and one <see cref="HourDetections"/> per hour of detection evidence. Keys are value types (no
 /// string per record). When <see cref="EntryCount"/> passes the memory budget, <see cref="TakeOverBudget"/> hands the
 /// oldest buckets (exports arrive roughly in time order, so those are complete) to the writer; <see cref="TakeAll"/>
 /// hands over the rest at the end of a file. A bucket that gets records after it was handed over starts afresh; the
@@ -26,20 +26,23 @@ internal sealed class FlowAggregator
     private const long HourTicks = TimeSpan.TicksPerHour;
     private const int PrefetchDistance = 16;
     private const int MaxSpareArrays = 2;
+    private const ushort TcpSyn = 0x02;
+    private const ushort TcpAck = 0x10;
 
     private readonly IngestSettings _settings;
     private readonly Dictionary<long, BucketAggregate> _buckets = [];
-    private readonly Dictionary<long, ScanTracker> _scans = [];
+    private readonly Dictionary<long, HourDetections> _detections = [];
     private readonly AggregateTable<ConversationKey, FlowCounters> _conversations;
     // A drain's group of each bucket number from the drain's lowest (-1: the bucket stays), reused from drain to drain.
     private int[] _drainGroups = [];
     // Arrays given back by the writer for later drains: one drain may wait while another's rows are made.
     private readonly List<AggregateTable<ConversationKey, FlowCounters>.Entry[]> _spares = [];
     private readonly long _bucketTicks;
-    private readonly int _scanMaxPackets;
+    private readonly int _probeMaxPackets;
+    private readonly bool[] _mailPorts = new bool[65_536];
     private int _nextBucketNumber;
     private BucketAggregate? _bucket;
-    private ScanTracker? _scan;
+    private HourDetections? _hour;
     private FlowAddress _lastExporter;
     private ExporterPolicy _lastPolicy;
     private bool _hasLast;
@@ -58,7 +61,11 @@ internal sealed class FlowAggregator
         var budget = (long)settings.MaxEntriesInMemory;
         _conversations = new((int)Math.Min(Math.Max(expectedRecords, 4096), budget + (budget / 16)));
         _bucketTicks = settings.BucketTicks;
-        _scanMaxPackets = settings.Scan.MaxPackets;
+        _probeMaxPackets = settings.Scan.MaxPackets;
+        foreach (var port in settings.Mail.Ports)
+        {
+            _mailPorts[port] = true;
+        }
     }
 
     /// <summary>Records counted (after the direction policy), since creation.</summary>
@@ -70,7 +77,7 @@ internal sealed class FlowAggregator
     /// <summary>Drain arrays allocated, since creation (the other drains reused an array given back, see <see cref="ReturnConversations"/>).</summary>
     public int DrainArraysAllocated { get; private set; }
 
-    /// <summary>Entries held in all buckets and scan trackers.</summary>
+    /// <summary>Entries held in all buckets and detection trackers.</summary>
     public int EntryCount
     {
         get
@@ -81,9 +88,9 @@ internal sealed class FlowAggregator
                 count += b.Exporters.Count;
             }
 
-            foreach (var s in _scans.Values)
+            foreach (var d in _detections.Values)
             {
-                count += s.EntryCount;
+                count += d.EntryCount;
             }
 
             return count;
@@ -158,28 +165,32 @@ internal sealed class FlowAggregator
         }
 
         pending.Bucket = b;
-        pending.Conversation = new ConversationKey(r.SourceAddress, r.DestinationAddress, r.Protocol, r.DestinationPort, b.Number);
+        pending.Conversation = new ConversationKey(r.SourceAddress, r.DestinationAddress, r.Protocol, ServicePort(r), b.Number);
         pending.ConversationHash = pending.Conversation.Hash();
         pending.Flows = flows;
         pending.Packets = packets;
         pending.Bytes = bytes;
         pending.StartTicks = r.StartUtc.Ticks;
         pending.EndTicks = endTicks;
-        // Scan evidence: tiny flows (unsampled packet count) that look like probes: no TCP ACK ever seen (SYN scans,
-        // RSTs; a short exchange on an established connection has ACKs), and not a reply of a service (a TCP/UDP flow
-        // from a well-known port to an ephemeral one), which would otherwise flag every busy DNS or web server.
-        pending.Scan = null;
-        if (rawPackets <= _scanMaxPackets && !IsServiceReply(r) && (r.Protocol != 6 || (r.TcpFlags & 0x10) == 0))
+        // Scan and DoS evidence: flows shaped like probes. Not a reply of a service (a TCP/UDP flow from a well-known
+        // port to an ephemeral one), which would otherwise flag every busy DNS or web server; for TCP, no ACK ever seen
+        // (RFC 9293 §3.1: every segment after the handshake's first carries one, so a flow without it never became a
+        // connection: SYN scans and floods, RSTs) and either a SYN or at most Scan:MaxPackets packets (unsampled count);
+        // other protocols at most Scan:MaxPackets packets.
+        pending.Detections = null;
+        var tcp = r.Protocol == 6;
+        if (!IsServiceReply(r) && (tcp
+                ? (r.TcpFlags & TcpAck) == 0 && ((r.TcpFlags & TcpSyn) != 0 || rawPackets <= _probeMaxPackets)
+                : rawPackets <= _probeMaxPackets))
         {
-            var hour = endTicks - (endTicks % HourTicks);
-            var s = _scan;
-            if (s is null || s.HourTicks != hour)
-            {
-                s = _scan = Scan(hour);
-            }
+            var d = Detections(endTicks);
+            pending.Detections = d;
+            pending.Probe = d.Probes.Prefetch(r.SourceAddress, r.DestinationAddress, r.Protocol, r.DestinationPort);
+        }
 
-            pending.Scan = s;
-            (pending.HostTargetHash, pending.PortTargetHash) = s.Prefetch(r.SourceAddress, r.DestinationAddress, r.Protocol, r.DestinationPort);
+        if (tcp && _mailPorts[r.DestinationPort])
+        {
+            Detections(endTicks).Mail.Add(r.SourceAddress, r.DestinationAddress, flows, packets, r.StartUtc.Ticks, endTicks);
         }
 
         _conversations.Prefetch(pending.ConversationHash);
@@ -190,8 +201,8 @@ internal sealed class FlowAggregator
 
     /// <summary>
     /// When the entries held reach the budget: the oldest buckets (all but the newest, or that one too when it alone
-    /// fills the budget), and the scan hours no held bucket belongs to any more — or every scan hour when the budget
-    /// is still exceeded. Empty when under budget.
+    /// fills the budget), and the detection hours no held bucket belongs to any more — or every detection hour when the
+    /// budget is still exceeded. Empty when under budget.
     /// </summary>
     public FlowDrain TakeOverBudget()
     {
@@ -220,18 +231,18 @@ internal sealed class FlowAggregator
         MoveOutConversations(drain);
 
         var oldestHeld = _buckets.Count == 0 ? long.MaxValue : _buckets.Keys.Min();
-        foreach (var hour in _scans.Keys.Order().ToList())
+        foreach (var hour in _detections.Keys.Order().ToList())
         {
             if (hour + HourTicks <= oldestHeld || held >= budget)
             {
-                held -= _scans[hour].EntryCount;
-                drain.Scans.Add(_scans[hour]);
-                _scans.Remove(hour);
+                held -= _detections[hour].EntryCount;
+                drain.Detections.Add(_detections[hour]);
+                _detections.Remove(hour);
             }
         }
 
         _bucket = null;
-        _scan = null;
+        _hour = null;
         return drain;
     }
 
@@ -242,11 +253,11 @@ internal sealed class FlowAggregator
         var drain = new FlowDrain();
         drain.Buckets.AddRange(_buckets.OrderBy(b => b.Key).Select(b => b.Value));
         MoveOutConversations(drain);
-        drain.Scans.AddRange(_scans.OrderBy(s => s.Key).Select(s => s.Value));
+        drain.Detections.AddRange(_detections.OrderBy(s => s.Key).Select(s => s.Value));
         _buckets.Clear();
-        _scans.Clear();
+        _detections.Clear();
         _bucket = null;
-        _scan = null;
+        _hour = null;
         return drain;
     }
 
@@ -288,10 +299,10 @@ internal sealed class FlowAggregator
 
         _conversations.Release();
         _buckets.Clear();
-        _scans.Clear();
+        _detections.Clear();
         _drainGroups = [];
         _bucket = null;
-        _scan = null;
+        _hour = null;
         Array.Clear(_pending);
         _pendingCount = 0;
     }
@@ -373,10 +384,20 @@ internal sealed class FlowAggregator
         ref readonly var key = ref p.Conversation;
         _conversations.GetOrAdd(key, p.ConversationHash, out var added).Add(p.Flows, p.Packets, p.Bytes);
         b.ConversationCount += added ? 1 : 0;
-        p.Scan?.Add(key.Source, key.Destination, key.Protocol, key.DestinationPort, p.Flows, p.StartTicks, p.EndTicks, p.HostTargetHash, p.PortTargetHash);
+        p.Detections?.Probes.Add(p.Probe, p.Flows, p.Packets, p.StartTicks, p.EndTicks);
         p.Bucket = null;
-        p.Scan = null;
+        p.Detections = null;
     }
+
+    /// <summary>
+    /// The service side of a flow's conversation: for TCP, UDP and SCTP the lower-numbered of its two ports (services
+    /// listen on system and user ports, clients take theirs from the dynamic range above them, RFC 6335 §6), so that
+    /// the replies of a service are keyed by the service's port like its requests, not by thousands of ephemeral ones;
+    /// other protocols keep the destination port (ICMP's type and code). A port of 0 is no side.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ushort ServicePort(in FlowRecord r) =>
+        r.Protocol is 6 or 17 or 132 && r.SourcePort != 0 && r.SourcePort < r.DestinationPort ? r.SourcePort : r.DestinationPort;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsServiceReply(in FlowRecord r) =>
@@ -393,15 +414,29 @@ internal sealed class FlowAggregator
         return b;
     }
 
-    private ScanTracker Scan(long hour)
+    /// <summary>The detection trackers of the hour a flow ending at <paramref name="endTicks"/> falls in.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private HourDetections Detections(long endTicks)
     {
-        if (!_scans.TryGetValue(hour, out var s))
+        var hour = endTicks - (endTicks % HourTicks);
+        var d = _hour;
+        if (d is null || d.HourTicks != hour)
         {
-            s = new ScanTracker(hour, _settings.Scan);
-            _scans[hour] = s;
+            d = _hour = HourOf(hour);
         }
 
-        return s;
+        return d;
+    }
+
+    private HourDetections HourOf(long hour)
+    {
+        if (!_detections.TryGetValue(hour, out var d))
+        {
+            d = new HourDetections(hour, _settings.Scan, _settings.Dos, _settings.Mail);
+            _detections[hour] = d;
+        }
+
+        return d;
     }
 
     /// <summary>A record counted into its exporter, waiting for the prefetch of its other tables.</summary>
@@ -415,9 +450,8 @@ internal sealed class FlowAggregator
         public long Bytes;
         public long StartTicks;
         public long EndTicks;
-        public ScanTracker? Scan;
-        public ulong HostTargetHash;
-        public ulong PortTargetHash;
+        public HourDetections? Detections;
+        public ProbeFlow Probe;
     }
 
     /// <summary>The drain group of a conversation: its bucket's place in the drain, or -1 when the bucket stays.</summary>

@@ -15,7 +15,9 @@ internal sealed class FlowBatch
 
     public List<FlowScanEvidenceRow> ScanEvidence { get; } = [];
 
-    public int RowCount => Exporters.Count + Hosts.Count + Conversations.Count + Ports.Count + Sites.Count + ScanEvidence.Count;
+    public List<FlowPeerEvidenceRow> PeerEvidence { get; } = [];
+
+    public int RowCount => Exporters.Count + Hosts.Count + Conversations.Count + Ports.Count + Sites.Count + ScanEvidence.Count + PeerEvidence.Count;
 
     /// <summary>Empties the batch for the next rows, keeping the lists' capacity (the writer reuses one batch for a whole file).</summary>
     public void Clear()
@@ -26,5 +28,6 @@ internal sealed class FlowBatch
         Ports.Clear();
         Sites.Clear();
         ScanEvidence.Clear();
+        PeerEvidence.Clear();
     }
 }

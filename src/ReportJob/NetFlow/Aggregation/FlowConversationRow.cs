@@ -7,4 +7,4 @@ namespace ReportJob.NetFlow;
 /// (stored with <see cref="FlowAggregator.Other"/> as both addresses and -1 as protocol and port).
 /// </summary>
 internal readonly record struct FlowConversationRow(
-    DateTime BucketStart, FlowAddress Source, FlowAddress Destination, int Protocol, int DestinationPort, long Flows, long Packets, long Bytes, bool IsOther = false);
+    DateTime BucketStart, FlowAddress Source, FlowAddress Destination, int Protocol, int ServicePort, long Flows, long Packets, long Bytes, bool IsOther = false);

@@ -5,9 +5,9 @@ internal sealed class FlowDrain
 {
     public List<BucketAggregate> Buckets { get; } = [];
 
-    public List<ScanTracker> Scans { get; } = [];
+    public List<HourDetections> Detections { get; } = [];
 
-    public bool IsEmpty => Buckets.Count == 0 && Scans.Count == 0 && Rows is null;
+    public bool IsEmpty => Buckets.Count == 0 && Detections.Count == 0 && Rows is null;
 
     /// <summary>Rows already made (by the decoding thread, for the last drain of a file): the writer only writes them.</summary>
     public FlowBatch? Rows { get; init; }
@@ -15,7 +15,7 @@ internal sealed class FlowDrain
     /// <summary>The array the buckets' conversations were moved to (each bucket has its part), or null.</summary>
     public AggregateTable<ConversationKey, FlowCounters>.Entry[]? Conversations { get; set; }
 
-    /// <summary>The rows of everything in this drain (top N + "(other)" per bucket, scan evidence per source and hour).</summary>
+    /// <summary>The rows of everything in this drain (top N + "(other)" per bucket, detection evidence per hour).</summary>
     public FlowBatch ToBatch(SiteResolver sites, int topN, BucketTotals totals)
     {
         var batch = new FlowBatch();
@@ -27,7 +27,7 @@ internal sealed class FlowDrain
     /// <summary>
     /// Appends the rows of the buckets from <paramref name="next"/> on (advanced) until the batch holds
     /// <paramref name="maxRows"/> rows or more: false, call again with a new batch for the rest; true once every bucket
-    /// and then the scan evidence are in.
+    /// and then the detection evidence are in.
     /// </summary>
     public bool AppendRows(FlowBatch batch, ref int next, SiteResolver sites, int topN, BucketTotals totals, int maxRows)
     {
@@ -41,9 +41,9 @@ internal sealed class FlowDrain
             Buckets[next].AppendRows(batch, sites, topN, totals);
         }
 
-        foreach (var s in Scans)
+        foreach (var d in Detections)
         {
-            s.AppendRows(batch.ScanEvidence);
+            d.AppendRows(batch);
         }
 
         return true;

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using ReportJob.NetFlow.Decoding;
 
 namespace ReportJob.NetFlow;
 
@@ -18,7 +19,7 @@ internal static class PcapFile
     public static void WriteFileHeader(Stream stream, uint linkType, uint snapLength = 65535)
     {
         Span<byte> header = stackalloc byte[FileHeaderLength];
-        BinaryPrimitives.WriteUInt32LittleEndian(header, 0xA1B2C3D4);
+        BinaryPrimitives.WriteUInt32LittleEndian(header, PcapMagic.Microseconds);
         BinaryPrimitives.WriteUInt16LittleEndian(header[4..], 2);
         BinaryPrimitives.WriteUInt16LittleEndian(header[6..], 4);
         BinaryPrimitives.WriteUInt32LittleEndian(header[8..], 0);

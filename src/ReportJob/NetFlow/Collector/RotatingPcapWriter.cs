@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using ReportJob.NetFlow.Decoding;
 
 namespace ReportJob.NetFlow;
 
@@ -260,7 +261,7 @@ internal sealed class RotatingPcapWriter(string folder, TimeSpan rotateEvery, lo
         }
 
         file.ReadExactly(header);
-        if (BinaryPrimitives.ReadUInt32LittleEndian(header) != 0xA1B2C3D4 || BinaryPrimitives.ReadUInt32LittleEndian(header[20..]) != PcapFile.LinkTypeRaw)
+        if (BinaryPrimitives.ReadUInt32LittleEndian(header) != PcapMagic.Microseconds || BinaryPrimitives.ReadUInt32LittleEndian(header[20..]) != PcapFile.LinkTypeRaw)
         {
             return (0, -1);
         }

@@ -24,7 +24,7 @@ internal sealed class FlowStore(BulkInserter bulk)
     private static readonly BulkColumn[] ConversationColumns =
     [
         new("bucket_start", BulkType.DateTime), new("source", BulkType.Text), new("destination", BulkType.Text), new("protocol", BulkType.Int32),
-        new("destination_port", BulkType.Int32), new("flows", BulkType.Int64), new("packets", BulkType.Int64), new("bytes", BulkType.Int64),
+        new("service_port", BulkType.Int32), new("flows", BulkType.Int64), new("packets", BulkType.Int64), new("bytes", BulkType.Int64),
     ];
 
     private static readonly BulkColumn[] PortColumns =
@@ -46,6 +46,13 @@ internal sealed class FlowStore(BulkInserter bulk)
         new("first_seen", BulkType.DateTime), new("last_seen", BulkType.DateTime), new("hosts", BulkType.Binary), new("ports", BulkType.Binary),
     ];
 
+    private static readonly BulkColumn[] PeerColumns =
+    [
+        new("kind", BulkType.Text), new("hour_start", BulkType.DateTime), new("address", BulkType.Text), new("flows", BulkType.Int64),
+        new("packets", BulkType.Int64), new("first_seen", BulkType.DateTime), new("last_seen", BulkType.DateTime), new("peers", BulkType.Int32),
+        new("peer_list", BulkType.Binary),
+    ];
+
     private static readonly BulkColumn[] QualityColumns =
     [
         new("file_sha256", BulkType.Text), new("file_name", BulkType.Text), new("exporter", BulkType.Text), new("version", BulkType.Int32),
@@ -53,7 +60,9 @@ internal sealed class FlowStore(BulkInserter bulk)
         new("datagrams", BulkType.Int64), new("flow_records", BulkType.Int64), new("options_records", BulkType.Int64),
         new("sequence_gaps", BulkType.Int64), new("sequence_lost", BulkType.Int64), new("missing_template_sets", BulkType.Int64),
         new("undecodable_sets", BulkType.Int64), new("sampling_min", BulkType.Int64), new("sampling_max", BulkType.Int64),
-        new("direction_policy", BulkType.Text), new("skipped_flows", BulkType.Int64),
+        new("direction_policy", BulkType.Text), new("skipped_flows", BulkType.Int64), new("trailing_bytes", BulkType.Int64),
+        new("zero_export_time", BulkType.Int64), new("short_counters", BulkType.Int64), new("unpadded_sets", BulkType.Int64),
+        new("capture_cut_at", BulkType.Int64),
     ];
 
     public async Task<long> WriteAsync(DbConnection connection, DbTransaction tx, FlowBatch batch, CancellationToken cancellationToken)
@@ -86,7 +95,7 @@ internal sealed class FlowStore(BulkInserter bulk)
             Address(v, r.Source, r.IsOther);
             Address(v, r.Destination, r.IsOther);
             v.Int32(r.Protocol);
-            v.Int32(r.DestinationPort);
+            v.Int32(r.ServicePort);
             v.Int64(r.Flows);
             v.Int64(r.Packets);
             v.Int64(r.Bytes);
@@ -121,6 +130,18 @@ internal sealed class FlowStore(BulkInserter bulk)
             v.Blob(r.Hosts);
             v.Blob(r.Ports);
         }, cancellationToken);
+        rows += await bulk.InsertAsync(connection, tx, "flow_peer_evidence", PeerColumns, batch.PeerEvidence, static (in FlowPeerEvidenceRow r, BulkValues v) =>
+        {
+            v.Text(r.Kind);
+            v.DateTime(r.HourStart);
+            v.Text(r.Address);
+            v.Int64(r.Flows);
+            v.Int64(r.Packets);
+            v.DateTime(r.FirstSeen);
+            v.DateTime(r.LastSeen);
+            v.Int32(r.Peers);
+            v.Blob(r.PeerList);
+        }, cancellationToken);
         return rows;
     }
 
@@ -145,6 +166,11 @@ internal sealed class FlowStore(BulkInserter bulk)
             v.Int64(r.SamplingMax);
             v.Text(r.DirectionPolicy);
             v.Int64(r.SkippedFlows);
+            v.Int64(r.TrailingBytes);
+            v.Int64(r.ZeroExportTime);
+            v.Int64(r.ShortCounters);
+            v.Int64(r.UnpaddedSets);
+            v.Int64(r.CaptureCutAt);
         }, cancellationToken);
 
     /// <summary>An address as text (UTF-8, no string), or <see cref="FlowAggregator.Other"/> for an "other" row.</summary>
@@ -160,7 +186,11 @@ internal sealed class FlowStore(BulkInserter bulk)
         }
     }
 
-    /// <summary>Template snapshots of every exporter, oldest first (pitfall 11: a capture whose templates came in an earlier file still decodes).</summary>
+    /// <summary>
+    /// Template snapshots of every exporter, oldest first: data records can only be decoded with their template
+    /// (RFC 3954 §9, RFC 7011 §8), which an exporter re-sends only now and then, so a capture whose templates came in
+    /// an earlier file still decodes.
+    /// </summary>
     public static async Task<IReadOnlyList<byte[]>> LoadTemplatesAsync(DbConnection connection, DbTransaction tx, CancellationToken cancellationToken)
     {
         var rows = await connection.QueryAsync<byte[]>(new CommandDefinition(

@@ -7,6 +7,9 @@ public sealed record IngestOutcome(string Path, IngestStatus Status, long Datagr
 
     /// <summary>Where the time went (for the benchmark and the debug log); zero when nothing was ingested.</summary>
     public IngestPhases Phases { get; init; }
+
+    /// <summary>Said about an ingested file that was not whole, e.g. a capture cut short in its last record; else null.</summary>
+    public string? Warning { get; init; }
 }
 
 /// <summary>

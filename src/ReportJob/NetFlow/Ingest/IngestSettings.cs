@@ -40,6 +40,8 @@ internal sealed class IngestSettings
         TopN = options.TopN;
         MaxEntriesInMemory = options.MaxEntriesInMemory;
         Scan = options.Scan;
+        Dos = options.Dos;
+        Mail = options.MailFanOut;
     }
 
     public ExporterPolicy Default { get; }
@@ -54,6 +56,10 @@ internal sealed class IngestSettings
     public int MaxEntriesInMemory { get; }
 
     public ScanOptions Scan { get; }
+
+    public DosOptions Dos { get; }
+
+    public MailFanOutOptions Mail { get; }
 
     public ExporterPolicy PolicyFor(FlowAddress exporter) => _policies.TryGetValue(exporter, out var p) ? p : Default;
 }

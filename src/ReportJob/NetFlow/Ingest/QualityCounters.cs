@@ -1,6 +1,8 @@
+using ReportJob.NetFlow.Decoding;
+
 namespace ReportJob.NetFlow;
 
-/// <summary>What one export stream of one file delivered and lost (becomes a <c>flow_quality</c> row).</summary>
+/// <summary>What one export stream of one file delivered, lost and deviated in (becomes a <c>flow_quality</c> row).</summary>
 internal sealed class QualityCounters
 {
     public long Datagrams;
@@ -11,10 +13,33 @@ internal sealed class QualityCounters
     public long MissingTemplateSets;
     public long UndecodableSets;
     public long SkippedFlows;
+    public long TrailingBytes;
+    public long ZeroExportTime;
+    public long ShortCounters;
+    public long UnpaddedSets;
     public uint SamplingMin;
     public uint SamplingMax;
     public long FirstExportTicks;
     public long LastExportTicks;
+
+    /// <summary>One datagram of the stream, with what its decoding says it lost and deviated in.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public void Count(in DecodeResult result)
+    {
+        Datagrams++;
+        SequenceGaps += result.SequenceGaps;
+        SequenceLost += result.SequenceLost;
+        MissingTemplateSets += result.PendingSetsDropped;
+        UndecodableSets += result.UndecodableSets;
+        var deviations = result.Deviations;
+        if (deviations != ExportDeviations.None)
+        {
+            TrailingBytes += (deviations & ExportDeviations.TrailingBytes) != 0 ? 1 : 0;
+            ZeroExportTime += (deviations & ExportDeviations.ZeroExportTime) != 0 ? 1 : 0;
+            ShortCounters += (deviations & ExportDeviations.ShortCounters) != 0 ? 1 : 0;
+            UnpaddedSets += (deviations & ExportDeviations.UnpaddedSet) != 0 ? 1 : 0;
+        }
+    }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void SeeSampling(uint sampling)

@@ -12,6 +12,9 @@ internal sealed class QualityTracker
 
     public IReadOnlyDictionary<QualityKey, QualityCounters> Streams => _streams;
 
+    /// <summary>Where the capture ended in the middle of a record, or null.</summary>
+    public CaptureCut? Cut { get; set; }
+
     /// <summary>The counters of the stream this datagram belongs to (v5 engine, v9 Source ID, IPFIX domain of the first message).</summary>
     public QualityCounters For(FlowAddress exporter, ReadOnlySpan<byte> payload)
     {
@@ -56,4 +59,33 @@ internal sealed class QualityTracker
         var target = _streams.Count == 1 ? _streams.Values.First() : For(FlowAddress.None, []);
         target.MissingTemplateSets += sets;
     }
+
+    /// <summary>The file's <c>flow_quality</c> rows, one per stream.</summary>
+    public List<FlowQualityRow> Rows(string hash, string name, IngestSettings settings) =>
+        _streams.Select(kv => Row(hash, name, kv.Key, kv.Value, settings)).ToList();
+
+    private FlowQualityRow Row(string hash, string name, QualityKey key, QualityCounters c, IngestSettings settings) => new(
+        hash,
+        name,
+        key.Exporter.IsUnspecified && key.Version == 0 ? "(file)" : key.Exporter.ToString(),
+        key.Version,
+        key.Domain,
+        c.FirstExportTicks == 0 ? null : new DateTime(c.FirstExportTicks, DateTimeKind.Utc),
+        c.LastExportTicks == 0 ? null : new DateTime(c.LastExportTicks, DateTimeKind.Utc),
+        c.Datagrams,
+        c.FlowRecords,
+        c.OptionsRecords,
+        c.SequenceGaps,
+        c.SequenceLost,
+        c.MissingTemplateSets,
+        c.UndecodableSets,
+        c.SamplingMin,
+        c.SamplingMax,
+        DirectionPolicies.Name(settings.PolicyFor(key.Exporter).Direction),
+        c.SkippedFlows,
+        c.TrailingBytes,
+        c.ZeroExportTime,
+        c.ShortCounters,
+        c.UnpaddedSets,
+        Cut?.Offset);
 }

@@ -11,7 +11,7 @@ namespace ReportJob.NetFlow;
 /// a key that never made a file's top N is counted only in "(other)", so the global ranking is an approximation
 /// (exact while every bucket of every file holds at most N keys).
 /// </summary>
-public sealed class FlowQueries(IDbConnectionFactory factory)
+public sealed partial class FlowQueries(IDbConnectionFactory factory)
 {
     private const string Other = FlowAggregator.Other;
 
@@ -56,8 +56,8 @@ public sealed class FlowQueries(IDbConnectionFactory factory)
                 $"SELECT address AS K1, {sums} FROM flow_host WHERE {where} AND role = @role AND address <> '{Other}' GROUP BY address ORDER BY {order}, address",
             FlowTopBy.Conversation =>
                 $"""
-                SELECT source AS K1, destination AS K2, protocol AS P, destination_port AS Port, {sums} FROM flow_conversation
-                WHERE {where} AND source <> '{Other}' GROUP BY source, destination, protocol, destination_port ORDER BY {order}, source, destination, protocol, destination_port
+                SELECT source AS K1, destination AS K2, protocol AS P, service_port AS Port, {sums} FROM flow_conversation
+                WHERE {where} AND source <> '{Other}' GROUP BY source, destination, protocol, service_port ORDER BY {order}, source, destination, protocol, service_port
                 """,
             FlowTopBy.Port =>
                 $"SELECT protocol AS P, port AS Port, {sums} FROM flow_port WHERE {where} AND port >= 0 GROUP BY protocol, port ORDER BY {order}, protocol, port",
@@ -122,8 +122,8 @@ public sealed class FlowQueries(IDbConnectionFactory factory)
             args, cancellationToken: cancellationToken))).AsList();
         var ports = (await connection.QueryAsync<TopRow>(new CommandDefinition(
             $"""
-            SELECT source AS K1, protocol AS P, destination_port AS Port, {Sum("flows")} AS Flows, {Sum("bytes")} AS Bytes FROM flow_conversation
-            WHERE {Window("bucket_start")} AND source {among} GROUP BY source, protocol, destination_port
+            SELECT source AS K1, protocol AS P, service_port AS Port, {Sum("flows")} AS Flows, {Sum("bytes")} AS Bytes FROM flow_conversation
+            WHERE {Window("bucket_start")} AND source {among} GROUP BY source, protocol, service_port
             """, args, cancellationToken: cancellationToken))).AsList();
         var portsOf = ports.GroupBy(r => r.K1!, StringComparer.Ordinal).ToDictionary(
             g => g.Key,
@@ -138,63 +138,6 @@ public sealed class FlowQueries(IDbConnectionFactory factory)
             portsOf.GetValueOrDefault(g.Key) ?? [])).ToList();
     }
 
-    /// <summary>
-    /// Sources whose tiny flows touched at least the thresholds of distinct ports or hosts in the window, busiest first.
-    /// The packed evidence rows of each source (one per hour and file) are read in source order and their target lists
-    /// united in memory, one source at a time.
-    /// </summary>
-    public async Task<IReadOnlyList<ScannerFinding>> ScannersAsync(DateTime? fromUtc, DateTime? toUtc, ScanOptions scan, int evidence, CancellationToken cancellationToken)
-    {
-        await using var connection = await factory.OpenAsync(cancellationToken);
-        var rows = connection.QueryUnbufferedAsync<EvidenceRow>(
-            $"""
-            SELECT source AS Source, flows AS Flows, first_seen AS FirstSeen, last_seen AS LastSeen, hosts AS Hosts, ports AS Ports
-            FROM flow_scan_evidence WHERE {Window("hour_start")} ORDER BY source
-            """, Args(fromUtc, toUtc));
-        var findings = new List<ScannerFinding>();
-        string? source = null;
-        var hosts = new Dictionary<FlowAddress, long>();
-        var ports = new Dictionary<int, long>();
-        long flows = 0;
-        DateTime first = default, last = default;
-        await foreach (var row in rows.WithCancellation(cancellationToken))
-        {
-            if (row.Source != source)
-            {
-                Finish();
-                source = row.Source;
-                flows = 0;
-                first = DateTime.MaxValue;
-                last = DateTime.MinValue;
-            }
-
-            flows += row.Flows;
-            first = Min(first, DbTime.Utc(row.FirstSeen));
-            last = Max(last, DbTime.Utc(row.LastSeen));
-            ScanEvidence.AddHosts(row.Hosts, hosts);
-            ScanEvidence.AddPorts(row.Ports, ports);
-        }
-
-        Finish();
-        return findings.OrderByDescending(f => Math.Max(f.DistinctPorts, f.DistinctHosts)).ThenBy(f => f.Source, StringComparer.Ordinal).ToList();
-
-        void Finish()
-        {
-            if (source is not null && (ports.Count >= scan.MinDistinctPorts || hosts.Count >= scan.MinDistinctHosts))
-            {
-                // The busiest targets first, then by label (as text, the order the evidence is shown in).
-                var topPorts = ports.Select(p => (Label: ProtocolNames.PortLabel(p.Key >> 16, p.Key & 0xFFFF), Flows: p.Value))
-                    .OrderByDescending(p => p.Flows).ThenBy(p => p.Label, StringComparer.Ordinal).Take(evidence).Select(p => p.Label).ToList();
-                var topHosts = hosts.Select(h => (Label: h.Key.ToString(), Flows: h.Value))
-                    .OrderByDescending(h => h.Flows).ThenBy(h => h.Label, StringComparer.Ordinal).Take(evidence).Select(h => h.Label).ToList();
-                findings.Add(new ScannerFinding(source, ports.Count, hosts.Count, flows, first, last, topPorts, topHosts));
-            }
-
-            hosts.Clear();
-            ports.Clear();
-        }
-    }
-
     private static async Task<FlowQualityTotal> QualityAsync(DbConnection connection, DateTime? fromUtc, DateTime? toUtc, CancellationToken cancellationToken)
     {
         // A file counts for the window when its exports overlap it.
@@ -203,7 +146,10 @@ public sealed class FlowQueries(IDbConnectionFactory factory)
         var q = await connection.QuerySingleAsync<QualityRow>(new CommandDefinition(
             $"""
             SELECT CAST(COUNT(DISTINCT file_sha256) AS bigint) AS Files, {Sum("flow_records")} AS FlowRecords, {Sum("sequence_lost")} AS SequenceLost,
-                   {Sum("missing_template_sets")} AS MissingTemplateSets, {Sum("undecodable_sets")} AS UndecodableSets
+                   {Sum("missing_template_sets")} AS MissingTemplateSets, {Sum("undecodable_sets")} AS UndecodableSets,
+                   {Sum("trailing_bytes")} AS TrailingBytes, {Sum("zero_export_time")} AS ZeroExportTime, {Sum("short_counters")} AS ShortCounters,
+                   {Sum("unpadded_sets")} AS UnpaddedSets,
+                   CAST(COUNT(DISTINCT CASE WHEN capture_cut_at IS NOT NULL THEN file_sha256 END) AS bigint) AS CutFiles
             FROM flow_quality WHERE {where}
             """, args, cancellationToken: cancellationToken));
         var sampling = await connection.QueryAsync<SamplingRow>(new CommandDefinition(
@@ -214,7 +160,14 @@ public sealed class FlowQueries(IDbConnectionFactory factory)
         var notes = sampling.Select(s => s.Low == s.High
             ? FormattableString.Invariant($"{s.Exporter}: 1 in {s.High} (bytes and packets scaled by {s.High})")
             : FormattableString.Invariant($"{s.Exporter}: 1 in {s.Low} to 1 in {s.High} (bytes and packets scaled per record)")).ToList();
-        return new FlowQualityTotal(q.Files, q.FlowRecords, q.SequenceLost, q.MissingTemplateSets, q.UndecodableSets, notes);
+        return new FlowQualityTotal(q.Files, q.FlowRecords, q.SequenceLost, q.MissingTemplateSets, q.UndecodableSets, notes)
+        {
+            TrailingBytes = q.TrailingBytes,
+            ZeroExportTime = q.ZeroExportTime,
+            ShortCounters = q.ShortCounters,
+            UnpaddedSets = q.UnpaddedSets,
+            CutFiles = q.CutFiles,
+        };
     }
 
     private static DateTime Min(DateTime a, DateTime b) => a <= b ? a : b;
@@ -289,21 +242,6 @@ public sealed class FlowQueries(IDbConnectionFactory factory)
         public long Bytes { get; set; }
     }
 
-    private sealed class EvidenceRow
-    {
-        public string Source { get; set; } = "";
-
-        public long Flows { get; set; }
-
-        public DateTime FirstSeen { get; set; }
-
-        public DateTime LastSeen { get; set; }
-
-        public byte[] Hosts { get; set; } = [];
-
-        public byte[] Ports { get; set; } = [];
-    }
-
     private sealed class QualityRow
     {
         public long Files { get; set; }
@@ -315,6 +253,16 @@ public sealed class FlowQueries(IDbConnectionFactory factory)
         public long MissingTemplateSets { get; set; }
 
         public long UndecodableSets { get; set; }
+
+        public long TrailingBytes { get; set; }
+
+        public long ZeroExportTime { get; set; }
+
+        public long ShortCounters { get; set; }
+
+        public long UnpaddedSets { get; set; }
+
+        public long CutFiles { get; set; }
     }
 
     private sealed class SamplingRow
