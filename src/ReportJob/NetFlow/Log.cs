@@ -55,6 +55,27 @@ internal static partial class Log
     [LoggerMessage(6018, LogLevel.Warning, "Completed {CaptureFile}, left unfinished by an earlier run: {Datagrams} datagrams, {Bytes} bytes (cut back to its last whole record)")]
     public static partial void LeftoverCompleted(ILogger logger, string captureFile, long datagrams, long bytes);
 
+    [LoggerMessage(6021, LogLevel.Information, "Listening for NetFlow/IPFIX over {Transport} on {Endpoint}; writing to {Folder}")]
+    public static partial void ListeningForConnections(ILogger logger, string transport, string endpoint, string folder);
+
+    [LoggerMessage(6022, LogLevel.Information, "Exporter {Exporter} connected")]
+    public static partial void ExporterConnected(ILogger logger, string exporter);
+
+    [LoggerMessage(6023, LogLevel.Information, "Exporter {Exporter} disconnected after {Messages} messages")]
+    public static partial void ExporterDisconnected(ILogger logger, string exporter, long messages);
+
+    [LoggerMessage(6024, LogLevel.Error, "Exporter {Exporter}: the stream cannot be cut into messages at offset {Offset} ({Reason}); the connection is closed")]
+    public static partial void StreamUnframeable(ILogger logger, string exporter, long offset, string reason);
+
+    [LoggerMessage(6025, LogLevel.Warning, "Exporter {Exporter}: the connection ended in the middle of a message at stream offset {Offset} ({Held} bytes of it received); that message is lost")]
+    public static partial void MessageIncomplete(ILogger logger, string exporter, long offset, int held);
+
+    [LoggerMessage(6026, LogLevel.Error, "Exporter {Exporter}: the message at stream offset {Offset} ({Length} bytes) is too large for a capture record and was not written")]
+    public static partial void MessageTooLarge(ILogger logger, string exporter, long offset, int length);
+
+    [LoggerMessage(6027, LogLevel.Warning, "Exporter {Exporter}: the connection failed ({Error})")]
+    public static partial void ConnectionFailed(ILogger logger, string exporter, string error);
+
     [LoggerMessage(6012, LogLevel.Information, "Capture file {CaptureFile} complete: {Datagrams} datagrams, {Bytes} bytes")]
     public static partial void CaptureRotated(ILogger logger, string captureFile, long datagrams, long bytes);
 

@@ -2,10 +2,13 @@ using System.ComponentModel.DataAnnotations;
 
 namespace ReportJob.NetFlow;
 
-/// <summary>The UDP collector (<c>reportjob listen</c>): receives exports and writes rotated pcap files for the inbox.</summary>
+/// <summary>The collector (<c>reportjob listen</c>): receives exports and writes rotated pcap files for the inbox.</summary>
 public sealed class ListenOptions
 {
-    /// <summary>UDP port to receive NetFlow v5/v9/IPFIX on.</summary>
+    /// <summary><c>udp</c> (NetFlow v5/v9, IPFIX), <c>tcp</c> (IPFIX, RFC 7011 §10.4) or <c>sctp</c> (v9/IPFIX, where the kernel has SCTP).</summary>
+    public ListenTransport Transport { get; set; } = ListenTransport.Udp;
+
+    /// <summary>Port to receive NetFlow v5/v9/IPFIX on.</summary>
     [Range(1, 65535)]
     public int Port { get; set; } = 2055;
 

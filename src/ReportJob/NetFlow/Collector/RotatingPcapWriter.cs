@@ -341,6 +341,13 @@ internal sealed class RotatingPcapWriter(string folder, TimeSpan rotateEvery, lo
         }
     }
 
+    /// <summary>
+    /// The largest message a record can carry as a UDP datagram: the IPv4 total length and the UDP length are 16 bits
+    /// (RFC 791, RFC 768), so 65,507 bytes over IPv4 and 65,527 over IPv6. Datagrams received over UDP always fit; an
+    /// IPFIX message over TCP may be up to 65,535 bytes.
+    /// </summary>
+    public static int MaxPayload(IPEndPoint source, IPEndPoint destination) => IsV4(source) && IsV4(destination) ? 65_535 - 20 - 8 : 65_535 - 8;
+
     private static bool IsV4(IPEndPoint e) => e.Address.AddressFamily == AddressFamily.InterNetwork;
 
     private static int FrameLength(int payload, IPEndPoint source, IPEndPoint destination) =>

@@ -34,24 +34,22 @@ internal sealed class UdpCollector(TimeProvider time, ILogger<UdpCollector> logg
             Log.ReceiveBufferCapped(logger, granted, settings.ReceiveBufferBytes);
         }
 
-        foreach (var (path, datagrams, bytes) in RotatingPcapWriter.RecoverLeftovers(settings.OutputPath))
+        var kernelDropsAtStart = KernelUdpDrops.Read(local.Port);
+        var output = new CollectorOutput(settings, time, logger);
+        await using (output)
         {
-            Log.LeftoverCompleted(logger, path, datagrams, bytes);
+            Bound?.Invoke(local);
+            await ReceiveAsync(socket, settings, local, output, cancellationToken);
         }
 
-        var kernelDropsAtStart = KernelUdpDrops.Read(local.Port);
+        var kernelDrops = kernelDropsAtStart < 0 ? -1 : Math.Max(0, KernelUdpDrops.Read(local.Port) - kernelDropsAtStart);
+        var counters = new CollectorCounters(Interlocked.Read(ref _received), output.Written, Interlocked.Read(ref _dropped), output.Files, kernelDrops, granted, output.NotWritten);
+        Log.CollectorStopped(logger, counters.Received, counters.Written, counters.Dropped + Math.Max(0, counters.KernelDrops) + counters.NotWritten, counters.Files);
+        return counters;
+    }
 
-        var gate = new Lock();
-        using var writer = new RotatingPcapWriter(settings.OutputPath, settings.RotateEvery, settings.RotateBytes, time)
-        {
-            Completed = (path, datagrams, bytes) => Log.CaptureRotated(logger, path, datagrams, bytes),
-            WriteFailed = (path, offset, reason, held) => Log.WriteFailed(logger, path, offset, reason, held),
-            WriteResumed = (path, dropped) => Log.WriteResumed(logger, path, dropped),
-        };
-        using var ticker = new PeriodicTimer(TimeSpan.FromSeconds(Math.Clamp(settings.RotateEvery.TotalSeconds / 4, 0.25, 5)), time);
-        var rotation = TickAsync(ticker, writer, gate, cancellationToken);
-        Bound?.Invoke(local);
-
+    private async Task ReceiveAsync(Socket socket, ListenSettings settings, IPEndPoint local, CollectorOutput output, CancellationToken cancellationToken)
+    {
         var buffer = GC.AllocateArray<byte>(65_536, pinned: true);
         EndPoint any = settings.Bind.AddressFamily == AddressFamily.InterNetworkV6 ? new IPEndPoint(IPAddress.IPv6Any, 0) : new IPEndPoint(IPAddress.Any, 0);
         try
@@ -73,40 +71,21 @@ internal sealed class UdpCollector(TimeProvider time, ILogger<UdpCollector> logg
 
                 Interlocked.Increment(ref _received);
                 var source = Normalize((IPEndPoint)result.RemoteEndPoint);
-                var destination = new IPEndPoint(
-                    source.AddressFamily == AddressFamily.InterNetwork
-                        ? (settings.Bind.AddressFamily == AddressFamily.InterNetwork ? settings.Bind : IPAddress.Any)
-                        : (settings.Bind.AddressFamily == AddressFamily.InterNetworkV6 ? settings.Bind : IPAddress.IPv6Any),
-                    local.Port);
-                lock (gate)
-                {
-                    writer.Write(buffer.AsSpan(0, result.ReceivedBytes), source, destination);
-                }
+                output.Write(buffer.AsSpan(0, result.ReceivedBytes), source, LocalFor(source, settings.Bind, local.Port));
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Ctrl+C or the job stopping: the normal end of a collector run.
         }
-
-        try
-        {
-            await rotation;
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        lock (gate)
-        {
-            writer.Dispose();
-        }
-
-        var kernelDrops = kernelDropsAtStart < 0 ? -1 : Math.Max(0, KernelUdpDrops.Read(local.Port) - kernelDropsAtStart);
-        var counters = new CollectorCounters(Interlocked.Read(ref _received), writer.Written, Interlocked.Read(ref _dropped), writer.FilesCompleted, kernelDrops, granted, writer.Dropped);
-        Log.CollectorStopped(logger, counters.Received, counters.Written, counters.Dropped + Math.Max(0, counters.KernelDrops) + counters.NotWritten, counters.Files);
-        return counters;
     }
+
+    /// <summary>The collector's address as a record's destination: the bound one, or "any" of the source's family on a dual-stack socket.</summary>
+    internal static IPEndPoint LocalFor(IPEndPoint source, IPAddress bind, int port) => new(
+        source.AddressFamily == AddressFamily.InterNetwork
+            ? (bind.AddressFamily == AddressFamily.InterNetwork ? bind : IPAddress.Any)
+            : (bind.AddressFamily == AddressFamily.InterNetworkV6 ? bind : IPAddress.IPv6Any),
+        port);
 
     /// <summary>
     /// Asks for the receive buffer; returns the bytes granted. On Linux the size is first forced past
@@ -137,17 +116,8 @@ internal sealed class UdpCollector(TimeProvider time, ILogger<UdpCollector> logg
         return socket.ReceiveBufferSize / 2;
     }
 
-    private static IPEndPoint Normalize(IPEndPoint e) =>
+    /// <summary>An IPv4 peer of a dual-stack socket as the IPv4 address it is (not ::ffff:a.b.c.d).</summary>
+    internal static IPEndPoint Normalize(IPEndPoint e) =>
         e.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(e.Address.MapToIPv4(), e.Port) : e;
 
-    private static async Task TickAsync(PeriodicTimer ticker, RotatingPcapWriter writer, Lock gate, CancellationToken cancellationToken)
-    {
-        while (await ticker.WaitForNextTickAsync(cancellationToken))
-        {
-            lock (gate)
-            {
-                writer.Tick();
-            }
-        }
-    }
 }
