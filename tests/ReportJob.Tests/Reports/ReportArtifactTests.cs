@@ -107,7 +107,7 @@ public sealed partial class ReportArtifactTests(ITestOutputHelper output)
         var profile = Path.Combine(db.Directory, "chromium-profile");
         var (code, dom, log) = ExternalTools.RunRaw("chromium", [.. HeadlessChromium.Flags(profile, logging: true), "--dump-dom", new Uri(result.HtmlPath).AbsoluteUri], TimeSpan.FromSeconds(90));
         Assert.Equal(0, code);
-        foreach (var id in new[] { "headline", "states", "servers", "distribution", "top-clients", "age", "ports", "sites", "traffic", "scanners", "quality" })
+        foreach (var id in new[] { "headline", "states", "servers", "distribution", "top-clients", "age", "ports", "sites", "traffic", "scanners", "detections", "quality" })
         {
             Assert.Contains($"<section id=\"{id}\"", dom, StringComparison.Ordinal);
         }
