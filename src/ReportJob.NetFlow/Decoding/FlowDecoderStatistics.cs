@@ -78,17 +78,8 @@ public sealed class FlowDecoderStatistics
     /// <summary>Datagrams that arrived out of order (sequence behind the expected one).</summary>
     public long SequenceReordered { get; internal set; }
 
-    /// <summary>Datagrams with non-zero bytes after the message (<see cref="ExportDeviations.TrailingBytes"/>).</summary>
-    public long TrailingBytes { get; internal set; }
-
-    /// <summary>Datagrams with an export time of 0 (<see cref="ExportDeviations.ZeroExportTime"/>).</summary>
-    public long ZeroExportTime { get; internal set; }
-
-    /// <summary>Datagrams with 1 to 3-byte byte or packet counters (<see cref="ExportDeviations.ShortCounters"/>).</summary>
-    public long ShortCounters { get; internal set; }
-
-    /// <summary>Datagrams with a v9 FlowSet not padded to 4 bytes (<see cref="ExportDeviations.UnpaddedSet"/>).</summary>
-    public long UnpaddedSets { get; internal set; }
+    /// <summary>Datagrams decoded despite each deviation from the RFCs.</summary>
+    public ExportDeviationCounts Deviations { get; } = new();
 
     /// <summary>Adds one datagram's result to the running totals.</summary>
     internal void Count(in DecodeResult result)
@@ -104,13 +95,6 @@ public sealed class FlowDecoderStatistics
         SequenceGaps += result.SequenceGaps;
         SequenceLost += result.SequenceLost;
         PendingSetsDropped += result.PendingSetsDropped;
-        var deviations = result.Deviations;
-        if (deviations != ExportDeviations.None)
-        {
-            TrailingBytes += (deviations & ExportDeviations.TrailingBytes) != 0 ? 1 : 0;
-            ZeroExportTime += (deviations & ExportDeviations.ZeroExportTime) != 0 ? 1 : 0;
-            ShortCounters += (deviations & ExportDeviations.ShortCounters) != 0 ? 1 : 0;
-            UnpaddedSets += (deviations & ExportDeviations.UnpaddedSet) != 0 ? 1 : 0;
-        }
+        Deviations.Count(result.Deviations);
     }
 }

@@ -192,15 +192,7 @@ internal sealed class AttackTraffic : IDisposable
         ip[9] = protocol;
         IPAddress.Parse(source).TryWriteBytes(ip[12..], out _);
         IPAddress.Parse(destination).TryWriteBytes(ip[16..], out _);
-        uint sum = 0;
-        for (var i = 0; i < 20; i += 2)
-        {
-            sum += BinaryPrimitives.ReadUInt16BigEndian(ip[i..]);
-        }
-
-        sum = (sum & 0xFFFF) + (sum >> 16);
-        sum = (sum & 0xFFFF) + (sum >> 16);
-        BinaryPrimitives.WriteUInt16BigEndian(ip[10..], (ushort)~sum);
+        BinaryPrimitives.WriteUInt16BigEndian(ip[10..], RotatingPcapWriter.Ipv4Checksum(ip[..20]));
         _packets.Add((t.Ticks, frame, length));
         return f[34..];
     }

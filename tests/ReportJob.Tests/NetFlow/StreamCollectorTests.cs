@@ -33,11 +33,7 @@ public sealed class StreamCollectorTests
         using var stop = new CancellationTokenSource();
         // Rotated every 32 KB: the stream's messages spread over several files.
         var (collector, run, port) = await StartAsync(new ListenSettings(IPAddress.IPv6Any, 0, inbox, TimeSpan.FromMinutes(10), 32 * 1024, 1 << 20) { Transport = ListenTransport.Tcp }, stop.Token);
-        var softflowd = ExternalTools.RunRaw("softflowd",
-            ["-r", traffic, "-v", "10", "-P", "tcp", "-n", $"127.0.0.1:{port}", "-d", "-T", "full", "-m", "65536", "-p", Path.Combine(db.Directory, "softflowd-tcp.pid")],
-            TimeSpan.FromMinutes(5));
-        Assert.True(softflowd.ExitCode == 0, softflowd.StdErr);
-        await WaitUntil(() => collector.Accepted == 1 && collector.Open == 0);
+        await ExportOverAsync("tcp", traffic, 10, port, collector, db.Directory);
         await stop.CancelAsync();
         var counters = await run.WaitAsync(TimeSpan.FromSeconds(30));
 
@@ -159,11 +155,7 @@ public sealed class StreamCollectorTests
         var inbox = Path.Combine(db.Directory, "inbox");
         using var stop = new CancellationTokenSource();
         var (collector, run, port) = await StartAsync(new ListenSettings(IPAddress.Any, 0, inbox, TimeSpan.FromMinutes(10), 1 << 20, 1 << 20) { Transport = ListenTransport.Sctp }, stop.Token);
-        var softflowd = ExternalTools.RunRaw("softflowd",
-            ["-r", traffic, "-v", "9", "-P", "sctp", "-n", $"127.0.0.1:{port}", "-d", "-T", "full", "-m", "65536", "-p", Path.Combine(db.Directory, "softflowd-sctp.pid")],
-            TimeSpan.FromMinutes(5));
-        Assert.True(softflowd.ExitCode == 0, softflowd.StdErr);
-        await WaitUntil(() => collector.Accepted == 1 && collector.Open == 0);
+        await ExportOverAsync("sctp", traffic, 9, port, collector, db.Directory);
         await stop.CancelAsync();
         var counters = await run.WaitAsync(TimeSpan.FromSeconds(30));
 
@@ -171,6 +163,17 @@ public sealed class StreamCollectorTests
         await db.Get<FlowIngestor>().IngestFilesAsync(Directory.GetFiles(inbox, "*.pcap").Order(StringComparer.Ordinal), default);
         var ours = await db.Get<FlowQueries>().SummaryAsync(null, null, default);
         Assert.Equal((nfdump.Flows, nfdump.Packets, nfdump.Bytes), (ours.Total.Flows, ours.Total.Packets, ours.Total.Bytes));
+    }
+
+    /// <summary>softflowd exports the traffic to the collector over <paramref name="transport"/>; returns once its connection is closed and read.</summary>
+    private static async Task ExportOverAsync(string transport, string traffic, int version, int port, StreamCollector collector, string folder)
+    {
+        var softflowd = ExternalTools.RunRaw("softflowd",
+            ["-r", traffic, "-v", version.ToString(CultureInfo.InvariantCulture), "-P", transport, "-n", $"127.0.0.1:{port}", "-d", "-T", "full", "-m", "65536",
+             "-p", Path.Combine(folder, $"softflowd-{transport}.pid")],
+            TimeSpan.FromMinutes(5));
+        Assert.True(softflowd.ExitCode == 0, softflowd.StdErr);
+        await WaitUntil(() => collector.Accepted == 1 && collector.Open == 0);
     }
 
     /// <summary>The IPFIX messages of pmacct's Cisco test capture, each a whole message as the exporter sent it.</summary>

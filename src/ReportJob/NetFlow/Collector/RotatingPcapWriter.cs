@@ -390,7 +390,8 @@ internal sealed class RotatingPcapWriter(string folder, TimeSpan rotateEvery, lo
         return offset + 8;
     }
 
-    private static ushort Ipv4Checksum(ReadOnlySpan<byte> header)
+    /// <summary>The IPv4 header checksum (RFC 791 §3.1: the one's complement of the one's complement sum of its 16-bit words, the checksum field 0).</summary>
+    internal static ushort Ipv4Checksum(ReadOnlySpan<byte> header)
     {
         uint sum = 0;
         for (var i = 0; i < header.Length; i += 2)

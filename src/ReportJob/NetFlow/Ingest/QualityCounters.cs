@@ -13,10 +13,7 @@ internal sealed class QualityCounters
     public long MissingTemplateSets;
     public long UndecodableSets;
     public long SkippedFlows;
-    public long TrailingBytes;
-    public long ZeroExportTime;
-    public long ShortCounters;
-    public long UnpaddedSets;
+    public readonly ExportDeviationCounts Deviations = new();
     public uint SamplingMin;
     public uint SamplingMax;
     public long FirstExportTicks;
@@ -31,14 +28,7 @@ internal sealed class QualityCounters
         SequenceLost += result.SequenceLost;
         MissingTemplateSets += result.PendingSetsDropped;
         UndecodableSets += result.UndecodableSets;
-        var deviations = result.Deviations;
-        if (deviations != ExportDeviations.None)
-        {
-            TrailingBytes += (deviations & ExportDeviations.TrailingBytes) != 0 ? 1 : 0;
-            ZeroExportTime += (deviations & ExportDeviations.ZeroExportTime) != 0 ? 1 : 0;
-            ShortCounters += (deviations & ExportDeviations.ShortCounters) != 0 ? 1 : 0;
-            UnpaddedSets += (deviations & ExportDeviations.UnpaddedSet) != 0 ? 1 : 0;
-        }
+        Deviations.Count(result.Deviations);
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]

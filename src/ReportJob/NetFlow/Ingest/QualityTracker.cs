@@ -83,9 +83,9 @@ internal sealed class QualityTracker
         c.SamplingMax,
         DirectionPolicies.Name(settings.PolicyFor(key.Exporter).Direction),
         c.SkippedFlows,
-        c.TrailingBytes,
-        c.ZeroExportTime,
-        c.ShortCounters,
-        c.UnpaddedSets,
+        c.Deviations.TrailingBytes,
+        c.Deviations.ZeroExportTime,
+        c.Deviations.ShortCounters,
+        c.Deviations.UnpaddedSets,
         Cut?.Offset);
 }
