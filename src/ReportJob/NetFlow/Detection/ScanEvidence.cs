@@ -6,7 +6,7 @@ namespace ReportJob.NetFlow;
 /// <summary>
 /// The packed target lists of <c>flow_scan_evidence</c>: one row per source and hour instead of one per target
 /// (a busy hour has hundreds of thousands of targets, and rows are what the ingest pays for).
-/// Hosts: 24 bytes per target, the address (16 bytes, IPv6 or IPv4-mapped, network order) then the tiny flows to it
+/// Hosts: 24 bytes per target, the address (16 bytes, IPv6 or IPv4-mapped, network order) then the probe-shaped flows to it
 /// (int64, little-endian). Ports: 12 bytes per target, <c>protocol &lt;&lt; 16 | port</c> (int32, little-endian) then
 /// the flows (int64, little-endian).
 /// </summary>

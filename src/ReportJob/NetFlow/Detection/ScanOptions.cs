@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace ReportJob.NetFlow;
 
-/// <summary>Scan detection: sources that touch many destination ports or hosts with tiny flows.</summary>
+/// <summary>Scan detection: sources that touch many destination ports or hosts with probe-shaped flows (tiny, or TCP SYN without ACK).</summary>
 public sealed class ScanOptions
 {
     /// <summary>A flow of at most this many packets (unsampled count) is "tiny": a probe, not a conversation.</summary>
@@ -24,7 +24,7 @@ public sealed class ScanOptions
     [Range(2, 1_000_000)]
     public int EvidenceLimit { get; set; } = 1024;
 
-    /// <summary>A source's tiny flows of one hour and file are stored only when they touch at least this many ports or hosts.</summary>
+    /// <summary>A source's probe-shaped flows of one hour and file are stored only when they touch at least this many ports or hosts.</summary>
     [Range(1, 1_000_000)]
     public int MinTargetsToKeep { get; set; } = 8;
 }

@@ -1,6 +1,6 @@
 namespace ReportJob.NetFlow;
 
-/// <summary>One source's tiny flows in one hour: how many, their time span (ticks, UTC), and how many distinct hosts and ports are held as evidence.</summary>
+/// <summary>One source's probe-shaped flows in one hour: how many, their time span (ticks, UTC), and how many distinct hosts and ports are held as evidence.</summary>
 internal struct ScanSummary
 {
     public long Flows;

@@ -3,7 +3,7 @@ using ReportJob.NetFlow.Decoding;
 namespace ReportJob.NetFlow;
 
 /// <summary>
-/// A target of a source's tiny flows within one hour: a destination host (<see cref="Port"/> -1) or a protocol/port
+/// A target of a source's probe-shaped flows within one hour (or of a mail sender's flows, see <see cref="FanOutTracker"/>): a destination host (<see cref="Port"/> -1) or a protocol/port
 /// (<c>protocol &lt;&lt; 16 | port</c>; <see cref="Host"/> unused).
 /// </summary>
 internal readonly record struct ScanTargetKey(FlowAddress Source, FlowAddress Host, int Port) : IAggregateKey<ScanTargetKey>

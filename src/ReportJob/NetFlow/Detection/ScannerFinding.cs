@@ -1,6 +1,6 @@
 namespace ReportJob.NetFlow;
 
-/// <summary>A source over the thresholds, with evidence: distinct ports and hosts touched with tiny flows, and the busiest of them.</summary>
+/// <summary>A source over the thresholds, with evidence: distinct ports and hosts touched with probe-shaped flows (tiny, or TCP SYN without ACK), and the busiest of them.</summary>
 public sealed record ScannerFinding(
     string Source,
     int DistinctPorts,

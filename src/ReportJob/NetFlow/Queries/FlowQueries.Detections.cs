@@ -11,7 +11,8 @@ public sealed partial class FlowQueries
     private const int MaxHeavyHittersWithEvidence = 100;
 
     /// <summary>
-    /// Sources whose tiny flows touched at least the thresholds of distinct ports or hosts in the window, busiest first.
+    /// Sources whose probe-shaped flows (tiny, or TCP SYN without ACK) touched at least the thresholds of distinct ports or
+    /// hosts in the window, busiest first.
     /// The packed evidence rows of each source (one per hour and file) are read in source order and their target lists
     /// united in memory, one source at a time.
     /// </summary>
