@@ -39,7 +39,8 @@ internal sealed class FlowAggregator
     private readonly List<AggregateTable<ConversationKey, FlowCounters>.Entry[]> _spares = [];
     private readonly long _bucketTicks;
     private readonly int _probeMaxPackets;
-    private readonly bool[] _mailPorts = new bool[65_536];
+    // One bit per port (8 KB, which stays in the core's cache; a bool per port would not).
+    private readonly ulong[] _mailPorts = new ulong[65_536 / 64];
     private int _nextBucketNumber;
     private BucketAggregate? _bucket;
     private HourDetections? _hour;
@@ -64,7 +65,7 @@ internal sealed class FlowAggregator
         _probeMaxPackets = settings.Scan.MaxPackets;
         foreach (var port in settings.Mail.Ports)
         {
-            _mailPorts[port] = true;
+            _mailPorts[port >> 6] |= 1UL << port;
         }
     }
 
@@ -177,18 +178,20 @@ internal sealed class FlowAggregator
         // (RFC 9293 §3.1: every segment after the handshake's first carries one, so a flow without it never became a
         // connection: SYN scans and floods, RSTs) and either a SYN or at most Scan:MaxPackets packets (unsampled count);
         // other protocols at most Scan:MaxPackets packets.
+        // The cheap tests that rule most flows out come first.
         pending.Detections = null;
         var tcp = r.Protocol == 6;
-        if (!IsServiceReply(r) && (tcp
+        if ((tcp
                 ? (r.TcpFlags & TcpAck) == 0 && ((r.TcpFlags & TcpSyn) != 0 || rawPackets <= _probeMaxPackets)
-                : rawPackets <= _probeMaxPackets))
+                : rawPackets <= _probeMaxPackets)
+            && !IsServiceReply(r))
         {
             var d = Detections(endTicks);
             pending.Detections = d;
             pending.Probe = d.Probes.Prefetch(r.SourceAddress, r.DestinationAddress, r.Protocol, r.DestinationPort);
         }
 
-        if (tcp && _mailPorts[r.DestinationPort])
+        if (tcp && (_mailPorts[r.DestinationPort >> 6] & (1UL << r.DestinationPort)) != 0)
         {
             Detections(endTicks).Mail.Add(r.SourceAddress, r.DestinationAddress, flows, packets, r.StartUtc.Ticks, endTicks);
         }
@@ -384,7 +387,7 @@ internal sealed class FlowAggregator
         ref readonly var key = ref p.Conversation;
         _conversations.GetOrAdd(key, p.ConversationHash, out var added).Add(p.Flows, p.Packets, p.Bytes);
         b.ConversationCount += added ? 1 : 0;
-        p.Detections?.Probes.Add(p.Probe, p.Flows, p.Packets, p.StartTicks, p.EndTicks);
+        p.Detections?.Probes.Add(key.Source, key.Destination, key.Protocol, p.Probe, p.Flows, p.Packets, p.StartTicks, p.EndTicks);
         p.Bucket = null;
         p.Detections = null;
     }
@@ -396,8 +399,12 @@ internal sealed class FlowAggregator
     /// other protocols keep the destination port (ICMP's type and code). A port of 0 is no side.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static ushort ServicePort(in FlowRecord r) =>
-        r.Protocol is 6 or 17 or 132 && r.SourcePort != 0 && r.SourcePort < r.DestinationPort ? r.SourcePort : r.DestinationPort;
+    internal static ushort ServicePort(in FlowRecord r)
+    {
+        var (source, destination) = (r.SourcePort, r.DestinationPort);
+        // Port - 1 as unsigned puts 0 last: the source side when it is the lower non-zero port (or the destination is 0).
+        return r.Protocol is 6 or 17 or 132 && (uint)(source - 1) < (uint)(destination - 1) ? source : destination;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsServiceReply(in FlowRecord r) =>

@@ -24,24 +24,23 @@ internal sealed class ProbeTracker(long hourTicks, ScanOptions scan, DosOptions 
 
     /// <summary>Counts a probe-shaped flow as evidence of its source and its destination; the hashes come from <see cref="Prefetch"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Add(in ProbeFlow flow, long flows, long packets, long startTicks, long endTicks)
+    public void Add(FlowAddress source, FlowAddress destination, byte protocol, in ProbeFlow flow, long flows, long packets, long startTicks, long endTicks)
     {
-        ref var s = ref _sources.GetOrAdd(new AddressKey(flow.Source));
+        ref var s = ref _sources.GetOrAdd(new AddressKey(source));
         s.Add(flows, startTicks, endTicks);
-        AddTarget(ref s.Hosts, HostTarget(flow.Source, flow.Destination), flow.HostHash, flows);
-        AddTarget(ref s.Ports, PortTarget(flow.Source, flow.Protocol, flow.Port), flow.PortHash, flows);
-        _destinations.GetOrAdd(new AddressKey(flow.Destination), flow.DestinationHash, out _).Add(flows, packets, startTicks, endTicks);
+        AddTarget(ref s.Hosts, HostTarget(source, destination), flow.HostHash, flows);
+        AddTarget(ref s.Ports, PortTarget(source, protocol, flow.Port), flow.PortHash, flows);
+        _destinations.GetOrAdd(new AddressKey(destination), flow.DestinationHash, out _).Add(flows, packets, startTicks, endTicks);
     }
 
     /// <summary>
     /// Prefetches the index slots of a flow's two targets and its destination (see
-    /// <see cref="AggregateTable{TKey,TValue}.Prefetch"/>); returns the flow with their hashes.
+    /// <see cref="AggregateTable{TKey,TValue}.Prefetch"/>); returns them for <see cref="Add"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ProbeFlow Prefetch(FlowAddress source, FlowAddress destination, byte protocol, ushort port)
     {
-        var flow = new ProbeFlow(source, destination, protocol, port, HostTarget(source, destination).Hash(), PortTarget(source, protocol, port).Hash(),
-            AggregateHash.Of(destination));
+        var flow = new ProbeFlow(port, HostTarget(source, destination).Hash(), PortTarget(source, protocol, port).Hash(), AggregateHash.Of(destination));
         _targets.Prefetch(flow.HostHash);
         _targets.Prefetch(flow.PortHash);
         _destinations.Prefetch(flow.DestinationHash);
