@@ -2,7 +2,7 @@ namespace ReportJob.NetFlow.Decoding;
 
 /// <summary>
 /// Ways an exporter departs from the letter of RFC 3954 / RFC 7011 that a datagram was decoded despite, whole: none of
-/// them costs a record. Flags: several can be set. Wireshark and Telegraf read such exports the same way.
+/// them costs a record. Flags: several can be set. Wireshark reads such exports the same way.
 /// </summary>
 [Flags]
 public enum ExportDeviations

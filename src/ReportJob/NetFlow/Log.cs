@@ -34,7 +34,7 @@ internal static partial class Log
     [LoggerMessage(6006, LogLevel.Information, "Inbox {Inbox}: {Ingested} ingested, {Duplicates} already ingested, {Failed} failed")]
     public static partial void InboxDone(ILogger logger, string inbox, int ingested, int duplicates, int failed);
 
-    [LoggerMessage(6007, LogLevel.Debug, "Capture {CaptureFile}: wrote {Rows} rows of {Buckets} buckets and {Hours} scan hours (top N {DrainSeconds:0.000} s, write {WriteSeconds:0.000} s)")]
+    [LoggerMessage(6007, LogLevel.Debug, "Capture {CaptureFile}: wrote {Rows} rows of {Buckets} buckets and {Hours} detection hours (top N {DrainSeconds:0.000} s, write {WriteSeconds:0.000} s)")]
     public static partial void Flushed(ILogger logger, string captureFile, int rows, int buckets, int hours, double drainSeconds, double writeSeconds);
 
     [LoggerMessage(6008, LogLevel.Debug, "Capture {CaptureFile}: decode + aggregate {Decode:0.000} s, waiting for the writer and the last rows {Wait:0.000} s, the rest (open, templates, quality, ledger, commit) {Finish:0.000} s; beside them the hash {Hash:0.000} s and the writer's work {Writer:0.000} s")]
