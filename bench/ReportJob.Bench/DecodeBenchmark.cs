@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using ReportJob.NetFlow;
+using ReportJob.NetFlow.Decoding;
 
 namespace ReportJob.Bench;
 

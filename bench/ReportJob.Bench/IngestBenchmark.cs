@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ReportJob.Hosting;
 using ReportJob.NetFlow;
+using ReportJob.NetFlow.Decoding;
 using ReportJob.Tests.NetFlow;
 
 namespace ReportJob.Bench;
@@ -184,7 +185,7 @@ internal static class IngestBenchmark
     }
 
     /// <summary>The tables an ingest writes rows into (besides the ledger and the templates): emptied between runs on one database.</summary>
-    private static readonly string[] FlowTables = ["flow_exporter", "flow_host", "flow_conversation", "flow_port", "flow_site", "flow_scan_evidence", "flow_quality"];
+    private static readonly string[] FlowTables = ["flow_exporter", "flow_host", "flow_conversation", "flow_port", "flow_site", "flow_scan_evidence", "flow_peer_evidence", "flow_quality"];
 
     /// <summary>The benchmark's SQLite files, so that each run starts on a fresh one (a pooled connection may still hold a deleted one open).</summary>
     private static void DeleteSqliteFiles(string work)

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using ReportJob.NetFlow;
+using ReportJob.NetFlow.Decoding;
 
 namespace ReportJob.Bench;
 

@@ -1,7 +1,9 @@
+using ReportJob.NetFlow.Decoding;
+
 namespace ReportJob.Tests;
 
 public sealed class SmokeTests
 {
     [Fact]
-    public void NetFlowVersion_Ipfix_IsTen() => Assert.Equal(10, (int)ReportJob.NetFlow.NetFlowVersion.Ipfix);
+    public void NetFlowVersion_Ipfix_IsTen() => Assert.Equal(10, (int)NetFlowVersion.Ipfix);
 }

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 /// <summary>
 /// An IPv4 or IPv6 address stored inline in 16 bytes (IPv4 as an IPv4-mapped IPv6 address,

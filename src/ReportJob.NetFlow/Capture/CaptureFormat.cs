@@ -1,4 +1,4 @@
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 /// <summary>The container format a <see cref="CaptureReader"/> detected from the file's magic.</summary>
 public enum CaptureFormat

@@ -1,4 +1,4 @@
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 /// <summary>The capture file as a whole cannot be read further (bad magic, impossible or truncated record).</summary>
 public sealed class CaptureFormatException : Exception

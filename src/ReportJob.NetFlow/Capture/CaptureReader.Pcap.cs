@@ -1,4 +1,4 @@
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 public sealed partial class CaptureReader
 {
@@ -17,7 +17,8 @@ public sealed partial class CaptureReader
                     return false;
                 }
 
-                throw new CaptureFormatException("Truncated pcap record header", offset);
+                datagram = default;
+                return CutShort(offset, $"{_window.Available} of a pcap record header's {PcapRecordHeader} bytes present");
             }
 
             var header = _window.Span;
@@ -31,7 +32,8 @@ public sealed partial class CaptureReader
 
             if (!_window.Ensure(PcapRecordHeader + (int)captured))
             {
-                throw new CaptureFormatException($"Truncated pcap record: {captured} bytes announced, {_window.Available - PcapRecordHeader} present", offset);
+                datagram = default;
+                return CutShort(offset, $"a pcap record announces {captured} bytes, {_window.Available - PcapRecordHeader} present");
             }
 
             var ticks = (seconds * TimeSpan.TicksPerSecond) + (_nanosecond ? fraction / 100 : fraction * 10L);

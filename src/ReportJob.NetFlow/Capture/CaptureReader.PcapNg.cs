@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 public sealed partial class CaptureReader
 {
@@ -25,7 +25,8 @@ public sealed partial class CaptureReader
                     return false;
                 }
 
-                throw new CaptureFormatException("Truncated pcapng block header", offset);
+                datagram = default;
+                return CutShort(offset, $"{_window.Available} of a pcapng block header's 12 bytes present");
             }
 
             var head = _window.Span;
@@ -62,7 +63,8 @@ public sealed partial class CaptureReader
 
             if (!_window.Ensure((int)length))
             {
-                throw new CaptureFormatException($"Truncated pcapng block: {length} bytes announced, {_window.Available} present", offset);
+                datagram = default;
+                return CutShort(offset, $"a pcapng block announces {length} bytes, {_window.Available} present");
             }
 
             var block = _window.Span[..(int)length];

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 public sealed partial class CaptureReader
 {

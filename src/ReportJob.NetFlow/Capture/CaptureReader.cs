@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 /// <summary>
 /// Streams UDP flow-export datagrams out of pcap, pcapng or raw .dat captures with bounded memory.
@@ -10,8 +10,6 @@ namespace ReportJob.NetFlow;
 /// </summary>
 public sealed partial class CaptureReader : IDisposable
 {
-    private const uint PcapMagicMicro = 0xA1B2C3D4;
-    private const uint PcapMagicNano = 0xA1B23C4D;
     private const uint PcapNgSectionHeader = 0x0A0D0D0A;
 
     private readonly Stream _stream;
@@ -43,6 +41,12 @@ public sealed partial class CaptureReader : IDisposable
     /// <summary>Byte offset of the next unread record (for error messages).</summary>
     public long Position => _window.Position;
 
+    /// <summary>
+    /// Set when the capture ended in the middle of a record: <see cref="TryRead"/> returned every datagram before it
+    /// and then false, as tshark reads such a file. Null while reading and for a capture that ends cleanly.
+    /// </summary>
+    public CaptureCut? Cut { get; private set; }
+
     /// <summary>Opens a capture, detecting pcap, pcapng or raw datagrams from the first bytes.</summary>
     /// <exception cref="CaptureFormatException">The stream is empty or starts with no known magic.</exception>
     public static CaptureReader Open(Stream stream, CaptureReaderOptions? options = null, bool leaveOpen = false)
@@ -66,7 +70,7 @@ public sealed partial class CaptureReader : IDisposable
     /// Reads the next UDP datagram. The payload memory is reused: it is valid until the next call.
     /// Returns false at the end of the capture.
     /// </summary>
-    /// <exception cref="CaptureFormatException">The file is malformed or truncated at <see cref="CaptureFormatException.Offset"/>.</exception>
+    /// <exception cref="CaptureFormatException">The file is malformed at <see cref="CaptureFormatException.Offset"/> (a file cut short in its last record is not: see <see cref="Cut"/>).</exception>
     public bool TryRead(out ExportDatagram datagram)
     {
         datagram = default;
@@ -112,11 +116,11 @@ public sealed partial class CaptureReader : IDisposable
         var head = _window.Span;
         var be = BinaryPrimitives.ReadUInt32BigEndian(head);
         var le = BinaryPrimitives.ReadUInt32LittleEndian(head);
-        if (be is PcapMagicMicro or PcapMagicNano || le is PcapMagicMicro or PcapMagicNano)
+        if (be is PcapMagic.Microseconds or PcapMagic.Nanoseconds || le is PcapMagic.Microseconds or PcapMagic.Nanoseconds)
         {
             Format = CaptureFormat.Pcap;
-            _bigEndian = be is PcapMagicMicro or PcapMagicNano;
-            _nanosecond = (_bigEndian ? be : le) == PcapMagicNano;
+            _bigEndian = be is PcapMagic.Microseconds or PcapMagic.Nanoseconds;
+            _nanosecond = (_bigEndian ? be : le) == PcapMagic.Nanoseconds;
             if (!_window.Ensure(24))
             {
                 throw new CaptureFormatException("Truncated pcap global header", 0);
@@ -142,6 +146,14 @@ public sealed partial class CaptureReader : IDisposable
         }
 
         throw new CaptureFormatException($"Unknown capture format (first bytes 0x{be:X8}): not pcap, pcapng or a NetFlow/IPFIX datagram", 0);
+    }
+
+    /// <summary>The capture ends inside the record at <paramref name="offset"/>: reading stops there (see <see cref="Cut"/>).</summary>
+    private bool CutShort(long offset, string reason)
+    {
+        Cut = new CaptureCut(offset, reason);
+        _window.Advance(_window.Available);
+        return false;
     }
 
     private uint Read32(ReadOnlySpan<byte> span) =>

@@ -1,4 +1,4 @@
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 /// <summary>Counters of a <see cref="CaptureReader"/>.</summary>
 public sealed class CaptureStatistics

@@ -1,4 +1,4 @@
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 /// <summary>One UDP payload read from a capture (the payload is valid until the reader's next call).</summary>
 /// <param name="Exporter">IP source address of the datagram (the exporter).</param>

@@ -1,4 +1,4 @@
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 /// <summary>
 /// Bounded IPv4 fragment reassembly (RFC 791 §3.2), keyed by (source, destination, id, protocol).

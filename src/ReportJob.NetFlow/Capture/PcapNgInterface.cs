@@ -1,4 +1,4 @@
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 /// <summary>A pcapng interface: link type and timestamp resolution (if_tsresol, if_tsoffset).</summary>
 internal readonly record struct PcapNgInterface(int LinkType, byte Resolution, long OffsetSeconds)

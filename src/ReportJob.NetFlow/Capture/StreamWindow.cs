@@ -1,4 +1,4 @@
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 /// <summary>A bounded sliding window over a stream: memory stays O(largest record), whatever the file size.</summary>
 internal sealed class StreamWindow

@@ -1,4 +1,4 @@
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 /// <summary>What went wrong (if anything) while decoding one datagram. Flags: several can be set.</summary>
 [Flags]
@@ -24,9 +24,6 @@ public enum DecodeStatus
 
     /// <summary>A template was rejected (bad id, too many fields, zero record length…).</summary>
     InvalidTemplate = 1 << 5,
-
-    /// <summary>Bytes after the message that were neither padding nor another message.</summary>
-    TrailingBytes = 1 << 6,
 
     /// <summary>Pending data sets were evicted without ever being decoded.</summary>
     PendingDropped = 1 << 7,

@@ -1,4 +1,4 @@
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 /// <summary>One export stream: (exporter, version, Source ID / Observation Domain).</summary>
 internal readonly record struct DomainKey(FlowAddress Exporter, NetFlowVersion Version, uint ObservationDomain);

@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 /// <summary>Options-data state of one export stream (exporter, version, domain): metadata kept out of flows.</summary>
 internal sealed class DomainState

@@ -1,4 +1,4 @@
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 /// <summary>What the precompiled field plan does with one template field.</summary>
 internal enum FieldKind : byte

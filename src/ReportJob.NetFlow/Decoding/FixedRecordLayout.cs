@@ -1,4 +1,4 @@
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 /// <summary>
 /// A fixed-length template's field plan resolved once into one slot per <see cref="FlowRecord"/> value,

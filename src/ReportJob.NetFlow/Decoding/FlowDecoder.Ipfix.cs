@@ -1,37 +1,33 @@
 using System.Buffers.Binary;
 
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 public sealed partial class FlowDecoder
 {
     private const int IpfixHeaderLength = 16;
 
-    private DecodeResult DecodeIpfix<TSink>(FlowAddress exporter, ReadOnlySpan<byte> datagram, DateTime receivedUtc, ref TSink sink)
+    private void DecodeIpfix<TSink>(FlowAddress exporter, ReadOnlySpan<byte> datagram, DateTime receivedUtc, ref DatagramTally tally, ref TSink sink)
         where TSink : IFlowSink
     {
-        var status = DecodeStatus.Ok;
-        var counts = default(SetCounts);
         var rest = datagram;
 
-        // RFC 7011 §10.3.3: one message per datagram. The header length rules; anything after it
-        // (e.g. a .dat file of concatenated messages passed whole) is reported, not decoded, exactly
-        // as for v5's count. CaptureReader splits such files into their messages.
-        DecodeIpfixMessage(exporter, ref rest, receivedUtc, ref counts, ref status, ref sink);
+        // RFC 7011 §10.3.3: one message per datagram. The header length rules; anything after it (a sloppy
+        // exporter, or a .dat file of concatenated messages passed whole) is counted, not decoded, exactly as for
+        // v5's count. CaptureReader splits such files into their messages.
+        DecodeIpfixMessage(exporter, ref rest, receivedUtc, ref tally, ref sink);
         if (rest.Length > 0 && rest.ContainsAnyExcept((byte)0))
         {
-            status |= DecodeStatus.TrailingBytes;
+            tally.Deviations |= ExportDeviations.TrailingBytes;
         }
-
-        return new DecodeResult(status, NetFlowVersion.Ipfix, counts.Flows, counts.Options, counts.Templates);
     }
 
-    private void DecodeIpfixMessage<TSink>(FlowAddress exporter, ref ReadOnlySpan<byte> rest, DateTime receivedUtc, ref SetCounts counts, ref DecodeStatus status, ref TSink sink)
+    private void DecodeIpfixMessage<TSink>(FlowAddress exporter, ref ReadOnlySpan<byte> rest, DateTime receivedUtc, ref DatagramTally tally, ref TSink sink)
         where TSink : IFlowSink
     {
         Statistics.IpfixMessages++;
         if (rest.Length < IpfixHeaderLength)
         {
-            status |= DecodeStatus.TooShort;
+            tally.Skip(DecodeStatus.TooShort);
             rest = default;
             return;
         }
@@ -43,8 +39,7 @@ public sealed partial class FlowDecoder
         var domain = BinaryPrimitives.ReadUInt32BigEndian(rest[12..]);
         if (length < IpfixHeaderLength)
         {
-            status |= DecodeStatus.MalformedSet;
-            Statistics.MalformedSets++;
+            MalformedSet(ref tally, DecodeStatus.MalformedSet);
             rest = default;
             return;
         }
@@ -52,7 +47,8 @@ public sealed partial class FlowDecoder
         ReadOnlySpan<byte> message;
         if (length > rest.Length)
         {
-            status |= DecodeStatus.Truncated;
+            // What is there is decoded; the set cut short is counted where the walk meets it.
+            tally.Status |= DecodeStatus.Truncated;
             message = rest;
             rest = default;
         }
@@ -64,14 +60,15 @@ public sealed partial class FlowDecoder
 
         var domainKey = new DomainKey(exporter, NetFlowVersion.Ipfix, domain);
         var state = GetDomain(domainKey);
-        var outcome = CheckSequence(state, sequence, ref status);
+        var outcome = CheckSequence(state, sequence, ref tally);
         if (outcome == SequenceOutcome.Reset && _options.ClearTemplatesOnExporterRestart
             && (int)(seconds - state.LastExportSeconds) >= 0)
         {
-            // IPFIX has no sysUptime: a sequence far behind the expected one with a clock that did not
-            // go back means the exporting process restarted (pitfall 10).
-            ResetDomain(domainKey, state, ref sink);
-            status |= DecodeStatus.ExporterReset;
+            // IPFIX has no sysUptime: a sequence far behind the expected one with a clock that did not go back
+            // means the exporting process restarted, and its templates are gone with it (RFC 7011 §8: templates
+            // live as long as the transport session; over UDP, until they time out, §8.4).
+            ResetDomain(domainKey, state, ref tally, ref sink);
+            tally.Status |= DecodeStatus.ExporterReset;
         }
 
         if ((int)(seconds - state.LastExportSeconds) >= 0)
@@ -85,32 +82,29 @@ public sealed partial class FlowDecoder
             Version = NetFlowVersion.Ipfix,
             Domain = domain,
             ExportSeconds = seconds,
-            ExportTicks = ExportTicks(seconds, 0, receivedUtc),
+            ExportTicks = ExportTicks(seconds, 0, receivedUtc, ref tally),
             SamplingOverride = SamplingOverride(exporter),
             State = state,
         };
 
-        var before = counts;
-        counts.Pended = false;
+        var (flowsBefore, optionsBefore) = (tally.Flows, tally.Options);
         var reader = new NetFlowReader(message[IpfixHeaderLength..]);
-        WalkSets(ref reader, ref ctx, ref counts, ref status, ref sink);
+        WalkSets(ref reader, ref ctx, ref tally, ref sink);
 
         // RFC 7011 §3.1: the sequence counts data records (options data included), not templates.
         // When a set was pended its record count is unknown, so tracking restarts at the next message.
-        if (counts.Pended)
+        if (tally.Pended)
         {
             state.SequenceKnown = false;
         }
         else if (outcome != SequenceOutcome.Late)
         {
-            state.ExpectedSequence = sequence + (uint)(counts.Flows - before.Flows + counts.Options - before.Options);
+            state.ExpectedSequence = sequence + (uint)(tally.Flows - flowsBefore + tally.Options - optionsBefore);
             state.SequenceKnown = true;
         }
-
-        counts.Pended |= before.Pended;
     }
 
-    private void ReadIpfixTemplates<TSink>(ref NetFlowReader body, ref PacketContext ctx, bool isOptions, ref SetCounts counts, ref DecodeStatus status, ref TSink sink)
+    private void ReadIpfixTemplates<TSink>(ref NetFlowReader body, ref PacketContext ctx, bool isOptions, ref DatagramTally tally, ref TSink sink)
         where TSink : IFlowSink
     {
         // RFC 7011 §3.4.1 (template record) and §3.4.2.2 (options template record: + scope field count).
@@ -127,7 +121,7 @@ public sealed partial class FlowDecoder
             if (fieldCount == 0)
             {
                 // RFC 7011 §8.1: a withdrawal; id 2 (or 3) withdraws every template of that set type.
-                counts.Templates++;
+                tally.Templates++;
                 Statistics.TemplateRecords++;
                 Withdraw(ctx.Exporter, ctx.Domain, templateId, isOptions, ref sink);
                 continue;
@@ -136,13 +130,13 @@ public sealed partial class FlowDecoder
             ushort scopeCount = 0;
             if (isOptions && !body.TryReadUInt16(out scopeCount))
             {
-                RejectTemplate(ref status);
+                RejectTemplate(ref tally);
                 return;
             }
 
             if (templateId < 256 || fieldCount > _fieldScratch.Length || scopeCount > fieldCount || body.Remaining < fieldCount * 4)
             {
-                RejectTemplate(ref status);
+                RejectTemplate(ref tally);
                 return;
             }
 
@@ -150,7 +144,7 @@ public sealed partial class FlowDecoder
             {
                 if (!body.TryReadUInt16(out var id) || !body.TryReadUInt16(out var length))
                 {
-                    RejectTemplate(ref status);
+                    RejectTemplate(ref tally);
                     return;
                 }
 
@@ -160,7 +154,7 @@ public sealed partial class FlowDecoder
                     // RFC 7011 §3.2: enterprise bit set → a 4-byte Private Enterprise Number follows.
                     if (!body.TryReadUInt32(out enterprise))
                     {
-                        RejectTemplate(ref status);
+                        RejectTemplate(ref tally);
                         return;
                     }
 
@@ -170,10 +164,10 @@ public sealed partial class FlowDecoder
                 _fieldScratch[i] = new TemplateField(id, length, enterprise);
             }
 
-            counts.Templates++;
+            tally.Templates++;
             Statistics.TemplateRecords++;
             var key = new TemplateKey(ctx.Exporter, NetFlowVersion.Ipfix, ctx.Domain, templateId);
-            RegisterTemplate(key, isOptions, scopeCount, _fieldScratch.AsSpan(0, fieldCount), ref ctx, ref counts, ref status, ref sink);
+            RegisterTemplate(key, isOptions, scopeCount, _fieldScratch.AsSpan(0, fieldCount), ref ctx, ref tally, ref sink);
         }
     }
 }

@@ -1,12 +1,12 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 public sealed partial class FlowDecoder
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void DecodeDataSet<TSink>(ushort templateId, ReadOnlySpan<byte> body, ref PacketContext ctx, ref SetCounts counts, ref DecodeStatus status, ref TSink sink)
+    private void DecodeDataSet<TSink>(ushort templateId, ReadOnlySpan<byte> body, ref PacketContext ctx, ref DatagramTally tally, ref TSink sink)
         where TSink : IFlowSink
     {
         var template = LookupTemplate(templateId, ref ctx, ref sink);
@@ -15,34 +15,39 @@ public sealed partial class FlowDecoder
             // RFC 3954 §9: data may precede its template, even in the same packet: keep it, bounded.
             var key = new TemplateKey(ctx.Exporter, ctx.Version, ctx.Domain, templateId);
             Statistics.DataSetsWithoutTemplate++;
-            status |= DecodeStatus.MissingTemplate;
-            counts.Pended = true;
-            Pend(key, body, ref ctx, ref status);
+            tally.Status |= DecodeStatus.MissingTemplate;
+            tally.Pended = true;
+            Pend(key, body, ref ctx, ref tally);
             return;
         }
 
-        DecodeWithTemplate(template, body, ref ctx, ref counts, ref status, ref sink);
+        DecodeWithTemplate(template, body, ref ctx, ref tally, ref sink);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void DecodeWithTemplate<TSink>(FlowTemplate template, ReadOnlySpan<byte> body, ref PacketContext ctx, ref SetCounts counts, ref DecodeStatus status, ref TSink sink)
+    private void DecodeWithTemplate<TSink>(FlowTemplate template, ReadOnlySpan<byte> body, ref PacketContext ctx, ref DatagramTally tally, ref TSink sink)
         where TSink : IFlowSink
     {
+        if (template.HasShortCounters)
+        {
+            tally.Deviations |= ExportDeviations.ShortCounters;
+        }
+
         if (template.IsOptionsTemplate)
         {
-            DecodeOptionsSet(template, body, ref ctx, ref counts, ref sink);
+            DecodeOptionsSet(template, body, ref ctx, ref tally, ref sink);
         }
         else if (template.IsVariableLength)
         {
-            DecodeVariableSet(template, body, ref ctx, ref counts, ref status, ref sink);
+            DecodeVariableSet(template, body, ref ctx, ref tally, ref sink);
         }
         else if (template.Layout is { } layout && UseFixedLayouts)
         {
-            DecodeFixedLayoutSet(template, layout, body, ref ctx, ref counts, ref sink);
+            DecodeFixedLayoutSet(template, layout, body, ref ctx, ref tally, ref sink);
         }
         else
         {
-            DecodeFixedSet(template, body, ref ctx, ref counts, ref sink);
+            DecodeFixedSet(template, body, ref ctx, ref tally, ref sink);
         }
     }
 
@@ -52,7 +57,7 @@ public sealed partial class FlowDecoder
     /// fields) are computed once.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void DecodeFixedLayoutSet<TSink>(FlowTemplate template, FixedRecordLayout layout, ReadOnlySpan<byte> body, ref PacketContext ctx, ref SetCounts counts, ref TSink sink)
+    private void DecodeFixedLayoutSet<TSink>(FlowTemplate template, FixedRecordLayout layout, ReadOnlySpan<byte> body, ref PacketContext ctx, ref DatagramTally tally, ref TSink sink)
         where TSink : IFlowSink
     {
         var recordLength = layout.RecordLength;
@@ -148,7 +153,7 @@ public sealed partial class FlowDecoder
             n++;
         }
 
-        counts.Flows += n;
+        tally.Flows += n;
         Statistics.FlowRecords += n;
     }
 
@@ -163,7 +168,7 @@ public sealed partial class FlowDecoder
         return RecordBuilder.ResolveSampling(own, layout.HasSamplerId, layout.SamplerId.ReadUnsigned(record), ref ctx);
     }
 
-    private void DecodeFixedSet<TSink>(FlowTemplate template, ReadOnlySpan<byte> body, ref PacketContext ctx, ref SetCounts counts, ref TSink sink)
+    private void DecodeFixedSet<TSink>(FlowTemplate template, ReadOnlySpan<byte> body, ref PacketContext ctx, ref DatagramTally tally, ref TSink sink)
         where TSink : IFlowSink
     {
         var recordLength = template.MinimumRecordLength;
@@ -188,11 +193,11 @@ public sealed partial class FlowDecoder
             n++;
         }
 
-        counts.Flows += n;
+        tally.Flows += n;
         Statistics.FlowRecords += n;
     }
 
-    private void DecodeVariableSet<TSink>(FlowTemplate template, ReadOnlySpan<byte> body, ref PacketContext ctx, ref SetCounts counts, ref DecodeStatus status, ref TSink sink)
+    private void DecodeVariableSet<TSink>(FlowTemplate template, ReadOnlySpan<byte> body, ref PacketContext ctx, ref DatagramTally tally, ref TSink sink)
         where TSink : IFlowSink
     {
         var plan = template.Plan;
@@ -227,8 +232,7 @@ public sealed partial class FlowDecoder
                 // Not a whole record: padding if short, otherwise a malformed tail (skipped with the set).
                 if (body.Length >= 4)
                 {
-                    Statistics.MalformedSets++;
-                    status |= DecodeStatus.MalformedSet;
+                    MalformedSet(ref tally, DecodeStatus.MalformedSet);
                 }
 
                 break;
@@ -241,11 +245,11 @@ public sealed partial class FlowDecoder
             n++;
         }
 
-        counts.Flows += n;
+        tally.Flows += n;
         Statistics.FlowRecords += n;
     }
 
-    private void DecodeOptionsSet<TSink>(FlowTemplate template, ReadOnlySpan<byte> body, ref PacketContext ctx, ref SetCounts counts, ref TSink sink)
+    private void DecodeOptionsSet<TSink>(FlowTemplate template, ReadOnlySpan<byte> body, ref PacketContext ctx, ref DatagramTally tally, ref TSink sink)
         where TSink : IFlowSink
     {
         var n = 0;
@@ -273,7 +277,7 @@ public sealed partial class FlowDecoder
             n++;
         }
 
-        counts.Options += n;
+        tally.Options += n;
         Statistics.OptionsRecords += n;
     }
 
@@ -303,9 +307,10 @@ public sealed partial class FlowDecoder
     }
 
     /// <summary>
-    /// Options data is metadata for the stream (pitfall 8): systemInitTimeMilliseconds, the sampler
-    /// table (v9 48/49/50 and 34/35, IPFIX 302/305/306/309/310) and interface names. It is stored per
-    /// (exporter, version, domain) and never becomes a flow record.
+    /// Options data is metadata for the stream, not traffic (RFC 3954 §6.2, RFC 7011 §3.4.2.2: it describes the
+    /// scope, e.g. the exporting process or an interface): systemInitTimeMilliseconds, the sampler table (v9
+    /// 48/49/50 and 34/35, IPFIX 302/305/306/309/310) and interface names. It is stored per (exporter, version,
+    /// domain) and never becomes a flow record.
     /// </summary>
     private static void ApplyOptions(FlowFields fields, ref PacketContext ctx)
     {
@@ -385,7 +390,8 @@ public sealed partial class FlowDecoder
 
         if (hasInterface && !interfaceName.IsEmpty)
         {
-            // Pitfall 18: strings are NUL-padded.
+            // Exporters pad strings with NULs to the field's length (RFC 7011 §6.1.6 strings carry no terminator,
+            // so the NULs are padding, not text).
             var end = interfaceName.IndexOf((byte)0);
             var text = Encoding.UTF8.GetString(end >= 0 ? interfaceName[..end] : interfaceName);
             state.InterfaceNames ??= [];

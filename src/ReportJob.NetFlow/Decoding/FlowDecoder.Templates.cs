@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 public sealed partial class FlowDecoder
 {
@@ -49,7 +49,7 @@ public sealed partial class FlowDecoder
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void RegisterTemplate<TSink>(TemplateKey key, bool isOptions, int scopeCount, ReadOnlySpan<TemplateField> fields, ref PacketContext ctx, ref SetCounts counts, ref DecodeStatus status, ref TSink sink)
+    private void RegisterTemplate<TSink>(TemplateKey key, bool isOptions, int scopeCount, ReadOnlySpan<TemplateField> fields, ref PacketContext ctx, ref DatagramTally tally, ref TSink sink)
         where TSink : IFlowSink
     {
         TemplateEventKind kind;
@@ -57,12 +57,13 @@ public sealed partial class FlowDecoder
         {
             if (existing.SameDefinition(isOptions, scopeCount, fields))
             {
-                // Re-sending the same definition is a refresh, not a collision (pitfall 10).
+                // Re-sending the same definition is a refresh, not a collision (RFC 7011 §8.4: over UDP templates are
+                // re-sent periodically; RFC 3954 §5.2 the same).
                 existing.LastSeenExportSeconds = ctx.ExportSeconds;
                 Statistics.TemplatesRefreshed++;
                 var refreshed = new TemplateEvent(TemplateEventKind.Refreshed, key, isOptions, fields.Length);
                 sink.OnTemplate(in refreshed);
-                FlushPending(existing, ref ctx, ref counts, ref status, ref sink);
+                FlushPending(existing, ref ctx, ref tally, ref sink);
                 return;
             }
 
@@ -73,7 +74,7 @@ public sealed partial class FlowDecoder
             kind = TemplateEventKind.Added;
             if (_templates.Count >= _options.MaxTemplates)
             {
-                RejectTemplate(ref status);
+                RejectTemplate(ref tally);
                 return;
             }
         }
@@ -86,7 +87,7 @@ public sealed partial class FlowDecoder
         // Records of length 0 would loop forever; a template wider than any datagram cannot be used.
         if (template.MinimumRecordLength == 0 || template.MinimumRecordLength > ushort.MaxValue)
         {
-            RejectTemplate(ref status);
+            RejectTemplate(ref tally);
             return;
         }
 
@@ -104,7 +105,7 @@ public sealed partial class FlowDecoder
 
         var added = new TemplateEvent(kind, key, isOptions, fields.Length);
         sink.OnTemplate(in added);
-        FlushPending(template, ref ctx, ref counts, ref status, ref sink);
+        FlushPending(template, ref ctx, ref tally, ref sink);
     }
 
     private void Withdraw<TSink>(FlowAddress exporter, uint domain, ushort templateId, bool optionsSet, ref TSink sink)
@@ -159,8 +160,11 @@ public sealed partial class FlowDecoder
         sink.OnTemplate(in removed);
     }
 
-    /// <summary>The exporter restarted: its templates, pending data and options state are stale (pitfall 10).</summary>
-    private void ResetDomain<TSink>(DomainKey domain, DomainState state, ref TSink sink)
+    /// <summary>
+    /// The exporter restarted: its templates, pending data and options state are stale (a template ID means what
+    /// the exporter last defined it as, RFC 3954 §5.2 and RFC 7011 §8; a restarted exporter starts afresh).
+    /// </summary>
+    private void ResetDomain<TSink>(DomainKey domain, DomainState state, ref DatagramTally tally, ref TSink sink)
         where TSink : IFlowSink
     {
         Statistics.ExporterResets++;
@@ -196,7 +200,7 @@ public sealed partial class FlowDecoder
         {
             foreach (var key in pendingVictims)
             {
-                DropPendingFor(key);
+                tally.PendingSetsDropped += DropPendingFor(key);
             }
         }
     }
@@ -230,7 +234,7 @@ public sealed partial class FlowDecoder
         }
     }
 
-    private void Pend(TemplateKey key, ReadOnlySpan<byte> body, ref PacketContext ctx, ref DecodeStatus status)
+    private void Pend(TemplateKey key, ReadOnlySpan<byte> body, ref PacketContext ctx, ref DatagramTally tally)
     {
         if (body.Length == 0)
         {
@@ -247,14 +251,14 @@ public sealed partial class FlowDecoder
         {
             _pendingBytes -= list[0].Body.Length;
             list.RemoveAt(0);
-            Statistics.PendingSetsDropped++;
-            status |= DecodeStatus.PendingDropped;
+            tally.PendingSetsDropped++;
+            tally.Status |= DecodeStatus.PendingDropped;
         }
 
         if (_pendingBytes + body.Length > _options.MaxPendingBytes)
         {
-            Statistics.PendingSetsDropped++;
-            status |= DecodeStatus.PendingDropped;
+            tally.PendingSetsDropped++;
+            tally.Status |= DecodeStatus.PendingDropped;
             if (list.Count == 0)
             {
                 _pending.Remove(key);
@@ -267,7 +271,7 @@ public sealed partial class FlowDecoder
         _pendingBytes += body.Length;
     }
 
-    private void FlushPending<TSink>(FlowTemplate template, ref PacketContext ctx, ref SetCounts counts, ref DecodeStatus status, ref TSink sink)
+    private void FlushPending<TSink>(FlowTemplate template, ref PacketContext ctx, ref DatagramTally tally, ref TSink sink)
         where TSink : IFlowSink
     {
         if (_pending.Count == 0 || !_pending.Remove(template.Key, out var list))
@@ -282,21 +286,24 @@ public sealed partial class FlowDecoder
             pendingCtx.ExportSeconds = set.ExportSeconds;
             pendingCtx.ExportTicks = set.ExportTicks;
             pendingCtx.SysUptime = set.SysUptime;
-            DecodeWithTemplate(template, set.Body, ref pendingCtx, ref counts, ref status, ref sink);
+            DecodeWithTemplate(template, set.Body, ref pendingCtx, ref tally, ref sink);
             Statistics.PendingSetsDecoded++;
         }
     }
 
-    private void DropPendingFor(TemplateKey key)
+    /// <summary>Lets go of the data sets waiting for <paramref name="key"/>; returns how many.</summary>
+    private int DropPendingFor(TemplateKey key)
     {
-        if (_pending.Remove(key, out var list))
+        if (!_pending.Remove(key, out var list))
         {
-            foreach (var set in list)
-            {
-                _pendingBytes -= set.Body.Length;
-            }
-
-            Statistics.PendingSetsDropped += list.Count;
+            return 0;
         }
+
+        foreach (var set in list)
+        {
+            _pendingBytes -= set.Body.Length;
+        }
+
+        return list.Count;
     }
 }

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 public sealed partial class FlowDecoder
 {
@@ -8,14 +8,14 @@ public sealed partial class FlowDecoder
     private const int V5RecordLength = 48;
     private const int V5MaxCount = 30;
 
-    private DecodeResult DecodeV5<TSink>(FlowAddress exporter, ReadOnlySpan<byte> datagram, DateTime receivedUtc, ref TSink sink)
+    private void DecodeV5<TSink>(FlowAddress exporter, ReadOnlySpan<byte> datagram, DateTime receivedUtc, ref DatagramTally tally, ref TSink sink)
         where TSink : IFlowSink
     {
         Statistics.V5Packets++;
-        var status = DecodeStatus.Ok;
         if (datagram.Length < V5HeaderLength)
         {
-            return new DecodeResult(DecodeStatus.TooShort, NetFlowVersion.V5, 0, 0, 0);
+            tally.Skip(DecodeStatus.TooShort);
+            return;
         }
 
         // Cisco v5 header: version, count, sysUptime, unix_secs, unix_nsecs, flow_sequence,
@@ -30,30 +30,32 @@ public sealed partial class FlowDecoder
 
         if (count is 0 or > V5MaxCount)
         {
-            return new DecodeResult(DecodeStatus.InvalidCount, NetFlowVersion.V5, 0, 0, 0);
+            tally.Skip(DecodeStatus.InvalidCount);
+            return;
         }
 
         var available = (datagram.Length - V5HeaderLength) / V5RecordLength;
         if (available < count)
         {
-            status |= DecodeStatus.Truncated;
+            tally.Skip(DecodeStatus.Truncated);
             count = (ushort)available;
         }
-        else if (datagram.Length > V5HeaderLength + (count * V5RecordLength))
+        else if (datagram[(V5HeaderLength + (count * V5RecordLength))..].ContainsAnyExcept((byte)0))
         {
-            // Trailing bytes (e.g. several messages concatenated in a .dat file): the header count rules.
-            status |= DecodeStatus.TrailingBytes;
+            // Bytes after the records the header counts (a sloppy exporter, or messages concatenated in a .dat file):
+            // the count rules, and the rest is not read.
+            tally.Deviations |= ExportDeviations.TrailingBytes;
         }
 
         var state = GetDomain(new DomainKey(exporter, NetFlowVersion.V5, domain));
         // A restart needs both signs: sysUptime went back and the sequence did not move forward
         // (stitched fixtures and reordered packets show one without the other).
-        var outcome = CheckSequence(state, sequence, ref status);
+        var outcome = CheckSequence(state, sequence, ref tally);
         var restarted = CheckRestart(state, sysUptime, seconds) && outcome != SequenceOutcome.InOrder;
         if (restarted && _options.ClearTemplatesOnExporterRestart)
         {
-            ResetDomain(new DomainKey(exporter, NetFlowVersion.V5, domain), state, ref sink);
-            status |= DecodeStatus.ExporterReset;
+            ResetDomain(new DomainKey(exporter, NetFlowVersion.V5, domain), state, ref tally, ref sink);
+            tally.Status |= DecodeStatus.ExporterReset;
         }
 
         if (restarted || outcome != SequenceOutcome.Late)
@@ -69,7 +71,7 @@ public sealed partial class FlowDecoder
             Version = NetFlowVersion.V5,
             Domain = domain,
             ExportSeconds = seconds,
-            ExportTicks = ExportTicks(seconds, nanoseconds, receivedUtc),
+            ExportTicks = ExportTicks(seconds, nanoseconds, receivedUtc, ref tally),
             SysUptime = sysUptime,
             HeaderSampling = sampling,
             SamplingOverride = SamplingOverride(exporter),
@@ -105,13 +107,14 @@ public sealed partial class FlowDecoder
         }
 
         Statistics.FlowRecords += count;
-        return new DecodeResult(status, NetFlowVersion.V5, count, 0, 0);
+        tally.Flows += count;
     }
 
     /// <summary>
-    /// An exporter restart: sysUptime went back by more than a minute while its export clock did not
-    /// (beats detect_sequence_reset; pitfall 10). Uptime wrap after 49.7 days is a small positive step
-    /// in modular arithmetic, so it is not mistaken for a restart.
+    /// An exporter restart: sysUptime went back by more than a minute while its export clock did not. Its
+    /// templates then are stale (RFC 3954 §5.1: sysUpTime is the time since the device booted; a template ID is only
+    /// meaningful until the exporter restarts). Uptime wrap after 49.7 days is a small positive step in modular
+    /// arithmetic, so it is not mistaken for a restart.
     /// </summary>
     private static bool CheckRestart(DomainState state, uint sysUptime, uint exportSeconds)
     {

@@ -1,20 +1,21 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 public sealed partial class FlowDecoder
 {
     private const int V9HeaderLength = 20;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private DecodeResult DecodeV9<TSink>(FlowAddress exporter, ReadOnlySpan<byte> datagram, DateTime receivedUtc, ref TSink sink)
+    private void DecodeV9<TSink>(FlowAddress exporter, ReadOnlySpan<byte> datagram, DateTime receivedUtc, ref DatagramTally tally, ref TSink sink)
         where TSink : IFlowSink
     {
         Statistics.V9Packets++;
         if (datagram.Length < V9HeaderLength)
         {
-            return new DecodeResult(DecodeStatus.TooShort, NetFlowVersion.V9, 0, 0, 0);
+            tally.Skip(DecodeStatus.TooShort);
+            return;
         }
 
         // RFC 3954 §5.1: version, count, sysUpTime, UNIX secs, sequence, source id. `count` is not
@@ -24,17 +25,16 @@ public sealed partial class FlowDecoder
         var sequence = BinaryPrimitives.ReadUInt32BigEndian(datagram[12..]);
         var sourceId = BinaryPrimitives.ReadUInt32BigEndian(datagram[16..]);
 
-        var status = DecodeStatus.Ok;
         var domainKey = new DomainKey(exporter, NetFlowVersion.V9, sourceId);
         var state = GetDomain(domainKey);
         // A restart needs both signs: sysUptime went back and the sequence did not move forward
         // (stitched fixtures and reordered packets show one without the other).
-        var outcome = CheckSequence(state, sequence, ref status);
+        var outcome = CheckSequence(state, sequence, ref tally);
         var restarted = CheckRestart(state, sysUptime, seconds) && outcome != SequenceOutcome.InOrder;
         if (restarted && _options.ClearTemplatesOnExporterRestart)
         {
-            ResetDomain(domainKey, state, ref sink);
-            status |= DecodeStatus.ExporterReset;
+            ResetDomain(domainKey, state, ref tally, ref sink);
+            tally.Status |= DecodeStatus.ExporterReset;
         }
 
         if (restarted || outcome != SequenceOutcome.Late)
@@ -50,16 +50,14 @@ public sealed partial class FlowDecoder
             Version = NetFlowVersion.V9,
             Domain = sourceId,
             ExportSeconds = seconds,
-            ExportTicks = ExportTicks(seconds, 0, receivedUtc),
+            ExportTicks = ExportTicks(seconds, 0, receivedUtc, ref tally),
             SysUptime = sysUptime,
             SamplingOverride = SamplingOverride(exporter),
             State = state,
         };
 
-        var counts = default(SetCounts);
         var reader = new NetFlowReader(datagram[V9HeaderLength..]);
-        WalkSets(ref reader, ref ctx, ref counts, ref status, ref sink);
-        return new DecodeResult(status, NetFlowVersion.V9, counts.Flows, counts.Options, counts.Templates);
+        WalkSets(ref reader, ref ctx, ref tally, ref sink);
     }
 
     /// <summary>
@@ -67,7 +65,7 @@ public sealed partial class FlowDecoder
     /// reader so one bad set cannot desynchronise the rest.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void WalkSets<TSink>(ref NetFlowReader reader, ref PacketContext ctx, ref SetCounts counts, ref DecodeStatus status, ref TSink sink)
+    private void WalkSets<TSink>(ref NetFlowReader reader, ref PacketContext ctx, ref DatagramTally tally, ref TSink sink)
         where TSink : IFlowSink
     {
         var ipfix = ctx.Version == NetFlowVersion.Ipfix;
@@ -75,7 +73,7 @@ public sealed partial class FlowDecoder
         {
             if (reader.Remaining < 4)
             {
-                // Trailing padding (pitfall 4).
+                // Too short for a set header: padding (RFC 3954 §5.3, RFC 7011 §3.3.1).
                 return;
             }
 
@@ -86,28 +84,35 @@ public sealed partial class FlowDecoder
             {
                 if (reader.RemainingIsZero())
                 {
-                    // Trailing padding (Palo Alto zero-filled datagrams, Cisco ACI filler; pitfall 4). A set
-                    // of length 4 or more is never all zero, so only a short one needs the scan.
+                    // Zero filler after the last set (Palo Alto fills its datagrams to a fixed size, Cisco ACI ends
+                    // template packets with zeros): padding. A set of length 4 or more is never all zero, so only a
+                    // short one needs the scan.
                     return;
                 }
 
-                // A set shorter than its own header would loop forever: stop the packet (pitfall 4).
-                Statistics.MalformedSets++;
-                status |= DecodeStatus.MalformedSet;
+                // A set shorter than its own 4-byte header (RFC 3954 §5.2, RFC 7011 §3.3.2) cannot be stepped over:
+                // walking on would loop on it, so the rest of the packet is skipped.
+                MalformedSet(ref tally, DecodeStatus.MalformedSet);
                 return;
             }
 
             if (!reader.TrySkip(4) || !reader.TryReadChild(setLength - 4, out var body))
             {
-                Statistics.MalformedSets++;
-                status |= DecodeStatus.Truncated;
+                MalformedSet(ref tally, DecodeStatus.Truncated);
                 return;
+            }
+
+            if (!ipfix && (setLength & 3) != 0 && reader.Remaining > 0)
+            {
+                // RFC 3954 §5.3: a FlowSet is padded to a 32-bit boundary; this one is not, and the next set starts
+                // where its length says (an IPFIX set's padding is optional, RFC 7011 §3.3.1).
+                tally.Deviations |= ExportDeviations.UnpaddedSet;
             }
 
             if (setId >= 256)
             {
                 // Data sets: ≥ 256 in both v9 (RFC 3954 §5.3) and IPFIX (RFC 7011 §3.3.2).
-                DecodeDataSet(setId, body.RemainingSpan, ref ctx, ref counts, ref status, ref sink);
+                DecodeDataSet(setId, body.RemainingSpan, ref ctx, ref tally, ref sink);
             }
             else if (ipfix)
             {
@@ -115,10 +120,10 @@ public sealed partial class FlowDecoder
                 switch (setId)
                 {
                     case 2:
-                        ReadIpfixTemplates(ref body, ref ctx, isOptions: false, ref counts, ref status, ref sink);
+                        ReadIpfixTemplates(ref body, ref ctx, isOptions: false, ref tally, ref sink);
                         break;
                     case 3:
-                        ReadIpfixTemplates(ref body, ref ctx, isOptions: true, ref counts, ref status, ref sink);
+                        ReadIpfixTemplates(ref body, ref ctx, isOptions: true, ref tally, ref sink);
                         break;
                     default:
                         Statistics.ReservedSets++;
@@ -131,10 +136,10 @@ public sealed partial class FlowDecoder
                 switch (setId)
                 {
                     case 0:
-                        ReadV9Templates(ref body, ref ctx, ref counts, ref status, ref sink);
+                        ReadV9Templates(ref body, ref ctx, ref tally, ref sink);
                         break;
                     case 1:
-                        ReadV9OptionsTemplates(ref body, ref ctx, ref counts, ref status, ref sink);
+                        ReadV9OptionsTemplates(ref body, ref ctx, ref tally, ref sink);
                         break;
                     default:
                         Statistics.ReservedSets++;
@@ -145,7 +150,7 @@ public sealed partial class FlowDecoder
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void ReadV9Templates<TSink>(ref NetFlowReader body, ref PacketContext ctx, ref SetCounts counts, ref DecodeStatus status, ref TSink sink)
+    private void ReadV9Templates<TSink>(ref NetFlowReader body, ref PacketContext ctx, ref DatagramTally tally, ref TSink sink)
         where TSink : IFlowSink
     {
         // RFC 3954 §5.2: template id, field count, then (type, length) pairs; padding after the last record.
@@ -161,7 +166,7 @@ public sealed partial class FlowDecoder
 
             if (templateId < 256 || fieldCount == 0 || fieldCount > _fieldScratch.Length || body.Remaining < fieldCount * 4)
             {
-                RejectTemplate(ref status);
+                RejectTemplate(ref tally);
                 return;
             }
 
@@ -172,14 +177,14 @@ public sealed partial class FlowDecoder
                 _fieldScratch[i] = new TemplateField(type, length, 0);
             }
 
-            counts.Templates++;
+            tally.Templates++;
             Statistics.TemplateRecords++;
             var key = new TemplateKey(ctx.Exporter, NetFlowVersion.V9, ctx.Domain, templateId);
-            RegisterTemplate(key, isOptions: false, 0, _fieldScratch.AsSpan(0, fieldCount), ref ctx, ref counts, ref status, ref sink);
+            RegisterTemplate(key, isOptions: false, 0, _fieldScratch.AsSpan(0, fieldCount), ref ctx, ref tally, ref sink);
         }
     }
 
-    private void ReadV9OptionsTemplates<TSink>(ref NetFlowReader body, ref PacketContext ctx, ref SetCounts counts, ref DecodeStatus status, ref TSink sink)
+    private void ReadV9OptionsTemplates<TSink>(ref NetFlowReader body, ref PacketContext ctx, ref DatagramTally tally, ref TSink sink)
         where TSink : IFlowSink
     {
         // RFC 3954 §6.1: template id, option scope length (bytes), option length (bytes), scope
@@ -200,7 +205,7 @@ public sealed partial class FlowDecoder
             if (templateId < 256 || scopeLength % 4 != 0 || optionLength % 4 != 0 || fieldCount == 0
                 || fieldCount > _fieldScratch.Length || body.Remaining < fieldCount * 4)
             {
-                RejectTemplate(ref status);
+                RejectTemplate(ref tally);
                 return;
             }
 
@@ -211,10 +216,10 @@ public sealed partial class FlowDecoder
                 _fieldScratch[i] = new TemplateField(type, length, 0);
             }
 
-            counts.Templates++;
+            tally.Templates++;
             Statistics.TemplateRecords++;
             var key = new TemplateKey(ctx.Exporter, NetFlowVersion.V9, ctx.Domain, templateId);
-            RegisterTemplate(key, isOptions: true, scopeCount, _fieldScratch.AsSpan(0, fieldCount), ref ctx, ref counts, ref status, ref sink);
+            RegisterTemplate(key, isOptions: true, scopeCount, _fieldScratch.AsSpan(0, fieldCount), ref ctx, ref tally, ref sink);
 
             // RFC 3954 §6.1: padding to a 4-byte boundary follows each options template record.
             if (body.Remaining < 6 || body.RemainingIsZero())
@@ -224,10 +229,16 @@ public sealed partial class FlowDecoder
         }
     }
 
-    private void RejectTemplate(ref DecodeStatus status)
+    private void RejectTemplate(ref DatagramTally tally)
     {
         Statistics.TemplatesRejected++;
+        MalformedSet(ref tally, DecodeStatus.InvalidTemplate);
+    }
+
+    /// <summary>A set (or the rest of a set) that cannot be read is skipped, counted as undecodable.</summary>
+    private void MalformedSet(ref DatagramTally tally, DecodeStatus why)
+    {
         Statistics.MalformedSets++;
-        status |= DecodeStatus.InvalidTemplate;
+        tally.Skip(why);
     }
 }

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 /// <summary>
 /// A decode session for NetFlow v5, v9 (RFC 3954) and IPFIX (RFC 7011). It owns the template cache,
@@ -106,16 +106,10 @@ public sealed partial class FlowDecoder
         where TSink : IFlowSink
     {
         Statistics.Datagrams++;
-        var result = DecodeCore(exporter, datagram, receivedUtc, ref sink);
-        if (!result.IsOk)
-        {
-            Statistics.DatagramsWithErrors++;
-            if ((result.Status & DecodeStatus.Truncated) != 0)
-            {
-                Statistics.Truncated++;
-            }
-        }
-
+        var tally = default(DatagramTally);
+        var version = DecodeCore(exporter, datagram, receivedUtc, ref tally, ref sink);
+        var result = tally.Result(version);
+        Statistics.Count(result);
         if (++_sinceSweep >= SweepEveryDatagrams)
         {
             _sinceSweep = 0;
@@ -145,26 +139,30 @@ public sealed partial class FlowDecoder
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private DecodeResult DecodeCore<TSink>(FlowAddress exporter, ReadOnlySpan<byte> datagram, DateTime receivedUtc, ref TSink sink)
+    private NetFlowVersion DecodeCore<TSink>(FlowAddress exporter, ReadOnlySpan<byte> datagram, DateTime receivedUtc, ref DatagramTally tally, ref TSink sink)
         where TSink : IFlowSink
     {
         if (datagram.Length < 2)
         {
-            return new DecodeResult(DecodeStatus.TooShort, 0, 0, 0, 0);
+            tally.Skip(DecodeStatus.TooShort);
+            return 0;
         }
 
         var version = BinaryPrimitives.ReadUInt16BigEndian(datagram);
         switch (version)
         {
             case 5:
-                return DecodeV5(exporter, datagram, receivedUtc, ref sink);
+                DecodeV5(exporter, datagram, receivedUtc, ref tally, ref sink);
+                return NetFlowVersion.V5;
             case 9:
-                return DecodeV9(exporter, datagram, receivedUtc, ref sink);
+                DecodeV9(exporter, datagram, receivedUtc, ref tally, ref sink);
+                return NetFlowVersion.V9;
             case 10:
-                return DecodeIpfix(exporter, datagram, receivedUtc, ref sink);
+                DecodeIpfix(exporter, datagram, receivedUtc, ref tally, ref sink);
+                return NetFlowVersion.Ipfix;
             default:
-                Statistics.UnknownVersion++;
-                return new DecodeResult(DecodeStatus.UnknownVersion, 0, 0, 0, 0);
+                tally.Skip(DecodeStatus.UnknownVersion);
+                return 0;
         }
     }
 
@@ -188,16 +186,23 @@ public sealed partial class FlowDecoder
     private uint SamplingOverride(FlowAddress exporter) =>
         _options.SamplingOverrides is { } overrides && overrides.TryGetValue(exporter, out var rate) ? rate : 0;
 
-    private static long ExportTicks(uint seconds, uint nanoseconds, DateTime receivedUtc) =>
-        seconds == 0 && receivedUtc.Ticks != 0
-            ? receivedUtc.Ticks
-            : RecordBuilder.FromUnixSeconds(seconds, nanoseconds);
+    /// <summary>The header's export time as UTC ticks; an export time of 0 (a sloppy exporter) is counted, and the receive time stands in when there is one.</summary>
+    private static long ExportTicks(uint seconds, uint nanoseconds, DateTime receivedUtc, ref DatagramTally tally)
+    {
+        if (seconds != 0)
+        {
+            return RecordBuilder.FromUnixSeconds(seconds, nanoseconds);
+        }
+
+        tally.Deviations |= ExportDeviations.ZeroExportTime;
+        return receivedUtc.Ticks != 0 ? receivedUtc.Ticks : RecordBuilder.FromUnixSeconds(0, nanoseconds);
+    }
 
     /// <summary>
     /// Sequence tracking per stream (RFC 3954 §5.1, RFC 7011 §3.1): modulo 2^32, tolerant of wrap and
     /// reordering. Returns true when the jump backwards is large enough to mean the exporter restarted.
     /// </summary>
-    private SequenceOutcome CheckSequence(DomainState state, uint sequence, ref DecodeStatus status)
+    private SequenceOutcome CheckSequence(DomainState state, uint sequence, ref DatagramTally tally)
     {
         if (!state.SequenceKnown)
         {
@@ -212,9 +217,9 @@ public sealed partial class FlowDecoder
 
         if (diff > 0)
         {
-            Statistics.SequenceGaps++;
-            Statistics.SequenceLost += diff;
-            status |= DecodeStatus.SequenceGap;
+            tally.SequenceGaps++;
+            tally.SequenceLost += diff;
+            tally.Status |= DecodeStatus.SequenceGap;
             return SequenceOutcome.InOrder;
         }
 

@@ -1,9 +1,12 @@
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 /// <summary>Limits and policies of a <see cref="FlowDecoder"/> session.</summary>
 public sealed class FlowDecoderOptions
 {
-    /// <summary>Most fields a template may declare (pitfall: 65k-field templates are attacks or bugs).</summary>
+    /// <summary>
+    /// Most fields a template may declare. The field count is 16 bits (RFC 3954 §5.2, RFC 7011 §3.4.1), but a template
+    /// of thousands of fields describes no real record: it is a bug or an attack, and would cost memory per template.
+    /// </summary>
     public int MaxTemplateFields { get; init; } = 512;
 
     /// <summary>Most templates kept per decoder; new ones beyond it are rejected and counted.</summary>

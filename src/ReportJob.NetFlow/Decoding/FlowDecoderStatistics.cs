@@ -1,4 +1,4 @@
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 /// <summary>Running counters of a <see cref="FlowDecoder"/> session.</summary>
 public sealed class FlowDecoderStatistics
@@ -77,4 +77,24 @@ public sealed class FlowDecoderStatistics
 
     /// <summary>Datagrams that arrived out of order (sequence behind the expected one).</summary>
     public long SequenceReordered { get; internal set; }
+
+    /// <summary>Datagrams decoded despite each deviation from the RFCs.</summary>
+    public ExportDeviationCounts Deviations { get; } = new();
+
+    /// <summary>Adds one datagram's result to the running totals.</summary>
+    internal void Count(in DecodeResult result)
+    {
+        var status = result.Status;
+        if (status != DecodeStatus.Ok)
+        {
+            DatagramsWithErrors++;
+            Truncated += (status & DecodeStatus.Truncated) != 0 ? 1 : 0;
+            UnknownVersion += (status & DecodeStatus.UnknownVersion) != 0 ? 1 : 0;
+        }
+
+        SequenceGaps += result.SequenceGaps;
+        SequenceLost += result.SequenceLost;
+        PendingSetsDropped += result.PendingSetsDropped;
+        Deviations.Count(result.Deviations);
+    }
 }

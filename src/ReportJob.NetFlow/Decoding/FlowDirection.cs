@@ -1,4 +1,4 @@
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 /// <summary>Flow direction as exported in IE 61 (flowDirection / DIRECTION).</summary>
 public enum FlowDirection : byte

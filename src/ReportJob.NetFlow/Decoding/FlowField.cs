@@ -1,4 +1,4 @@
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 /// <summary>One raw field of a data record: its specifier and its bytes (valid during the sink call only).</summary>
 public readonly ref struct FlowField

@@ -1,4 +1,4 @@
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 /// <summary>Walks the fields of one record by the template's lengths (RFC 7011 §7 for variable length).</summary>
 public ref struct FlowFieldEnumerator

@@ -1,4 +1,4 @@
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 /// <summary>
 /// One decoded traffic flow record (v5 record, or a v9/IPFIX data record of a non-options template).

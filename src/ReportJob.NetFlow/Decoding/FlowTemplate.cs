@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 /// <summary>
 /// A cached (options) template and its precompiled field plan: the plan is built once per
@@ -33,6 +33,7 @@ public sealed class FlowTemplate
 
         IsVariableLength = variable;
         MinimumRecordLength = fixedLength;
+        HasShortCounters = !isOptions && HasShortCounter(fields);
         Plan = Compile(fields, variable);
         Layout = variable || isOptions ? null : FixedRecordLayout.TryCreate(Plan, fixedLength);
     }
@@ -55,6 +56,9 @@ public sealed class FlowTemplate
     /// <summary>Record length for fixed templates; the least possible length otherwise.</summary>
     public int MinimumRecordLength { get; }
 
+    /// <summary>True when a byte or packet counter of this flow template is 1 to 3 bytes long (<see cref="ExportDeviations.ShortCounters"/>).</summary>
+    public bool HasShortCounters { get; }
+
     internal FieldOp[] Plan { get; }
 
     /// <summary>The plan resolved to one slot per record value (fixed flow templates), or null.</summary>
@@ -64,7 +68,8 @@ public sealed class FlowTemplate
     internal uint LastSeenExportSeconds { get; set; }
 
     // TemplateField is three integers without padding, so equal bytes are equal fields; the byte compare
-    // is precompiled and vectorised (every template refresh, pitfall 10, comes through here).
+    // is precompiled and vectorised (every template refresh, re-sent every few seconds or packets over UDP,
+    // RFC 7011 §8.4, comes through here).
     internal bool SameDefinition(bool isOptions, int scopeFieldCount, ReadOnlySpan<TemplateField> fields) =>
         isOptions == IsOptionsTemplate && scopeFieldCount == ScopeFieldCount
         && MemoryMarshal.AsBytes(fields).SequenceEqual(MemoryMarshal.AsBytes(_fields.AsSpan()));
@@ -87,6 +92,19 @@ public sealed class FlowTemplate
         }
 
         return [.. ops];
+    }
+
+    private static bool HasShortCounter(TemplateField[] fields)
+    {
+        foreach (var f in fields)
+        {
+            if (f.EnterpriseNumber == 0 && f.Id is 1 or 2 or 23 or 24 or 85 or 86 && f.Length is >= 1 and <= 3)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static FieldKind Classify(ushort id) => id switch

@@ -1,4 +1,4 @@
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 /// <summary>
 /// Receives decoded records. Implement it on a struct and pass it by <c>ref</c> to

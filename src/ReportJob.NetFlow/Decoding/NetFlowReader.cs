@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 /// <summary>
 /// Forward-only big-endian reader over a span. Every TryRead checks bounds first and does not move

@@ -1,4 +1,4 @@
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 /// <summary>The flow export protocol versions this library decodes.</summary>
 public enum NetFlowVersion

@@ -1,4 +1,4 @@
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 /// <summary>Per-packet values the record decoder needs (header times, stream state, sampling).</summary>
 internal struct PacketContext

@@ -1,4 +1,4 @@
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 /// <summary>Helpers shared by the template and data paths.</summary>
 internal static class TemplateDecoding

@@ -1,4 +1,4 @@
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 /// <summary>A template change reported to the sink.</summary>
 /// <param name="Kind">What happened.</param>

@@ -1,4 +1,4 @@
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 /// <summary>What happened to a template.</summary>
 public enum TemplateEventKind

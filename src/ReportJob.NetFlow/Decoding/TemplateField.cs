@@ -1,4 +1,4 @@
-namespace ReportJob.NetFlow;
+namespace ReportJob.NetFlow.Decoding;
 
 /// <summary>One field specifier of a template (RFC 3954 §5.2, RFC 7011 §3.2).</summary>
 /// <param name="Id">Field type / information element id (without the enterprise bit).</param>

@@ -6,7 +6,7 @@ using ReportJob.NetFlow;
 
 namespace ReportJob.Cli;
 
-/// <summary><c>reportjob flows summary|top|scanners</c>: queries over the stored aggregates, like nfdump's -I and -s.</summary>
+/// <summary><c>reportjob flows summary|top|scanners|heavy-hitters|dos-targets|mail-senders</c>: queries over the stored aggregates, like nfdump's -I and -s, and the detections.</summary>
 internal static class FlowsCommand
 {
     public static Command Create()
@@ -37,12 +37,21 @@ internal static class FlowsCommand
                 {
                     Console.WriteLine("sampling: " + note);
                 }
+
+                foreach (var note in q.DeviationNotes(CultureInfo.InvariantCulture))
+                {
+                    Console.WriteLine("decoded despite: " + note);
+                }
             }
 
             return ExitCodes.Ok;
         }));
 
-        var by = new Option<string>("--by") { Description = "src, dst, conversation, port, proto or site", DefaultValueFactory = _ => "src" };
+        var by = new Option<string>("--by")
+        {
+            Description = "src, dst, conversation, port (the service port: the lower-numbered side of TCP/UDP/SCTP), proto or site",
+            DefaultValueFactory = _ => "src",
+        };
         by.AcceptOnlyFromAmong("src", "dst", "conversation", "port", "proto", "site");
         var metric = new Option<string>("--metric") { Description = "bytes, packets or flows", DefaultValueFactory = _ => "bytes" };
         metric.AcceptOnlyFromAmong("bytes", "packets", "flows");
@@ -66,25 +75,55 @@ internal static class FlowsCommand
             }
             else
             {
-                Write(parse.GetValue(format), [parse.GetValue(by)!, "flows", "packets", "bytes"],
+                Write(parse.GetValue(format), [key == FlowTopBy.Port ? "service_port" : parse.GetValue(by)!, "flows", "packets", "bytes"],
                     rows.Select(r => new object?[] { r.Key, r.Flows, r.Packets, r.Bytes }));
             }
 
             return ExitCodes.Ok;
         }));
 
-        var scanners = new Command("scanners", "Sources that touched many ports or hosts with tiny flows (NetFlow:Scan thresholds), with evidence.") { from, to, format };
-        scanners.SetAction((parse, ct) => CliRunner.RunAsync(parse, ct, async (services, token) =>
+        var scanners = Detection("scanners", "Sources that touched many ports or hosts with tiny or SYN-only flows (NetFlow:Scan thresholds), with evidence.",
+            from, to, format, async (queries, o, fromUtc, toUtc, token) => new OutputTable(
+                ["source", "ports", "hosts", "flows", "first_seen", "last_seen", "evidence"],
+                (await queries.ScannersAsync(fromUtc, toUtc, o.Scan, Evidence, token))
+                .Select(f => new object?[] { f.Source, f.DistinctPorts, f.DistinctHosts, f.Flows, Utc(f.FirstSeenUtc), Utc(f.LastSeenUtc), f.Evidence() }).ToList()));
+        var heavy = Detection("heavy-hitters", "Hosts with at least NetFlow:HeavyHitters:MinShare of an hour's bytes or packets, as source or destination, with their share.",
+            from, to, format, async (queries, o, fromUtc, toUtc, token) => new OutputTable(
+                ["host", "role", "hour", "bytes", "packets", "byte_share", "packet_share", "evidence"],
+                (await queries.HeavyHittersAsync(fromUtc, toUtc, o.HeavyHitters, 3, token))
+                .Select(f => new object?[] { f.Host, f.Role, Utc(f.HourUtc), f.Bytes, f.Packets, Math.Round(f.ByteShare, 4), Math.Round(f.PacketShare, 4), f.Evidence() }).ToList()));
+        var dos = Detection("dos-targets", "Destinations of tiny or SYN-only flows from many sources or with many packets (NetFlow:Dos), with peak packets/s and the sources.",
+            from, to, format, async (queries, o, fromUtc, toUtc, token) => new OutputTable(
+                ["destination", "sources", "flows", "packets", "peak_packets_per_s", "first_seen", "last_seen", "evidence"],
+                (await queries.DosTargetsAsync(fromUtc, toUtc, o.Dos, Evidence, token))
+                .Select(f => new object?[] { f.Destination, f.DistinctSources, f.Flows, f.Packets, Math.Round(f.PeakPacketsPerSecond, 1), Utc(f.FirstSeenUtc), Utc(f.LastSeenUtc), f.Evidence() })
+                .ToList()));
+        var mail = Detection("mail-senders", "Sources of SMTP flows to many distinct destinations (NetFlow:MailFanOut; spam bots), with the destinations.",
+            from, to, format, async (queries, o, fromUtc, toUtc, token) => new OutputTable(
+                ["source", "destinations", "flows", "first_seen", "last_seen", "evidence"],
+                (await queries.MailSendersAsync(fromUtc, toUtc, o.MailFanOut, Evidence, token))
+                .Select(f => new object?[] { f.Source, f.DistinctDestinations, f.Flows, Utc(f.FirstSeenUtc), Utc(f.LastSeenUtc), f.Evidence() }).ToList()));
+
+        return new Command("flows", "Query the stored NetFlow/IPFIX aggregates.") { summary, top, scanners, heavy, dos, mail };
+    }
+
+    /// <summary>Targets named as evidence per finding.</summary>
+    private const int Evidence = 10;
+
+    /// <summary>A detection verb: its findings over --from/--to with the configured thresholds, as a table.</summary>
+    private static Command Detection(
+        string name, string description, Option<string?> from, Option<string?> to, Option<OutputFormat> format,
+        Func<FlowQueries, NetFlowOptions, DateTime?, DateTime?, CancellationToken, Task<OutputTable>> query)
+    {
+        var command = new Command(name, description) { from, to, format };
+        command.SetAction((parse, ct) => CliRunner.RunAsync(parse, ct, async (services, token) =>
         {
-            var scan = services.GetRequiredService<IOptions<NetFlowOptions>>().Value.Scan;
-            var found = await services.GetRequiredService<FlowQueries>().ScannersAsync(
-                TimeOption.Parse("--from", parse.GetValue(from)), TimeOption.Parse("--to", parse.GetValue(to)), scan, 10, token);
-            Write(parse.GetValue(format), ["source", "ports", "hosts", "flows", "first_seen", "last_seen", "evidence"],
-                found.Select(f => new object?[] { f.Source, f.DistinctPorts, f.DistinctHosts, f.Flows, Utc(f.FirstSeenUtc), Utc(f.LastSeenUtc), f.Evidence() }));
+            var table = await query(services.GetRequiredService<FlowQueries>(), services.GetRequiredService<IOptions<NetFlowOptions>>().Value,
+                TimeOption.Parse("--from", parse.GetValue(from)), TimeOption.Parse("--to", parse.GetValue(to)), token);
+            OutputWriter.Write(Console.Out, table, parse.GetValue(format));
             return ExitCodes.Ok;
         }));
-
-        return new Command("flows", "Query the stored NetFlow/IPFIX aggregates.") { summary, top, scanners };
+        return command;
     }
 
     private static void Write(OutputFormat format, IReadOnlyList<string> columns, IEnumerable<object?[]> rows) =>

@@ -16,7 +16,8 @@ internal static class IngestCommand
         };
         var command = new Command("ingest", """
             Decode NetFlow v5/v9/IPFIX captures, aggregate them per bucket and store them, one transaction per file.
-            A file whose content was ingested before is skipped (ingest ledger); a bad file is rolled back.
+            A file whose content was ingested before is skipped (ingest ledger); a bad file is rolled back; a capture cut
+            short in its last record is ingested up to the cut, with a warning naming the offset.
             Exit code 1 when any file failed.
             """) { files };
         command.SetAction((parse, ct) =>
@@ -41,7 +42,8 @@ internal static class IngestCommand
                     Console.WriteLine(o.Status switch
                     {
                         IngestStatus.Ingested => string.Create(CultureInfo.InvariantCulture,
-                            $"ingested  {o.Path}: {o.Datagrams} datagrams, {o.FlowRecords} flow records ({o.SkippedRecords} left out by direction policy), {o.Rows} rows, {o.Seconds:0.00} s"),
+                            $"ingested  {o.Path}: {o.Datagrams} datagrams, {o.FlowRecords} flow records ({o.SkippedRecords} left out by direction policy), {o.Rows} rows, {o.Seconds:0.00} s")
+                            + (o.Warning is null ? "" : Environment.NewLine + "warning   " + o.Warning),
                         IngestStatus.AlreadyIngested => $"skipped   {o.Path}: already ingested",
                         _ => $"FAILED    {o.Error}",
                     });

@@ -22,13 +22,19 @@ internal static partial class Log
     [LoggerMessage(6004, LogLevel.Warning, "Capture {CaptureFile}: {Lost} export units lost per sequence numbers, {MissingTemplate} data sets without template, {Undecodable} undecodable sets or datagrams")]
     public static partial void FileLosses(ILogger logger, string captureFile, long lost, long missingTemplate, long undecodable);
 
+    [LoggerMessage(6019, LogLevel.Information, "Capture {CaptureFile}: decoded despite deviations from the RFCs, in datagrams: {TrailingBytes} with bytes after the message, {ZeroExportTime} with export time 0, {ShortCounters} with 1-3 byte counters, {UnpaddedSets} with an unpadded v9 FlowSet")]
+    public static partial void FileDeviations(ILogger logger, string captureFile, long trailingBytes, long zeroExportTime, long shortCounters, long unpaddedSets);
+
+    [LoggerMessage(6020, LogLevel.Warning, "Capture {CaptureFile} ends in the middle of its last record at byte offset {Offset} ({Reason}): ingested up to it")]
+    public static partial void CaptureCut(ILogger logger, string captureFile, long offset, string reason);
+
     [LoggerMessage(6005, LogLevel.Warning, "A stored template snapshot could not be read and was ignored")]
     public static partial void TemplateSnapshotUnreadable(ILogger logger);
 
     [LoggerMessage(6006, LogLevel.Information, "Inbox {Inbox}: {Ingested} ingested, {Duplicates} already ingested, {Failed} failed")]
     public static partial void InboxDone(ILogger logger, string inbox, int ingested, int duplicates, int failed);
 
-    [LoggerMessage(6007, LogLevel.Debug, "Capture {CaptureFile}: wrote {Rows} rows of {Buckets} buckets and {Hours} scan hours (top N {DrainSeconds:0.000} s, write {WriteSeconds:0.000} s)")]
+    [LoggerMessage(6007, LogLevel.Debug, "Capture {CaptureFile}: wrote {Rows} rows of {Buckets} buckets and {Hours} detection hours (top N {DrainSeconds:0.000} s, write {WriteSeconds:0.000} s)")]
     public static partial void Flushed(ILogger logger, string captureFile, int rows, int buckets, int hours, double drainSeconds, double writeSeconds);
 
     [LoggerMessage(6008, LogLevel.Debug, "Capture {CaptureFile}: decode + aggregate {Decode:0.000} s, waiting for the writer and the last rows {Wait:0.000} s, the rest (open, templates, quality, ledger, commit) {Finish:0.000} s; beside them the hash {Hash:0.000} s and the writer's work {Writer:0.000} s")]
@@ -48,6 +54,27 @@ internal static partial class Log
 
     [LoggerMessage(6018, LogLevel.Warning, "Completed {CaptureFile}, left unfinished by an earlier run: {Datagrams} datagrams, {Bytes} bytes (cut back to its last whole record)")]
     public static partial void LeftoverCompleted(ILogger logger, string captureFile, long datagrams, long bytes);
+
+    [LoggerMessage(6021, LogLevel.Information, "Listening for NetFlow/IPFIX over {Transport} on {Endpoint}; writing to {Folder}")]
+    public static partial void ListeningForConnections(ILogger logger, string transport, string endpoint, string folder);
+
+    [LoggerMessage(6022, LogLevel.Information, "Exporter {Exporter} connected")]
+    public static partial void ExporterConnected(ILogger logger, string exporter);
+
+    [LoggerMessage(6023, LogLevel.Information, "Exporter {Exporter} disconnected after {Messages} messages")]
+    public static partial void ExporterDisconnected(ILogger logger, string exporter, long messages);
+
+    [LoggerMessage(6024, LogLevel.Error, "Exporter {Exporter}: the stream cannot be cut into messages at offset {Offset} ({Reason}); the connection is closed")]
+    public static partial void StreamUnframeable(ILogger logger, string exporter, long offset, string reason);
+
+    [LoggerMessage(6025, LogLevel.Warning, "Exporter {Exporter}: the connection ended in the middle of a message at stream offset {Offset} ({Held} bytes of it received); that message is lost")]
+    public static partial void MessageIncomplete(ILogger logger, string exporter, long offset, int held);
+
+    [LoggerMessage(6026, LogLevel.Error, "Exporter {Exporter}: the message at stream offset {Offset} ({Length} bytes) is too large for a capture record and was not written")]
+    public static partial void MessageTooLarge(ILogger logger, string exporter, long offset, int length);
+
+    [LoggerMessage(6027, LogLevel.Warning, "Exporter {Exporter}: the connection failed ({Error})")]
+    public static partial void ConnectionFailed(ILogger logger, string exporter, string error);
 
     [LoggerMessage(6012, LogLevel.Information, "Capture file {CaptureFile} complete: {Datagrams} datagrams, {Bytes} bytes")]
     public static partial void CaptureRotated(ILogger logger, string captureFile, long datagrams, long bytes);

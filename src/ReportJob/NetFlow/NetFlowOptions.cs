@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using ReportJob.NetFlow.Decoding;
 
 namespace ReportJob.NetFlow;
 
-/// <summary>NetFlow/IPFIX ingest, aggregation, scan detection and the UDP collector.</summary>
+/// <summary>NetFlow/IPFIX ingest, aggregation, detection (scans, heavy hitters, DoS targets, mail fan-out) and the collector.</summary>
 public sealed class NetFlowOptions : IValidatableObject
 {
     public const string Section = "NetFlow";
@@ -33,8 +34,17 @@ public sealed class NetFlowOptions : IValidatableObject
     /// <summary>Per-exporter overrides (sampling, direction policy).</summary>
     public List<ExporterOptions> Exporters { get; set; } = [];
 
-    /// <summary>Scan detection thresholds.</summary>
+    /// <summary>Scan detection thresholds; <see cref="ScanOptions.MaxPackets"/> also says what a tiny flow is for DoS detection.</summary>
     public ScanOptions Scan { get; set; } = new();
+
+    /// <summary>Heavy hitter thresholds.</summary>
+    public HeavyHitterOptions HeavyHitters { get; set; } = new();
+
+    /// <summary>DoS/DDoS target detection thresholds.</summary>
+    public DosOptions Dos { get; set; } = new();
+
+    /// <summary>Mail fan-out (spam bot) detection thresholds.</summary>
+    public MailFanOutOptions MailFanOut { get; set; } = new();
 
     /// <summary>The UDP collector.</summary>
     public ListenOptions Listen { get; set; } = new();
@@ -86,7 +96,8 @@ public sealed class NetFlowOptions : IValidatableObject
             }
         }
 
-        foreach (var r in Nested(Scan, "Scan").Concat(Nested(Listen, "Listen")))
+        foreach (var r in Nested(Scan, "Scan").Concat(Nested(HeavyHitters, "HeavyHitters")).Concat(Nested(Dos, "Dos"))
+                     .Concat(Nested(MailFanOut, "MailFanOut")).Concat(Nested(Listen, "Listen")))
         {
             yield return r;
         }
@@ -94,6 +105,36 @@ public sealed class NetFlowOptions : IValidatableObject
         if (Scan.EvidenceLimit < Math.Max(Scan.MinDistinctPorts, Scan.MinDistinctHosts))
         {
             yield return new ValidationResult($"{Section}:Scan:EvidenceLimit {Scan.EvidenceLimit} is below a threshold (MinDistinctPorts/MinDistinctHosts)", [nameof(Scan)]);
+        }
+
+        if (Dos.EvidenceLimit < Dos.MinSources)
+        {
+            yield return new ValidationResult($"{Section}:Dos:EvidenceLimit {Dos.EvidenceLimit} is below Dos:MinSources {Dos.MinSources}", [nameof(Dos)]);
+        }
+
+        if (MailFanOut.EvidenceLimit < MailFanOut.MinDestinations)
+        {
+            yield return new ValidationResult(
+                $"{Section}:MailFanOut:EvidenceLimit {MailFanOut.EvidenceLimit} is below MailFanOut:MinDestinations {MailFanOut.MinDestinations}", [nameof(MailFanOut)]);
+        }
+
+        for (var i = 0; i < MailFanOut.Ports.Count; i++)
+        {
+            if (MailFanOut.Ports[i] is < 1 or > 65535)
+            {
+                yield return new ValidationResult(
+                    string.Create(CultureInfo.InvariantCulture, $"{Section}:MailFanOut:Ports:{i} {MailFanOut.Ports[i]} is not a TCP port"), [nameof(MailFanOut)]);
+            }
+        }
+
+        for (var i = 0; i < MailFanOut.AllowedSources.Count; i++)
+        {
+            if (!AddressSet.TryParseEntry(MailFanOut.AllowedSources[i], out _))
+            {
+                yield return new ValidationResult(
+                    string.Create(CultureInfo.InvariantCulture, $"{Section}:MailFanOut:AllowedSources:{i} '{MailFanOut.AllowedSources[i]}' is not an address or CIDR prefix"),
+                    [nameof(MailFanOut)]);
+            }
         }
 
         if (string.IsNullOrWhiteSpace(Listen.Bind) || !System.Net.IPAddress.TryParse(Listen.Bind, out _))

@@ -14,6 +14,7 @@ public static class NetFlowServiceCollectionExtensions
         services.AddScheduledWork<IngestCapturesWork>();
         services.AddSingleton<FlowQueries>();
         services.AddTransient<UdpCollector>();
+        services.AddTransient<StreamCollector>();
         return services;
     }
 }

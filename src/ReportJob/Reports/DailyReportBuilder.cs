@@ -125,7 +125,10 @@ internal sealed class DailyReportBuilder(
         }
 
         // Undecodable: data sets whose template never came plus malformed sets and datagrams (counted per set, not per record).
-        return new DataQuality(health, flowQuality.SequenceLost, flowQuality.MissingTemplateSets + flowQuality.UndecodableSets, flowQuality.SamplingNotes, notes);
+        return new DataQuality(health, flowQuality.SequenceLost, flowQuality.MissingTemplateSets + flowQuality.UndecodableSets, flowQuality.SamplingNotes, notes)
+        {
+            DecodingNotes = flowQuality.DeviationNotes(options.Value.CultureInfo()),
+        };
     }
 
     private Headline Headline(ConnectionSection c, FlowSection f, DataQuality q)
@@ -153,6 +156,16 @@ internal sealed class DailyReportBuilder(
         if (f.Scanners.Count > 0)
         {
             alerts.Add(string.Format(culture, "{0} suspected scanner(s) in the flow data.", f.Scanners.Count));
+        }
+
+        if (f.Detections.DosTargets.Count > 0)
+        {
+            alerts.Add(string.Format(culture, "{0} suspected DoS/DDoS target(s) in the flow data.", f.Detections.DosTargets.Count));
+        }
+
+        if (f.Detections.MailSenders.Count > 0)
+        {
+            alerts.Add(string.Format(culture, "{0} source(s) sending mail to many destinations (spam bots?) in the flow data.", f.Detections.MailSenders.Count));
         }
 
         return new Headline(

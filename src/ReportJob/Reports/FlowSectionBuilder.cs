@@ -42,6 +42,16 @@ internal sealed class FlowSectionBuilder(FlowQueries queries, IOptions<NetFlowOp
             .Select(f => new Scanner(f.Source, Site(f.Source), f.DistinctPorts, f.DistinctHosts, f.Flows,
                 TimeZoneInfo.ConvertTimeFromUtc(f.FirstSeenUtc, zone), TimeZoneInfo.ConvertTimeFromUtc(f.LastSeenUtc, zone), f.Evidence()))
             .ToList();
+        var n = netFlowOptions.Value;
+        DateTime Local(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(utc, zone);
+        var detections = new FlowDetections(
+            (await queries.HeavyHittersAsync(from, to, n.HeavyHitters, 3, cancellationToken))
+                .Select(h => new HeavyHitter(h.Host, Site(h.Host), h.Role, Local(h.HourUtc), h.Bytes, h.Packets, h.ByteShare, h.PacketShare, h.Evidence())).ToList(),
+            (await queries.DosTargetsAsync(from, to, n.Dos, 10, cancellationToken))
+                .Select(d => new DosTarget(d.Destination, Site(d.Destination), d.DistinctSources, d.Flows, d.Packets, d.PeakPacketsPerSecond,
+                    Local(d.FirstSeenUtc), Local(d.LastSeenUtc), d.Evidence())).ToList(),
+            (await queries.MailSendersAsync(from, to, n.MailFanOut, 10, cancellationToken))
+                .Select(m => new MailSender(m.Source, Site(m.Source), m.DistinctDestinations, m.Flows, Local(m.FirstSeenUtc), Local(m.LastSeenUtc), m.Evidence())).ToList());
         var section = new FlowSection(
             true,
             grid.Select(t => TimeZoneInfo.ConvertTimeFromUtc(t, zone)).ToList(),
@@ -51,7 +61,10 @@ internal sealed class FlowSectionBuilder(FlowQueries queries, IOptions<NetFlowOp
             await Top(FlowTopBy.Conversation, o.TopFlows, false),
             await Top(FlowTopBy.Proto, 256, false),
             await Top(FlowTopBy.Port, o.TopFlows, false),
-            scanners);
+            scanners)
+        {
+            Detections = detections,
+        };
         return (section, await queries.SiteBytesAsync(from, to, cancellationToken), quality);
     }
 

@@ -123,20 +123,44 @@ public sealed record FlowSection(
     IReadOnlyList<FlowTotal> TopConversations,
     IReadOnlyList<FlowTotal> Protocols,
     IReadOnlyList<FlowTotal> Ports,
-    IReadOnlyList<Scanner> Scanners);
+    IReadOnlyList<Scanner> Scanners)
+{
+    /// <summary>Heavy hitters, DoS targets and mail fan-out (none when there is no flow data).</summary>
+    public FlowDetections Detections { get; init; } = FlowDetections.None;
+}
 
 /// <summary>A key (host, conversation, protocol or port) with its traffic, sampling already applied.</summary>
 public sealed record FlowTotal(string Key, string? Site, long Flows, long Packets, long Bytes);
 
-/// <summary>A source that touched many ports or hosts with tiny flows, with the evidence.</summary>
+/// <summary>A source that touched many ports or hosts with tiny or SYN-only flows, with the evidence.</summary>
 public sealed record Scanner(string Source, string Site, int DistinctPorts, int DistinctHosts, long Flows, DateTime FirstSeenLocal, DateTime LastSeenLocal, string Evidence);
+
+/// <summary>What the day's flows say about attacks and heavy users: heavy hitters, DoS/DDoS targets and mail fan-out (the scanners are in <see cref="FlowSection.Scanners"/>).</summary>
+public sealed record FlowDetections(IReadOnlyList<HeavyHitter> HeavyHitters, IReadOnlyList<DosTarget> DosTargets, IReadOnlyList<MailSender> MailSenders)
+{
+    public static FlowDetections None { get; } = new([], [], []);
+}
+
+/// <summary>A host that moved a large share of an hour's bytes or packets, as source ("source") or destination ("destination").</summary>
+public sealed record HeavyHitter(string Host, string Site, string Role, DateTime HourLocal, long Bytes, long Packets, double ByteShare, double PacketShare, string Evidence);
+
+/// <summary>A destination of tiny or SYN-only flows from many sources or with many packets, with its peak packet rate and busiest sources.</summary>
+public sealed record DosTarget(
+    string Destination, string Site, int DistinctSources, long Flows, long Packets, double PeakPacketsPerSecond, DateTime FirstSeenLocal, DateTime LastSeenLocal, string Evidence);
+
+/// <summary>A source of SMTP flows to many distinct destinations (a spam bot, unless it is a mail server to allow).</summary>
+public sealed record MailSender(string Source, string Site, int DistinctDestinations, long Flows, DateTime FirstSeenLocal, DateTime LastSeenLocal, string Evidence);
 
 public sealed record DataQuality(
     IReadOnlyList<SnapshotCoverage> Servers,
     long ExportPacketsLost,
     long UndecodableRecords,
     IReadOnlyList<string> SamplingNotes,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes)
+{
+    /// <summary>What sloppy exporters were decoded despite (deviations from the RFCs, captures cut short), one sentence each.</summary>
+    public IReadOnlyList<string> DecodingNotes { get; init; } = [];
+}
 
 /// <summary>Snapshots expected, taken and failed for one server over the day, with the last error.</summary>
 public sealed record SnapshotCoverage(string Server, int Expected, int Taken, int Failed, string? LastError, DateTime? LastErrorAtLocal);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ReportJob.NetFlow;
+using ReportJob.NetFlow.Decoding;
 using Xunit.Abstractions;
 
 namespace ReportJob.Tests.NetFlow;
@@ -18,7 +19,7 @@ public sealed class CaptureConformanceTests(ITestOutputHelper output)
         // data257 opttpl256 data256 tpl257 data257 in one packet: RFC 3954 §9 lets data precede its
         // template; we keep the first data set pending and decode it when tpl257 arrives (11 + 10
         // records). nfdump drops that set and reports 10.
-        ["akvorado/TestTemplatesMixedWithData"] = (21, "nfdump drops the data set that precedes its template (pitfall 9)"),
+        ["akvorado/TestTemplatesMixedWithData"] = (21, "nfdump drops the data set that precedes its template (RFC 3954 §9 lets data precede its template)"),
     };
 
     [Fact]

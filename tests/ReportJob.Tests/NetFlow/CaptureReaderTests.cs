@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using ReportJob.NetFlow;
+using ReportJob.NetFlow.Decoding;
 
 namespace ReportJob.Tests.NetFlow;
 
@@ -34,7 +35,7 @@ public sealed class CaptureReaderTests
             }
         }
 
-        U32(w, nano ? 0xA1B23C4D : 0xA1B2C3D4);
+        U32(w, nano ? PcapMagic.Nanoseconds : PcapMagic.Microseconds);
         U32(w.AsSpan(16), 65535);
         U32(w.AsSpan(20), (uint)linkType);
         ms.Write(w);
@@ -233,14 +234,32 @@ public sealed class CaptureReaderTests
         Assert.Equal(epoch.AddTicks(1), all[1].Datagram.TimestampUtc);
     }
 
-    [Fact]
-    public void TryRead_TruncatedRecord_ThrowsWithOffset()
+    [Theory]
+    [InlineData(10)]
+    [InlineData(60)]
+    [InlineData(70)]
+    public void TryRead_CaptureCutInItsLastRecord_ReturnsTheRecordsBeforeAndNamesTheCut(int cutBytes)
     {
-        var file = Pcap(101, false, false, Ipv4(Udp(V5Payload)));
-        using var reader = CaptureReader.Open(new MemoryStream(file[..^10]));
-        var ex = Assert.Throws<CaptureFormatException>(() => reader.TryRead(out _));
-        Assert.Equal(24, ex.Offset);
-        Assert.Contains("offset 24", ex.Message, StringComparison.Ordinal);
+        var file = Pcap(101, false, false, Ipv4(Udp(V5Payload)), Ipv4(Udp(V5Payload)));
+        var second = 24 + 16 + 28 + V5Payload.Length;
+        using var reader = CaptureReader.Open(new MemoryStream(file[..^cutBytes]));
+
+        Assert.True(reader.TryRead(out var first));
+        Assert.Equal(24, first.FileOffset);
+        Assert.Null(reader.Cut);
+        Assert.False(reader.TryRead(out _));
+        Assert.Equal(second, reader.Cut!.Offset);
+        Assert.Contains($"byte offset {second}", reader.Cut.ToString(), StringComparison.Ordinal);
+        Assert.False(reader.TryRead(out _));
+    }
+
+    [Fact]
+    public void TryRead_CaptureEndingCleanly_HasNoCut()
+    {
+        using var reader = CaptureReader.Open(new MemoryStream(Pcap(101, false, false, Ipv4(Udp(V5Payload)))));
+        Assert.True(reader.TryRead(out _));
+        Assert.False(reader.TryRead(out _));
+        Assert.Null(reader.Cut);
     }
 
     [Fact]

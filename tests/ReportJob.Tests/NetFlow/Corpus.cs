@@ -1,4 +1,5 @@
 using ReportJob.NetFlow;
+using ReportJob.NetFlow.Decoding;
 using ReportJob.Tests.TestSupport;
 
 namespace ReportJob.Tests.NetFlow;

@@ -131,7 +131,8 @@ internal sealed class ExportPcapBuilder
 
     private static uint Uptime(uint uptime, DateTime export, DateTime at) => uptime - (uint)(export - at).TotalMilliseconds;
 
-    private ExportPcapBuilder Add(string exporter, byte[] payload, DateTime time)
+    /// <summary>A datagram of the given payload from <paramref name="exporter"/>, captured at <paramref name="time"/>.</summary>
+    public ExportPcapBuilder Add(string exporter, byte[] payload, DateTime time)
     {
         var frame = new byte[14 + 20 + 8 + payload.Length];
         var f = frame.AsSpan();

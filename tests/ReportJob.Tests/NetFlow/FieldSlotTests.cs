@@ -1,4 +1,5 @@
 using ReportJob.NetFlow;
+using ReportJob.NetFlow.Decoding;
 
 namespace ReportJob.Tests.NetFlow;
 

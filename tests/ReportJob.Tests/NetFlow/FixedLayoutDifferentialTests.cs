@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using FsCheck;
 using FsCheck.Fluent;
 using ReportJob.NetFlow;
+using ReportJob.NetFlow.Decoding;
 
 namespace ReportJob.Tests.NetFlow;
 

@@ -1,8 +1,9 @@
 using ReportJob.NetFlow;
+using ReportJob.NetFlow.Decoding;
 
 namespace ReportJob.Tests.NetFlow;
 
-/// <summary>Hand-built packets, one per pitfall (shared/NETFLOW-PITFALLS.md).</summary>
+/// <summary>Hand-built packets, one per way real exporters differ from each other and from the RFCs' examples.</summary>
 public sealed class FlowDecoderTests
 {
     private static readonly FlowAddress Exporter = FlowAddress.Parse("192.0.2.1");

@@ -217,6 +217,38 @@ public sealed class FlowIngestTests
     }
 
     [Fact]
+    public async Task Ingest_RequestsAndRepliesOfServices_KeyedByTheServicePortOnce()
+    {
+        await using var db = await TestDatabase.CreateAsync(StorageProvider.Sqlite);
+        var flows = new List<Flow>();
+        for (var c = 1; c <= 20; c++)
+        {
+            flows.Add(F($"10.1.0.{c}", "10.2.0.1", 443, 10, 1000, sport: (ushort)(50000 + c)));
+            flows.Add(F("10.2.0.1", $"10.1.0.{c}", (ushort)(50000 + c), 12, 9000, sport: 443));
+        }
+
+        flows.Add(F("10.1.0.1", "10.2.0.53", 53, 1, 70, proto: 17, sport: 33333));
+        flows.Add(F("10.2.0.53", "10.1.0.1", 33333, 1, 150, proto: 17, sport: 53));
+        flows.Add(F("10.1.0.9", "10.2.0.2", 8080, 5, 500, sport: 51000));
+        flows.Add(F("10.2.0.2", "10.1.0.9", 51000, 5, 5000, sport: 8080));
+        // ICMP echo: type 8 in the destination port's high byte, no source port.
+        flows.Add(F("10.1.0.9", "10.2.0.2", 0x0800, 1, 84, proto: 1, sport: 0));
+        var builder = new ExportPcapBuilder();
+        foreach (var chunk in flows.Chunk(30))
+        {
+            builder.V5("192.0.2.1", T0.AddMinutes(2), chunk);
+        }
+
+        Assert.Equal(IngestStatus.Ingested, (await db.Get<FlowIngestor>().IngestFileAsync(builder.Save(Path.Combine(db.Directory, "a.pcap")), default)).Status);
+
+        var queries = db.Get<FlowQueries>();
+        var ports = await queries.TopAsync(FlowTopBy.Port, FlowMetric.Flows, null, null, 10, default);
+        Assert.Equal([("tcp/443", 40L, 200_000L), ("tcp/8080", 2L, 5500L), ("udp/53", 2L, 220L), ("icmp/2048", 1L, 84L)], ports.Select(p => (p.Key, p.Flows, p.Bytes)));
+        var conversations = await queries.TopAsync(FlowTopBy.Conversation, FlowMetric.Bytes, null, null, 2, default);
+        Assert.All(conversations, c => Assert.Matches(@"^10\.2\.0\.1 -> 10\.1\.0\.\d+ tcp/443$", c.Key));
+    }
+
+    [Fact]
     public async Task WarmUp_DecodesTheGeneratedSample_OncePerProcess()
     {
         var first = FlowIngestor.WarmUpInBackground();

@@ -1,5 +1,7 @@
+using System.Buffers.Binary;
 using Dapper;
 using ReportJob.NetFlow;
+using ReportJob.NetFlow.Decoding;
 using ReportJob.Storage;
 using ReportJob.Tests.TestSupport;
 using Flow = ReportJob.Tests.NetFlow.ExportPcapBuilder.Flow;
@@ -24,24 +26,30 @@ public sealed class IngestRobustnessTests
     [Theory]
     [ProviderData(StorageProvider.Sqlite)]
     [ProviderData(StorageProvider.Postgres)]
-    public async Task Ingest_TruncatedCapture_FailsNamingFileAndOffset_StoreUnchanged(StorageProvider provider)
+    public async Task Ingest_CaptureCutInItsLastRecord_IngestsUpToTheCutWithAWarningNamingTheOffset(StorageProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
         var good = GoodCapture();
-        var ingestor = db.Get<FlowIngestor>();
-        var baseline = Path.Combine(db.Directory, "good.pcap");
-        await File.WriteAllBytesAsync(baseline, good);
-        await ingestor.IngestFileAsync(baseline, default);
-        var before = await Snapshot(db);
+        var cut = Path.Combine(db.Directory, "cut.pcap");
+        await File.WriteAllBytesAsync(cut, good[..(good.Length - 20)]);
+        // The last datagram (30 v9 records) is the one cut.
+        long last = 0;
+        using (var reader = CaptureReader.Open(new MemoryStream(good)))
+        {
+            while (reader.TryRead(out var datagram))
+            {
+                last = datagram.FileOffset;
+            }
+        }
 
-        var truncated = Path.Combine(db.Directory, "truncated.pcap");
-        await File.WriteAllBytesAsync(truncated, good[..(good.Length - 20)]);
-        var outcome = await ingestor.IngestFileAsync(truncated, default);
+        var outcome = await db.Get<FlowIngestor>().IngestFileAsync(cut, default);
 
-        Assert.Equal(IngestStatus.Failed, outcome.Status);
-        Assert.Contains("truncated.pcap", outcome.Error, StringComparison.Ordinal);
-        Assert.Contains("offset", outcome.Error, StringComparison.Ordinal);
-        Assert.Equal(before, await Snapshot(db));
+        Assert.Equal((IngestStatus.Ingested, 2L, 60L), (outcome.Status, outcome.Datagrams, outcome.FlowRecords));
+        Assert.Contains($"cut.pcap: the capture is cut short in the middle of its last record at byte offset {last}", outcome.Warning, StringComparison.Ordinal);
+        await using var c = await db.Get<IDbConnectionFactory>().OpenAsync(default);
+        Assert.Equal([last, last], await c.QueryAsync<long>("SELECT capture_cut_at FROM flow_quality ORDER BY exporter"));
+        Assert.Equal(60L * 300, (await Snapshot(db)).Bytes);
+        Assert.Equal(1, (await db.Get<FlowQueries>().QualityAsync(null, null, default)).CutFiles);
     }
 
     [Fact]
@@ -103,16 +111,22 @@ public sealed class IngestRobustnessTests
         Directory.CreateDirectory(inbox);
         await using var db = await TestDatabase.CreateAsync(StorageProvider.Sqlite, new Dictionary<string, string?> { ["NetFlow:InboxPath"] = inbox });
         await File.WriteAllBytesAsync(Path.Combine(inbox, "a.pcap"), GoodCapture());
-        await File.WriteAllBytesAsync(Path.Combine(inbox, "b.pcap"), GoodCapture()[..100]);
+        // A pcap whose first record claims more than any frame may hold: malformed, not merely cut short.
+        var bad = GoodCapture()[..100];
+        BinaryPrimitives.WriteUInt32LittleEndian(bad.AsSpan(24 + 8), 0x7FFF_FFFF);
+        await File.WriteAllBytesAsync(Path.Combine(inbox, "b.pcap"), bad);
         await File.WriteAllBytesAsync(Path.Combine(inbox, "c.pcap.partial"), GoodCapture());
+        await File.WriteAllBytesAsync(Path.Combine(inbox, "d.pcap"), GoodCapture()[..^20]);
 
         var outcomes = await db.Get<FlowIngestor>().IngestInboxAsync(default);
 
-        Assert.Equal([IngestStatus.Ingested, IngestStatus.Failed], outcomes.Select(o => o.Status));
+        Assert.Equal([IngestStatus.Ingested, IngestStatus.Failed, IngestStatus.Ingested], outcomes.Select(o => o.Status));
         Assert.True(File.Exists(Path.Combine(inbox, "done", "a.pcap")));
         Assert.True(File.Exists(Path.Combine(inbox, "failed", "b.pcap")));
-        Assert.Contains("offset", await File.ReadAllTextAsync(Path.Combine(inbox, "failed", "b.pcap.reason.txt")), StringComparison.Ordinal);
+        Assert.Contains("offset 24", await File.ReadAllTextAsync(Path.Combine(inbox, "failed", "b.pcap.reason.txt")), StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(inbox, "c.pcap.partial")));
+        Assert.True(File.Exists(Path.Combine(inbox, "done", "d.pcap")));
+        Assert.NotNull(outcomes[2].Warning);
         Directory.Delete(Path.GetDirectoryName(inbox)!, recursive: true);
     }
 

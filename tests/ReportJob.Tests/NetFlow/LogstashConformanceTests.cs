@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using ReportJob.NetFlow;
+using ReportJob.NetFlow.Decoding;
 using Xunit.Abstractions;
 
 namespace ReportJob.Tests.NetFlow;
@@ -178,7 +179,7 @@ public sealed class LogstashConformanceTests(ITestOutputHelper output)
         string got;
         if (actual is DateTime dt)
         {
-            // Compare at ms: Logstash 7 and 8 disagree on the sub-ms digits (pitfall 13).
+            // Compare at ms: Logstash 7 and 8 disagree on the sub-ms digits of the NTP-format times (RFC 7011 §6.1.10).
             var parsed = DateTime.Parse(expected.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
             want = parsed.ToString("yyyy-MM-ddTHH:mm:ss.fff", CultureInfo.InvariantCulture);
             got = dt.ToString("yyyy-MM-ddTHH:mm:ss.fff", CultureInfo.InvariantCulture);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using ReportJob.NetFlow;
+using ReportJob.NetFlow.Decoding;
 using Xunit.Abstractions;
 
 namespace ReportJob.Tests.NetFlow;

@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using ReportJob.NetFlow;
+using ReportJob.NetFlow.Decoding;
 
 namespace ReportJob.Tests.NetFlow;
 

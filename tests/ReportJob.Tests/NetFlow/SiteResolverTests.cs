@@ -1,5 +1,6 @@
 using System.Net;
 using ReportJob.NetFlow;
+using ReportJob.NetFlow.Decoding;
 using ReportJob.Sites;
 
 namespace ReportJob.Tests.NetFlow;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using ReportJob.NetFlow;
+using ReportJob.NetFlow.Decoding;
 using ReportJob.Storage;
 using ReportJob.Tests.TestSupport;
 

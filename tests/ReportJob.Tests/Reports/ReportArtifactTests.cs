@@ -107,7 +107,7 @@ public sealed partial class ReportArtifactTests(ITestOutputHelper output)
         var profile = Path.Combine(db.Directory, "chromium-profile");
         var (code, dom, log) = ExternalTools.RunRaw("chromium", [.. HeadlessChromium.Flags(profile, logging: true), "--dump-dom", new Uri(result.HtmlPath).AbsoluteUri], TimeSpan.FromSeconds(90));
         Assert.Equal(0, code);
-        foreach (var id in new[] { "headline", "states", "servers", "distribution", "top-clients", "age", "ports", "sites", "traffic", "scanners", "quality" })
+        foreach (var id in new[] { "headline", "states", "servers", "distribution", "top-clients", "age", "ports", "sites", "traffic", "scanners", "detections", "quality" })
         {
             Assert.Contains($"<section id=\"{id}\"", dom, StringComparison.Ordinal);
         }
@@ -200,7 +200,7 @@ public sealed partial class ReportArtifactTests(ITestOutputHelper output)
             "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1", "--outdir", outDir, result.WorkbookPath], TimeSpan.FromMinutes(3));
         var files = Directory.GetFiles(outDir, "*.csv").Select(Path.GetFileName).ToList();
         output.WriteLine(string.Join(", ", files));
-        Assert.Equal(9, files.Count);
+        Assert.Equal(10, files.Count);
 
         var topClients = ReadCsv(Directory.GetFiles(outDir, "*Top clients.csv").Single());
         Assert.Equal(["Client", "DNS name", "Site", "Peak connections", "Average connections", "Servers", "First seen", "Last seen",
@@ -262,7 +262,7 @@ public sealed partial class ReportArtifactTests(ITestOutputHelper output)
             var attachment = parts.Single(p => p.ContentType.Contains("spreadsheetml", StringComparison.Ordinal));
             Assert.Equal(await File.ReadAllBytesAsync(result.WorkbookPath), attachment.Body);
             using var opened = SpreadsheetDocument.Open(new MemoryStream(attachment.Body), false);
-            Assert.Equal(9, opened.WorkbookPart!.Workbook.Sheets!.Count());
+            Assert.Equal(10, opened.WorkbookPart!.Workbook.Sheets!.Count());
             var report = await db.Get<DailyReportBuilder>().BuildAsync(ReportFixture.Day, default);
             var html = parts.Single(p => p.ContentType.StartsWith("text/html", StringComparison.Ordinal)).Text;
             AssertInlineCharts(mime, html, ReportJob.Reports.Plots.ReportCharts.For(report, CultureInfo.GetCultureInfo("en-US")));

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Dapper;
+using ReportJob.NetFlow.Decoding;
 using ReportJob.Storage;
 using ReportJob.Tests.TestSupport;
 
@@ -55,7 +56,7 @@ public sealed class BulkInserterTests
             v.Double(r / 4.0);
             v.Boolean(r == 1);
             v.Text(r == 1 ? "ü" : null);
-            v.Text(ReportJob.NetFlow.FlowAddress.Parse(r == 1 ? "192.0.2.1" : "2001:db8::1"));
+            v.Text(FlowAddress.Parse(r == 1 ? "192.0.2.1" : "2001:db8::1"));
             v.DateTime(r == 1 ? time : null);
             v.Blob(r == 1 ? [1, 2] : null);
             v.Int64((long?)null);
@@ -121,9 +122,9 @@ public sealed class BulkInserterTests
         string? Text(int r) => texts[r % texts.Length];
         byte[]? Blob(int r) => (r % 4) switch { 0 => null, 1 => [], _ => [(byte)r, 0, 92, 255] };
         // Addresses go in as UTF-8 formatted without a string (IUtf8SpanFormattable), texts as strings.
-        ReportJob.NetFlow.FlowAddress Address(int r) => r % 3 == 0
-            ? ReportJob.NetFlow.FlowAddress.Parse($"2001:db8::{r:x}:0:{r % 7}")
-            : ReportJob.NetFlow.FlowAddress.Parse($"{r % 256}.{r * 7 % 256}.0.{255 - (r % 256)}");
+        FlowAddress Address(int r) => r % 3 == 0
+            ? FlowAddress.Parse($"2001:db8::{r:x}:0:{r % 7}")
+            : FlowAddress.Parse($"{r % 256}.{r * 7 % 256}.0.{255 - (r % 256)}");
         DateTime Time(int r) => r % 4 == 0 ? start.AddTicks(r * 1_234_567L) : start.AddTicks(r / 4 * 4 * 1_234_567L);
         // Microsoft.Data.Sqlite refuses to store NaN (SQLite itself would make it NULL).
         double Double(int r) => (r % 50) switch

@@ -7,6 +7,7 @@ using Microsoft.SqlServer.TransactSql.ScriptDom;
 using ReportJob.Hosting;
 using ReportJob.IisLogs;
 using ReportJob.NetFlow;
+using ReportJob.NetFlow.Decoding;
 using ReportJob.Reports;
 using ReportJob.Scheduling;
 using ReportJob.Sites;

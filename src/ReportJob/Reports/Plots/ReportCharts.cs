@@ -94,8 +94,8 @@ public static class ReportCharts
     [
         ("top-sources", "Top sources", f.TopSources),
         ("top-destinations", "Top destinations", f.TopDestinations),
-        ("top-conversations", "Top conversations (source → destination, protocol/port)", f.TopConversations),
+        ("top-conversations", "Top conversations (source → destination, protocol/service port)", f.TopConversations),
         ("protocols", "Protocols", f.Protocols),
-        ("ports", "Destination ports", f.Ports),
+        ("ports", "Service ports", f.Ports),
     ];
 }

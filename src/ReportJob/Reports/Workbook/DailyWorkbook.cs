@@ -2,7 +2,7 @@ using ReportJob.Reports.Model;
 
 namespace ReportJob.Reports.Workbook;
 
-/// <summary>The day's workbook: Summary, Top clients, Sites, Servers, Connections by state, Top talkers, Conversations, Scanners, Data quality.</summary>
+/// <summary>The day's workbook: Summary, Top clients, Sites, Servers, Connections by state, Top talkers, Conversations, Scanners, Detections, Data quality.</summary>
 public static class DailyWorkbook
 {
     public static IReadOnlyList<SheetSpec> Sheets(DailyReport r)
@@ -71,6 +71,7 @@ public static class DailyWorkbook
                 new("Flows", CellKind.Integer, 12), new("First seen", CellKind.DateTime, 18), new("Last seen", CellKind.DateTime, 18), new("Evidence", CellKind.Text, 60),
             ],
             f.Scanners.Select(s => new object?[] { s.Source, s.Site, s.DistinctPorts, s.DistinctHosts, s.Flows, s.FirstSeenLocal, s.LastSeenLocal, s.Evidence })),
+            DetectionsSheet.Of(f.Detections),
             new SheetSpec("Data quality",
             [
                 new("Server", CellKind.Text, 24), new("Snapshots expected", CellKind.Integer, 18), new("Taken", CellKind.Integer, 10),
@@ -79,7 +80,8 @@ public static class DailyWorkbook
             q.Servers.Select(s => new object?[] { s.Server, s.Expected, s.Taken, s.Failed, s.LastError })
                 .Append(["Export packets lost", q.ExportPacketsLost, null, null, null])
                 .Append(["Undecodable records", q.UndecodableRecords, null, null, null])
-                .Concat(q.SamplingNotes.Select(n => new object?[] { "Sampling", null, null, null, n }))),
+                .Concat(q.SamplingNotes.Select(n => new object?[] { "Sampling", null, null, null, n }))
+                .Concat(q.DecodingNotes.Select(n => new object?[] { "Decoded despite", null, null, null, n }))),
         ];
     }
 }
