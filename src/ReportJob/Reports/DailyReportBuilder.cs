@@ -13,6 +13,7 @@ namespace ReportJob.Reports;
 /// <summary>Reads what the store holds for one day and builds the report model the HTML, workbook and e-mail share.</summary>
 internal sealed class DailyReportBuilder(
     ConnectionDayReader connections,
+    ConnectionRollups rollups,
     SiteStore sites,
     FlowSectionBuilder flowSections,
     FlowQueries flowQueries,
@@ -38,13 +39,17 @@ internal sealed class DailyReportBuilder(
         var window = DayWindow.For(day, zone);
         var siteMap = await sites.LoadAsync(cancellationToken);
 
-        var snapshots = await connections.SnapshotsAsync(window, cancellationToken);
+        var snapshots = await connections.SnapshotsAsync(window.StartUtc, window.EndUtc, cancellationToken);
         stage = timings.AddSince("sites and snapshot list", stage);
         var aggregator = new ConnectionDayAggregator(zone, o);
-        await connections.ReadAsync(snapshots, aggregator, timings, cancellationToken);
+        var (reading, aggregating) = await connections.ReadAsync(window.StartUtc, window.EndUtc, aggregator, cancellationToken);
+        timings.Add("connections read", reading);
+        timings.Add("connections aggregated", aggregating);
         stage = Stopwatch.GetTimestamp();
         var names = new Dictionary<string, string?>(StringComparer.Ordinal);
         var preliminary = aggregator.Build(siteMap, _ => null);
+        // The day's figures are kept as its roll-up, for trends long after its runs are purged.
+        await rollups.SaveAsync(day, zone.Id, snapshots.Count, snapshots.Count(s => !s.Ok), aggregator.Figures!, cancellationToken);
         stage = timings.AddSince("connection section", stage);
         if (o.ResolveDnsNames && preliminary.TopClients.Count > 0)
         {

@@ -1,0 +1,119 @@
+using System.Runtime.InteropServices;
+
+namespace ReportJob.Snapshots;
+
+/// <summary>
+/// Turns one server's snapshots, given in time order, into runs: a connection seen again in the next snapshot in the
+/// same state (and with the same creation time) goes on in its run; one not seen again, or seen in another state, ends
+/// its run at the snapshot before. A run also ends at a UTC midnight and where two snapshots are more than
+/// <see cref="RunTime.ChainGap"/> apart. The first-seen time of a connection (its addresses and ports, in any state)
+/// carries over from one snapshot to the next while they are at most <see cref="RunTime.ChainGap"/> apart, as it
+/// always did. The store, the rebuild of a day and the migration of old stores all make runs here.
+/// </summary>
+internal sealed class RunBuilder(int serverId)
+{
+    private const long NoSnapshot = long.MinValue;
+
+    private readonly Dictionary<ConnectionKey, OpenRun> _open = [];
+    private long _lastKey = NoSnapshot;
+    private long _lastTicks;
+
+    public int ServerId => serverId;
+
+    /// <summary>The key of the last snapshot added or resumed from; <see cref="long.MinValue"/> before any.</summary>
+    public long LastKey => _lastKey;
+
+    public long LastTicks => _lastTicks;
+
+    public int OpenCount => _open.Count;
+
+    /// <summary>
+    /// Goes on from a snapshot stored before (key and exact time) and the runs that cover it: they go on, or chain their
+    /// first-seen time, into the snapshots added next. <paramref name="chainStartOf"/> gives a run's first-seen ticks.
+    /// </summary>
+    public void Resume(long key, long ticks, IEnumerable<ConnectionRun> covering, Func<ConnectionRun, long> chainStartOf)
+    {
+        _open.Clear();
+        _lastKey = key;
+        _lastTicks = ticks;
+        foreach (var run in covering)
+        {
+            _open[run.Key] = new OpenRun(run.State, run.CreatedTicks, run.First, run.FirstSeenTicks, chainStartOf(run), key);
+        }
+    }
+
+    /// <summary>
+    /// Adds the next snapshot. Runs that end (at the snapshot before) go to <paramref name="closed"/>, complete; runs
+    /// that start here go to <paramref name="opened"/>, open. A connection listed twice counts once (the first).
+    /// </summary>
+    public void Add(long key, long ticks, ReadOnlySpan<RunRow> rows, List<ConnectionRun> closed, List<ConnectionRun> opened)
+    {
+        if (_lastKey != NoSnapshot && key <= _lastKey)
+        {
+            throw new ArgumentException($"Snapshots go in time order: {key} after {_lastKey}", nameof(key));
+        }
+
+        var chains = _lastKey != NoSnapshot && ticks - _lastTicks <= RunTime.ChainGap.Ticks;
+        var continues = chains && RunTime.SameDay(_lastKey, key);
+        foreach (ref readonly var row in rows)
+        {
+            ref var run = ref CollectionsMarshal.GetValueRefOrAddDefault(_open, row.Key, out var exists);
+            if (exists && run.Seen == key)
+            {
+                continue;
+            }
+
+            if (exists && continues && run.State == row.State && run.Created == row.CreatedTicks)
+            {
+                run.Seen = key;
+                continue;
+            }
+
+            var chainStart = ticks;
+            if (exists)
+            {
+                if (chains)
+                {
+                    chainStart = run.ChainStart;
+                }
+
+                closed.Add(run.ToRun(serverId, row.Key, _lastKey));
+            }
+
+            run = new OpenRun(row.State, row.CreatedTicks, key, chainStart == ticks ? null : chainStart, chainStart, key);
+            opened.Add(run.ToRun(serverId, row.Key, RunTime.Open));
+        }
+
+        foreach (var (k, run) in _open)
+        {
+            if (run.Seen != key)
+            {
+                closed.Add(run.ToRun(serverId, k, _lastKey));
+                _open.Remove(k);
+            }
+        }
+
+        _lastKey = key;
+        _lastTicks = ticks;
+    }
+
+    /// <summary>The runs still open, closed at the last snapshot added (when the server has snapshots after it) or open.</summary>
+    public IEnumerable<ConnectionRun> Remaining(bool close) =>
+        _open.Select(kv => kv.Value.ToRun(serverId, kv.Key, close ? _lastKey : RunTime.Open));
+
+    /// <summary>Each open connection's first-seen ticks: what the next day's first snapshot chains to.</summary>
+    public Dictionary<ConnectionKey, long> ChainStarts() => _open.ToDictionary(kv => kv.Key, kv => kv.Value.ChainStart);
+
+    // A mutable struct on purpose: updated in place in the dictionary for every connection of a snapshot.
+    private struct OpenRun(TcpState state, long? created, long first, long? firstSeen, long chainStart, long seen)
+    {
+        public readonly TcpState State = state;
+        public readonly long? Created = created;
+        public readonly long First = first;
+        public readonly long? FirstSeen = firstSeen;
+        public readonly long ChainStart = chainStart;
+        public long Seen = seen;
+
+        public readonly ConnectionRun ToRun(int serverId, ConnectionKey key, long last) => new(serverId, First, last, key, State, Created, FirstSeen);
+    }
+}
