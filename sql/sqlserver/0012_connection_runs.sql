@@ -5,26 +5,38 @@
 -- that a day's runs are read, and purged, as one range). ConnectionRunMigration converts the rows of `connection`
 -- into runs right after this script, in the same transaction, and drops that table.
 --
+-- A run is written as a row of connection_run once, when it ends: the key (last_at, server_id, seq) makes each
+-- snapshot's rows an append at the end of the table, and a day's runs one range of it. The runs still open at a
+-- server's latest snapshot (open_at) are one value of its snapshot_server row (open_runs, OpenRuns.cs has its layout),
+-- rewritten with each snapshot.
+--
 -- Times of snapshots are milliseconds since 1970-01-01 UTC, cut down (a snapshot's key: one snapshot per server and
 -- millisecond); the exact time stays in snapshot.taken_at. created_at and first_seen are .NET ticks (100 ns since
 -- 0001-01-01 UTC), exact. Addresses are binary in network order: 4 bytes IPv4, 16 bytes IPv6, 20 with an IPv6 scope
 -- id (big-endian) after them. state is the MIB_TCP_STATE number (5 Established, 11 TimeWait, ...).
 CREATE TABLE snapshot_server (
-    id      int           IDENTITY(1,1) NOT NULL PRIMARY KEY,
-    name    nvarchar(256) NOT NULL UNIQUE,
+    id       int           IDENTITY(1,1) NOT NULL PRIMARY KEY,
+    name     nvarchar(256) COLLATE Latin1_General_100_BIN2 NOT NULL UNIQUE,
     -- A new random number with every change of the server's runs: a writer keeps the open runs in memory while the
     -- number it wrote last is still there.
-    version bigint        NOT NULL
+    version  bigint        NOT NULL,
+    -- The number the server's next run gets.
+    next_seq bigint        NOT NULL,
+    -- The server's latest ok snapshot, and the runs still open at it (NULL: none).
+    open_at   bigint         NULL,
+    open_runs varbinary(max) NULL
 );
 
 CREATE TABLE connection_run (
     first_at       bigint        NOT NULL,
     server_id      int           NOT NULL REFERENCES snapshot_server (id),
+    -- Numbers the server's runs (snapshot_server.next_seq is the next): with last_at and server_id, the key.
+    seq            bigint        NOT NULL,
     remote_address varbinary(20) NOT NULL,
     remote_port    int           NOT NULL,
     local_address  varbinary(20) NOT NULL,
     local_port     int           NOT NULL,
-    -- The run's last snapshot; 140737488355327 (2^47 - 1) while the run is open: it goes on to the server's latest snapshot.
+    -- The run's last snapshot.
     last_at        bigint        NOT NULL,
     state          tinyint       NOT NULL,
     -- NULL: the source gives no creation time (Linux).
@@ -32,7 +44,7 @@ CREATE TABLE connection_run (
     -- When the connection (its addresses and ports, in any state) was first seen in an unbroken chain of snapshots at
     -- most 30 minutes apart; NULL: the run's first snapshot.
     first_seen     bigint        NULL,
-    PRIMARY KEY CLUSTERED (first_at, server_id, remote_address, remote_port, local_address, local_port)
+    PRIMARY KEY CLUSTERED (last_at, server_id, seq)
 );
 GO
 
@@ -41,13 +53,14 @@ GO
 CREATE TRIGGER snapshot_runs_purge ON snapshot AFTER DELETE AS
 BEGIN
     SET NOCOUNT ON;
-    DELETE r FROM connection_run r
-    JOIN snapshot_server s ON s.id = r.server_id
-    WHERE s.name IN (SELECT server FROM deleted)
-      AND r.first_at < COALESCE(
-          (SELECT DATEDIFF_BIG(millisecond, CAST('1970-01-01' AS datetime2), CAST(CAST(MIN(k.taken_at) AS date) AS datetime2))
-           FROM snapshot k WHERE k.server = s.name),
-          9223372036854775807);
+    DECLARE @purge TABLE (id int PRIMARY KEY, kept bigint NOT NULL);
+    INSERT INTO @purge (id, kept)
+    SELECT s.id, COALESCE(DATEDIFF_BIG(millisecond, CAST('1970-01-01' AS datetime2), CAST(CAST(MIN(k.taken_at) AS date) AS datetime2)), 9223372036854775807)
+    FROM snapshot_server s LEFT JOIN snapshot k ON k.server = s.name COLLATE Latin1_General_100_BIN2
+    WHERE s.name IN (SELECT server COLLATE Latin1_General_100_BIN2 FROM deleted)
+    GROUP BY s.id;
+    DELETE r FROM connection_run r JOIN @purge x ON x.id = r.server_id WHERE r.last_at < x.kept;
+    UPDATE s SET open_at = NULL, open_runs = NULL FROM snapshot_server s JOIN @purge x ON x.id = s.id WHERE s.open_at < x.kept;
 END
 GO
 

@@ -73,8 +73,8 @@ internal sealed class ConnectionQueries(IDbConnectionFactory factory, Connection
     }
 
     /// <summary>
-    /// Each round's connections, in the order <see cref="LoadRoundAsync"/> gives them, rounds in time order: one pass over
-    /// the runs that cover them (they come in the order they began), holding only the runs open at the round.
+    /// Each round's connections, in the order <see cref="LoadRoundAsync"/> gives them, rounds in time order: the runs of
+    /// the rounds' span are read once and walked through each server's snapshots.
     /// </summary>
     public async IAsyncEnumerable<(ConnectionRound Round, IReadOnlyList<StoredConnection> Connections)> ReadRoundsAsync(
         IReadOnlyList<ConnectionRound> rounds, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
@@ -120,53 +120,41 @@ internal sealed class ConnectionQueries(IDbConnectionFactory factory, Connection
             return t;
         }
 
-        var open = new Dictionary<string, List<ConnectionRun>>(StringComparer.Ordinal);
-        ConnectionRun? pending = null;
-        long row = 0;
-        await using var cursor = await RowCursor.OpenAsync(connection, null,
-            $"SELECT {RunColumns.Select} FROM connection_run WHERE first_at >= @p0 AND first_at < @p1 AND last_at >= @p2 ORDER BY first_at",
-            [RunTime.Key(dayStart), wanted.Max() + 1, wanted.Min()], factory.CommandTimeoutSeconds, cancellationToken);
+        // The runs of the span, per server, walked through its snapshots in time order (a server's snapshots come in
+        // time order from round to round, not always within one round).
+        var first = wanted.Min();
+        var last = wanted.Max();
+        var perServer = new Dictionary<string, List<ConnectionRun>>(StringComparer.Ordinal);
+        await using (var scan = await runs.ScanAsync(connection, RunTime.FromKey(first), RunTime.FromKey(last + 1), cancellationToken))
+        {
+            foreach (var run in scan.Runs())
+            {
+                if (servers.TryGetValue(run.ServerId, out var name) && run.Last >= first && run.First <= last)
+                {
+                    if (!perServer.TryGetValue(name, out var list))
+                    {
+                        perServer[name] = list = [];
+                    }
+
+                    list.Add(run);
+                }
+            }
+        }
+
+        var sweeps = perServer.ToDictionary(kv => kv.Key, kv => new RunSweep(kv.Value), StringComparer.Ordinal);
         foreach (var round in ordered)
         {
             var list = new List<StoredConnection>();
             foreach (var id in round.SnapshotIds)
             {
-                if (!byId.TryGetValue(id, out var snapshot))
+                if (!byId.TryGetValue(id, out var snapshot) || !sweeps.TryGetValue(snapshot.Server, out var sweep))
                 {
                     continue;
                 }
 
                 var key = RunTime.Key(snapshot.TakenAt);
-                // Runs come in the order they began: take in those that began by this snapshot.
-                while ((pending ??= cursor.Read() ? RunColumns.Read(cursor, ++row) : null) is { } next && next.First <= key)
+                foreach (var r in sweep.Covering(key))
                 {
-                    if (servers.TryGetValue(next.ServerId, out var name))
-                    {
-                        if (!open.TryGetValue(name, out var runsOfServer))
-                        {
-                            open[name] = runsOfServer = [];
-                        }
-
-                        runsOfServer.Add(next);
-                    }
-
-                    pending = null;
-                }
-
-                if (!open.TryGetValue(snapshot.Server, out var covering))
-                {
-                    continue;
-                }
-
-                // A server's snapshots come in time order from round to round, not always within one round.
-                covering.RemoveAll(r => r.Last < key);
-                foreach (var r in covering)
-                {
-                    if (r.First > key)
-                    {
-                        continue;
-                    }
-
                     var firstSeen = r.FirstSeenTicks is { } ticks ? new DateTime(ticks, DateTimeKind.Utc)
                         : takenOf.TryGetValue((snapshot.Server, r.First), out var t) ? t : RunTime.FromKey(r.First);
                     list.Add(new StoredConnection(snapshot.Server, snapshot.TakenAt, Text(r.Key.Local), r.Key.LocalPort, Text(r.Key.Remote), r.Key.RemotePort,

@@ -14,15 +14,16 @@ namespace ReportJob.Snapshots;
 /// but before later days' (an older file imported later) does the same within its day; one that falls between two
 /// snapshots of its day has the day's runs of its server made again with it. So the order in which snapshots arrive
 /// does not matter, and a snapshot stored before (its server and time, to the millisecond) is not stored again.
-/// The open runs of the servers this process writes stay in memory between snapshots, as long as the version number
-/// each write leaves on the server's row says nobody else wrote since.
+/// A run is written as a row once, when it ends; the runs open at a server's latest snapshot are kept with the server
+/// (<see cref="OpenRuns"/>), and stay in memory between snapshots of the servers this process writes, as long as the
+/// version number each write leaves on the server's row says nobody else wrote since.
 /// </summary>
 internal sealed class SnapshotStore
 {
     private readonly IDbConnectionFactory _factory;
     private readonly ConnectionRunStore _runs;
     private readonly ILogger<SnapshotStore> _logger;
-    private readonly ConcurrentDictionary<int, (long Version, RunBuilder Builder)> _open = new();
+    private readonly ConcurrentDictionary<int, OpenState> _open = new();
 
     public SnapshotStore(IDbConnectionFactory factory, ConnectionRunStore runs, ILogger<SnapshotStore> logger)
     {
@@ -46,7 +47,7 @@ internal sealed class SnapshotStore
     /// </summary>
     public async Task<long> SaveAsync(DbConnection connection, DbTransaction tx, Snapshot snapshot, CancellationToken cancellationToken)
     {
-        var (serverId, version) = await _runs.LockServerAsync(connection, tx, snapshot.Server, cancellationToken);
+        var (serverId, version, nextSeq) = await _runs.LockServerAsync(connection, tx, snapshot.Server, cancellationToken);
         if (await ExistsAsync(connection, tx, snapshot.Server, snapshot.TakenAtUtc, cancellationToken))
         {
             throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"A snapshot of {snapshot.Server} taken {snapshot.TakenAtUtc:yyyy-MM-dd HH:mm:ss.fff}Z is stored already"));
@@ -54,26 +55,20 @@ internal sealed class SnapshotStore
 
         var id = await InsertSnapshotAsync(connection, tx, snapshot.Server, snapshot.Source, snapshot.TakenAtUtc, "ok", null, snapshot.Connections.Count, snapshot.Duration, cancellationToken);
         var key = RunTime.Key(snapshot.TakenAtUtc);
-        var rows = new RunRow[snapshot.Connections.Count];
-        for (var i = 0; i < rows.Length; i++)
-        {
-            rows[i] = RunRow.Of(snapshot.Connections[i]);
-        }
-
-        var dayEnd = RunTime.DayStart(key) + RunTime.MillisecondsPerDay;
-        var next = await _runs.NextSnapshotAsync(connection, tx, snapshot.Server, key + 1, cancellationToken);
         var newVersion = Random.Shared.NextInt64(1, long.MaxValue);
-        if (next is { } n && RunTime.Key(n) < dayEnd)
+        var next = await _runs.NextSnapshotAsync(connection, tx, snapshot.Server, key + 1, cancellationToken);
+        if (next is { } n && RunTime.Key(n) < RunTime.DayStart(key) + RunTime.MillisecondsPerDay)
         {
             _open.TryRemove(serverId, out _);
-            await RebuildAsync(connection, tx, serverId, snapshot.Server, key, (key, snapshot.TakenAtUtc.Ticks, rows), cancellationToken);
+            var rows = snapshot.Connections.Select(c => RunRow.Of(c)).ToArray();
+            nextSeq = await RebuildAsync(connection, tx, serverId, snapshot.Server, key, (key, snapshot.TakenAtUtc.Ticks, rows), nextSeq, cancellationToken);
         }
         else
         {
-            await AppendAsync(connection, tx, serverId, version, newVersion, snapshot.Server, key, snapshot.TakenAtUtc.Ticks, rows, next, cancellationToken);
+            nextSeq = await AppendAsync(connection, tx, serverId, version, newVersion, nextSeq, snapshot.Server, key, snapshot.TakenAtUtc.Ticks, snapshot.Connections, next, cancellationToken);
         }
 
-        await _runs.SetVersionAsync(connection, tx, serverId, newVersion, cancellationToken);
+        await _runs.SetVersionAsync(connection, tx, serverId, newVersion, nextSeq, cancellationToken);
         return id;
     }
 
@@ -102,34 +97,45 @@ internal sealed class SnapshotStore
     /// later days have snapshots already, the runs are closed at this snapshot and the first-seen times of the next
     /// day are made again if that day's first snapshot chains to this one.
     /// </summary>
-    private async Task AppendAsync(DbConnection connection, DbTransaction tx, int serverId, long version, long newVersion, string server, long key, long ticks, RunRow[] rows, DateTime? next, CancellationToken cancellationToken)
+    /// <returns>The number the server's next run gets.</returns>
+    private async Task<long> AppendAsync(DbConnection connection, DbTransaction tx, int serverId, long version, long newVersion, long nextSeq, string server, long key, long ticks, IReadOnlyList<TcpConnection> connections, DateTime? next, CancellationToken cancellationToken)
     {
         var latest = next is null;
-        var builder = latest && _open.TryRemove(serverId, out var cached) && cached.Version == version
-            ? cached.Builder
-            : await ResumeAsync(connection, tx, serverId, server, key, cancellationToken);
+        var state = latest && _open.TryRemove(serverId, out var cached) && cached.Version == version
+            ? cached
+            : new OpenState(await ResumeAsync(connection, tx, serverId, server, key, cancellationToken));
+        var builder = state.Builder;
+        builder.NextSeq = nextSeq;
         var previous = builder.LastKey;
-        var closed = new List<ConnectionRun>();
-        var opened = new List<ConnectionRun>();
-        builder.Add(key, ticks, rows, closed, opened);
+        var closed = state.Closed;
+        var opened = state.Opened;
+        closed.Clear();
+        opened.Clear();
+        builder.Add(key, ticks, connections, closed, opened);
         if (latest)
         {
-            // The runs that ended were open in the store, all up to the previous snapshot.
-            await _runs.CloseAsync(connection, tx, closed, previous, cancellationToken);
-            await _runs.InsertAsync(connection, tx, opened, cancellationToken);
-            _open[serverId] = (newVersion, builder);
-            return;
+            // The runs that ended (at the previous snapshot) become rows, in the order of the key (an append); the open
+            // ones are kept with the server.
+            closed.Sort(static (a, b) => a.Seq.CompareTo(b.Seq));
+            await _runs.InsertAsync(connection, tx, closed, cancellationToken);
+            var length = OpenRuns.Encode(builder.Remaining(close: false), builder.OpenCount, key, ref state.Encoded);
+            await _runs.SetOpenAsync(connection, tx, serverId, key, state.Encoded, length, cancellationToken);
+            state.Version = newVersion;
+            _open[serverId] = state;
+            return builder.NextSeq;
         }
 
         // Later days have snapshots: the runs of this day end here. Those that ended before are closed in the store
         // already; those that go on are extended to this snapshot.
         var goingOn = builder.Remaining(close: true).Where(r => r.First < key).ToList();
-        await _runs.CloseAsync(connection, tx, goingOn, key, cancellationToken);
+        await _runs.MoveLastAsync(connection, tx, serverId, goingOn, previous, key, cancellationToken);
         await _runs.InsertAsync(connection, tx, opened.Select(r => r with { Last = key }), cancellationToken);
         if (next is { } n && n.Ticks - ticks <= RunTime.ChainGap.Ticks)
         {
-            await RebuildAsync(connection, tx, serverId, server, RunTime.Key(n), null, cancellationToken);
+            return await RebuildAsync(connection, tx, serverId, server, RunTime.Key(n), null, builder.NextSeq, cancellationToken);
         }
+
+        return builder.NextSeq;
     }
 
     /// <summary>A builder that goes on from the server's ok snapshot before <paramref name="key"/> and the runs that cover it.</summary>
@@ -149,7 +155,7 @@ internal sealed class SnapshotStore
     private async Task<(List<ConnectionRun> Runs, Func<ConnectionRun, long> ChainStart)> CoveringAsync(DbConnection connection, DbTransaction tx, int serverId, string server, long key, CancellationToken cancellationToken)
     {
         var day = RunTime.DayStart(key);
-        var runs = (await _runs.RunsAsync(connection, tx, serverId, day, key + 1, cancellationToken)).Where(r => r.Last >= key).ToList();
+        var runs = (await _runs.RunsAsync(connection, tx, serverId, day, day + RunTime.MillisecondsPerDay, cancellationToken)).Where(r => r.First <= key && r.Last >= key).ToList();
         var times = (await _runs.SnapshotTimesAsync(connection, tx, server, day, key + 1, cancellationToken)).ToDictionary(t => RunTime.Key(t), t => t.Ticks);
         return (runs, r => r.FirstSeenTicks ?? (times.TryGetValue(r.First, out var t) ? t : RunTime.FromKey(r.First).Ticks));
     }
@@ -159,7 +165,8 @@ internal sealed class SnapshotStore
     /// just stored, not in any run yet) among them; then the next day's, while its first snapshot chains to this day's
     /// last and its runs come out different.
     /// </summary>
-    private async Task RebuildAsync(DbConnection connection, DbTransaction tx, int serverId, string server, long key, (long Key, long Ticks, RunRow[] Rows)? inserted, CancellationToken cancellationToken)
+    /// <returns>The number the server's next run gets.</returns>
+    private async Task<long> RebuildAsync(DbConnection connection, DbTransaction tx, int serverId, string server, long key, (long Key, long Ticks, RunRow[] Rows)? inserted, long nextSeq, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -173,6 +180,8 @@ internal sealed class SnapshotStore
                 var (covering, chainStart) = await CoveringAsync(connection, tx, serverId, server, RunTime.Key(previous), cancellationToken);
                 builder.Resume(RunTime.Key(previous), previous.Ticks, covering, chainStart);
             }
+
+            builder.NextSeq = nextSeq;
 
             var made = new List<ConnectionRun>();
             var opened = new List<ConnectionRun>();
@@ -203,17 +212,24 @@ internal sealed class SnapshotStore
             // Runs of the day before (the chain's start) end in the first snapshot of this one: they are not this day's.
             made.RemoveAll(r => r.First < day);
             made.AddRange(builder.Remaining(close: next is not null));
-            var unchanged = inserted is null && made.Count == existing.Count && made.ToHashSet().SetEquals(existing);
+            // The runs' numbers are new; what they hold is what counts.
+            var unchanged = inserted is null && made.Count == existing.Count && made.Select(r => r with { Seq = 0 }).ToHashSet().SetEquals(existing.Select(r => r with { Seq = 0 }));
             if (!unchanged)
             {
                 await _runs.DeleteAsync(connection, tx, serverId, day, end, cancellationToken);
-                await _runs.InsertAsync(connection, tx, made, cancellationToken);
+                await _runs.InsertAsync(connection, tx, made.Where(r => !r.IsOpen), cancellationToken);
+                if (next is null)
+                {
+                    await _runs.SetOpenAsync(connection, tx, serverId, RunTime.Key(times[^1]), made.Where(r => r.IsOpen).ToList(), cancellationToken);
+                }
+
                 Log.RunsRebuilt(_logger, server, RunTime.FromKey(day), existing.Count, made.Count);
+                nextSeq = builder.NextSeq;
             }
 
             if (unchanged || next is not { } n || n.Ticks - times[^1].Ticks > RunTime.ChainGap.Ticks)
             {
-                return;
+                return nextSeq;
             }
 
             key = RunTime.Key(n);
@@ -230,5 +246,20 @@ internal sealed class SnapshotStore
             $"INSERT INTO snapshot (server, source, taken_at, status, error, connection_count, duration_ms) {returning}",
             new { server, source, takenAt = DbTime.Utc(takenAt), status, error, count, ms = (long)duration.TotalMilliseconds },
             tx, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>A server's open runs held between snapshots, the version written with them, and buffers reused snapshot to snapshot.</summary>
+    private sealed class OpenState(RunBuilder builder)
+    {
+        // A field: encoding grows it by reference.
+        public byte[]? Encoded;
+
+        public RunBuilder Builder { get; } = builder;
+
+        public long Version { get; set; }
+
+        public List<ConnectionRun> Closed { get; } = [];
+
+        public List<ConnectionRun> Opened { get; } = [];
     }
 }

@@ -63,7 +63,7 @@ internal abstract class RowCursor : IAsyncDisposable
 
     public abstract ValueTask DisposeAsync();
 
-    private static InvalidDataException Wrong(string found, string wanted) => new($"{found} where {wanted} belongs");
+    private static InvalidDataException Wrong(string found, string wanted) => new($"{found}, not {wanted}");
 
     private sealed class SqliteCursor(SqliteStatement statement) : RowCursor
     {

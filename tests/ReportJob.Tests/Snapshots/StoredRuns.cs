@@ -17,14 +17,13 @@ internal static class StoredRuns
                 "SELECT server, taken_at, status, connection_count FROM snapshot"))
             .Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Server} {DbTime.Utc(s.TakenAt):O} {s.Status} {s.Count}"))
             .Order(StringComparer.Ordinal).ToList();
-        var servers = await db.Get<ConnectionRunStore>().ServersAsync(c, null, default);
+        var store = db.Get<ConnectionRunStore>();
+        var servers = await store.ServersAsync(c, null, default);
         var runs = new List<string>();
-        await using (var cursor = await RowCursor.OpenAsync(c, null, $"SELECT {RunColumns.Select} FROM connection_run", [], 30, default))
+        await using (var scan = await store.ScanAsync(c, new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(2100, 1, 1, 0, 0, 0, DateTimeKind.Utc), default))
         {
-            long row = 0;
-            while (cursor.Read())
+            foreach (var r in scan.Runs())
             {
-                var r = RunColumns.Read(cursor, ++row);
                 runs.Add(string.Create(CultureInfo.InvariantCulture,
                     $"{servers[r.ServerId]} {r.First} {r.Last} {r.Key.Local}:{r.Key.LocalPort} {r.Key.Remote}:{r.Key.RemotePort} {r.State} {r.CreatedTicks} {r.FirstSeenTicks}"));
             }

@@ -299,7 +299,7 @@ public sealed class ConnectionDayAggregator
         var bursts = _created.Where(kv => kv.Value.Total >= _options.BurstThreshold)
             .Select(kv =>
             {
-                var topClient = kv.Value.PerClient.OrderByDescending(c => c.Value).ThenBy(c => _clientNames[c.Key], StringComparer.Ordinal).First();
+                var topClient = kv.Value.PerClient().OrderByDescending(c => c.Value).ThenBy(c => _clientNames[c.Key], StringComparer.Ordinal).First();
                 return (Burst: new BurstMinute(Local(new DateTime(kv.Key.MinuteTicks, DateTimeKind.Utc)), _servers[kv.Key.Server], kv.Value.Total,
                     _clientNames[topClient.Key], topClient.Value), kv.Value.FirstSeen);
             })
@@ -806,20 +806,33 @@ public sealed class ConnectionDayAggregator
         }
     }
 
-    /// <summary>Connections created in one minute on one server, per client, and where in the day the first was seen.</summary>
+    /// <summary>
+    /// Connections created in one minute on one server: their clients (counted per client only for the few minutes
+    /// that are bursts: every connection of the day is in some minute), and where in the day the first was seen.
+    /// </summary>
     private sealed class BurstCounts
     {
-        public Dictionary<int, long> PerClient { get; } = [];
+        private readonly List<int> _clients = [];
 
-        public long Total { get; private set; }
+        public long Total => _clients.Count;
 
         public int FirstSeen { get; private set; } = int.MaxValue;
 
         public void Add(int client, int feedPosition)
         {
-            CollectionsMarshal.GetValueRefOrAddDefault(PerClient, client, out _)++;
-            Total++;
+            _clients.Add(client);
             FirstSeen = Math.Min(FirstSeen, feedPosition);
+        }
+
+        public Dictionary<int, long> PerClient()
+        {
+            var counts = new Dictionary<int, long>();
+            foreach (var c in _clients)
+            {
+                CollectionsMarshal.GetValueRefOrAddDefault(counts, c, out _)++;
+            }
+
+            return counts;
         }
     }
 

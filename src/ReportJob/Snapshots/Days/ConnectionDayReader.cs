@@ -49,14 +49,10 @@ internal sealed class ConnectionDayReader(IDbConnectionFactory factory, Connecti
         Array.Fill(states, -1);
         var chunk = new DayRun[ChunkRuns];
         var n = 0;
-        long row = 0;
-        await using (var cursor = await RowCursor.OpenAsync(connection, null,
-            $"SELECT {RunColumns.Select} FROM connection_run WHERE first_at >= @p0 AND first_at < @p1 AND last_at >= @p2",
-            [RunTime.Key(dayStart), RunTime.Key(toUtc) + 1, RunTime.Key(fromUtc)], factory.CommandTimeoutSeconds, cancellationToken))
+        await using (var scan = await runs.ScanAsync(connection, fromUtc, toUtc, cancellationToken))
         {
-            while (cursor.Read())
+            foreach (var run in scan.Runs())
             {
-                var run = RunColumns.Read(cursor, ++row);
                 if (!servers.TryGetValue(run.ServerId, out var server) || server.Stream < 0 || !aggregator.Covers(server.Stream, run.First, run.Last))
                 {
                     continue;

@@ -32,7 +32,7 @@ internal sealed class ConnectionRunMigration(IDbConnectionFactory factory, Conne
         long rowsTotal = 0, runsTotal = 0;
         foreach (var server in snapshots.GroupBy(s => s.Server, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            var (serverId, _) = await runs.LockServerAsync(connection, transaction, server.Key, cancellationToken);
+            var (serverId, _, _) = await runs.LockServerAsync(connection, transaction, server.Key, cancellationToken);
             var builder = new RunBuilder(serverId);
             var made = new List<ConnectionRun>();
             var opened = new List<ConnectionRun>();
@@ -59,10 +59,11 @@ internal sealed class ConnectionRunMigration(IDbConnectionFactory factory, Conne
                 }
             }
 
-            made.AddRange(builder.Remaining(close: false));
+            var open = builder.Remaining(close: false).ToList();
             await runs.InsertAsync(connection, transaction, made, cancellationToken);
-            written += made.Count;
-            await runs.SetVersionAsync(connection, transaction, serverId, Random.Shared.NextInt64(1, long.MaxValue), cancellationToken);
+            await runs.SetOpenAsync(connection, transaction, serverId, builder.LastKey, open, cancellationToken);
+            written += made.Count + open.Count;
+            await runs.SetVersionAsync(connection, transaction, serverId, Random.Shared.NextInt64(1, long.MaxValue), builder.NextSeq, cancellationToken);
             Log.ServerConverted(logger, server.Key, ordered.Count, rows, written);
             rowsTotal += rows;
             runsTotal += written;

@@ -5,9 +5,10 @@ using ReportJob.Storage;
 namespace ReportJob.Snapshots;
 
 /// <summary>
-/// The SQL of the runs, inside the caller's transaction: the server row (its id, and the version that tells a writer its
-/// cached open runs are still right), the ok snapshots around a time, runs read by key range, written in bulk, closed in
-/// bulk, and a server's day of runs deleted for a rebuild.
+/// The SQL of the runs, inside the caller's transaction: the server row (its id, the version that tells a writer its
+/// cached open runs are still right, the next run's number, and the runs open at its latest snapshot), the ok snapshots
+/// around a time, ended runs (rows) read by key range, written in bulk and extended in bulk, and a server's day of runs
+/// deleted for a rebuild.
 /// </summary>
 internal sealed class ConnectionRunStore(IDbConnectionFactory factory, BulkInserter bulk)
 {
@@ -23,47 +24,66 @@ internal sealed class ConnectionRunStore(IDbConnectionFactory factory, BulkInser
         new("state", BulkType.Int32),
         new("created_at", BulkType.Int64),
         new("first_seen", BulkType.Int64),
+        new("seq", BulkType.Int64),
     ];
 
-    private static readonly BulkColumn[] KeyColumns =
-    [
-        new("first_at", BulkType.Int64),
-        new("server_id", BulkType.Int32),
-        new("remote_address", BulkType.Binary),
-        new("remote_port", BulkType.Int32),
-        new("local_address", BulkType.Binary),
-        new("local_port", BulkType.Int32),
-    ];
+    private static readonly BulkColumn[] KeyColumns = [new("seq", BulkType.Int64)];
 
     public StorageProvider Provider => factory.Provider;
 
     public int CommandTimeoutSeconds => factory.CommandTimeoutSeconds;
 
-    /// <summary>The server's id and version, the row made when the server is new, and locked for the transaction (one writer per server at a time).</summary>
-    public async Task<(int Id, long Version)> LockServerAsync(DbConnection connection, DbTransaction tx, string name, CancellationToken cancellationToken)
+    /// <summary>
+    /// The server's id, version and the number its next run gets; the row is made when the server is new, and locked for
+    /// the transaction (one writer per server at a time).
+    /// </summary>
+    public async Task<(int Id, long Version, long NextSeq)> LockServerAsync(DbConnection connection, DbTransaction tx, string name, CancellationToken cancellationToken)
     {
         var sql = factory.Provider switch
         {
             StorageProvider.SqlServer => """
                 IF NOT EXISTS (SELECT 1 FROM snapshot_server WITH (UPDLOCK, HOLDLOCK) WHERE name = @name)
-                    INSERT INTO snapshot_server (name, version) VALUES (@name, 0);
-                SELECT id, version FROM snapshot_server WITH (UPDLOCK, ROWLOCK) WHERE name = @name;
+                    INSERT INTO snapshot_server (name, version, next_seq) VALUES (@name, 0, 1);
+                SELECT id, version, next_seq FROM snapshot_server WITH (UPDLOCK, ROWLOCK) WHERE name = @name;
                 """,
             StorageProvider.Postgres => """
-                INSERT INTO snapshot_server (name, version) VALUES (@name, 0) ON CONFLICT (name) DO NOTHING;
-                SELECT id, version FROM snapshot_server WHERE name = @name FOR UPDATE;
+                INSERT INTO snapshot_server (name, version, next_seq) VALUES (@name, 0, 1) ON CONFLICT (name) DO NOTHING;
+                SELECT id, version, next_seq FROM snapshot_server WHERE name = @name FOR UPDATE;
                 """,
             // SQLite: the transaction holds the database's write lock already.
             _ => """
-                INSERT INTO snapshot_server (name, version) VALUES (@name, 0) ON CONFLICT (name) DO NOTHING;
-                SELECT id, version FROM snapshot_server WHERE name = @name;
+                INSERT INTO snapshot_server (name, version, next_seq) VALUES (@name, 0, 1) ON CONFLICT (name) DO NOTHING;
+                SELECT id, version, next_seq FROM snapshot_server WHERE name = @name;
                 """,
         };
-        return await connection.QuerySingleAsync<(int, long)>(new CommandDefinition(sql, new { name }, tx, factory.CommandTimeoutSeconds, cancellationToken: cancellationToken));
+        return await connection.QuerySingleAsync<(int, long, long)>(new CommandDefinition(sql, new { name }, tx, factory.CommandTimeoutSeconds, cancellationToken: cancellationToken));
     }
 
-    public Task SetVersionAsync(DbConnection connection, DbTransaction tx, int serverId, long version, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition("UPDATE snapshot_server SET version = @version WHERE id = @serverId", new { version, serverId }, tx, factory.CommandTimeoutSeconds, cancellationToken: cancellationToken));
+    public Task SetVersionAsync(DbConnection connection, DbTransaction tx, int serverId, long version, long nextSeq, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE snapshot_server SET version = @version, next_seq = @nextSeq WHERE id = @serverId", new { version, nextSeq, serverId }, tx, factory.CommandTimeoutSeconds, cancellationToken: cancellationToken));
+
+    /// <summary>Keeps the runs open at the server's latest snapshot <paramref name="openAt"/>.</summary>
+    public Task SetOpenAsync(DbConnection connection, DbTransaction tx, int serverId, long openAt, IReadOnlyCollection<ConnectionRun> runs, CancellationToken cancellationToken)
+    {
+        byte[]? buffer = null;
+        var length = OpenRuns.Encode(runs, runs.Count, openAt, ref buffer);
+        return SetOpenAsync(connection, tx, serverId, openAt, buffer, length, cancellationToken);
+    }
+
+    /// <summary>Keeps the runs open at the server's latest snapshot, encoded (<see cref="OpenRuns"/>) in the first <paramref name="length"/> bytes of <paramref name="encoded"/>.</summary>
+    public Task SetOpenAsync(DbConnection connection, DbTransaction tx, int serverId, long openAt, byte[] encoded, int length, CancellationToken cancellationToken) =>
+        BlobStatement.ExecuteAsync(connection, tx, "UPDATE snapshot_server SET open_at = @p0, open_runs = @blob WHERE id = @p1",
+            [openAt, serverId], encoded.AsMemory(0, length), factory.CommandTimeoutSeconds, cancellationToken);
+
+    /// <summary>The servers' open runs, of those whose latest snapshot has a key at or after <paramref name="fromKey"/> (all: <see cref="long.MinValue"/>).</summary>
+    public async Task<List<ConnectionRun>> OpenRunsAsync(DbConnection connection, DbTransaction? tx, long fromKey, int? serverId, CancellationToken cancellationToken)
+    {
+        var rows = await connection.QueryAsync<(int Id, long OpenAt, byte[] Runs)>(new CommandDefinition(
+            "SELECT id, open_at, open_runs FROM snapshot_server WHERE open_at >= @fromKey AND (@serverId IS NULL OR id = @serverId)",
+            new { fromKey, serverId }, tx, factory.CommandTimeoutSeconds, cancellationToken: cancellationToken));
+        return rows.SelectMany(r => OpenRuns.Decode(r.Runs, r.Id, r.OpenAt)).ToList();
+    }
 
     /// <summary>The server names by id.</summary>
     public async Task<Dictionary<int, string>> ServersAsync(DbConnection connection, DbTransaction? tx, CancellationToken cancellationToken) =>
@@ -104,31 +124,50 @@ internal sealed class ConnectionRunStore(IDbConnectionFactory factory, BulkInser
         return times.Select(t => (DateTime?)DbTime.Utc(t)).FirstOrDefault();
     }
 
-    /// <summary>The server's runs whose first snapshot has a key in [<paramref name="fromKey"/>, <paramref name="toKey"/>).</summary>
+    /// <summary>The server's runs of the UTC days in [<paramref name="fromKey"/>, <paramref name="toKey"/>) (keys of midnights): ended then, or open and begun then.</summary>
     public async Task<List<ConnectionRun>> RunsAsync(DbConnection connection, DbTransaction? tx, int serverId, long fromKey, long toKey, CancellationToken cancellationToken)
     {
         var runs = new List<ConnectionRun>();
-        await using var cursor = await RowCursor.OpenAsync(connection, tx,
-            $"SELECT {RunColumns.Select} FROM connection_run WHERE first_at >= @p0 AND first_at < @p1 AND server_id = @p2",
-            [fromKey, toKey, serverId], factory.CommandTimeoutSeconds, cancellationToken);
-        long row = 0;
-        while (cursor.Read())
+        await using (var cursor = await RowCursor.OpenAsync(connection, tx,
+            $"SELECT {RunColumns.Select} FROM connection_run WHERE last_at >= @p0 AND last_at < @p1 AND server_id = @p2",
+            [fromKey, toKey, serverId], factory.CommandTimeoutSeconds, cancellationToken))
         {
-            runs.Add(RunColumns.Read(cursor, ++row));
+            long row = 0;
+            while (cursor.Read())
+            {
+                runs.Add(RunColumns.Read(cursor, ++row));
+            }
         }
 
+        runs.AddRange((await OpenRunsAsync(connection, tx, fromKey, serverId, cancellationToken)).Where(r => r.First < toKey));
         return runs;
+    }
+
+    /// <summary>
+    /// The runs that may cover a snapshot in [<paramref name="fromUtc"/>, <paramref name="toUtc"/>): the ended ones from its
+    /// start to the end of the UTC day it ends in, begun before its end (one range of the key: runs never cross a UTC
+    /// midnight), and the open ones of servers whose latest snapshot is not before it.
+    /// </summary>
+    public async Task<RunScan> ScanAsync(DbConnection connection, DateTime fromUtc, DateTime toUtc, CancellationToken cancellationToken)
+    {
+        var from = RunTime.Key(fromUtc);
+        var to = RunTime.Key(toUtc) + 1;
+        var open = (await OpenRunsAsync(connection, null, from, null, cancellationToken)).Where(r => r.First < to).ToList();
+        var cursor = await RowCursor.OpenAsync(connection, null,
+            $"SELECT {RunColumns.Select} FROM connection_run WHERE last_at >= @p0 AND last_at < @p1 AND first_at < @p2",
+            [from, RunTime.DayStart(to - 1) + RunTime.MillisecondsPerDay, to], factory.CommandTimeoutSeconds, cancellationToken);
+        return new RunScan(cursor, open);
     }
 
     public Task InsertAsync(DbConnection connection, DbTransaction tx, IEnumerable<ConnectionRun> runs, CancellationToken cancellationToken)
     {
-        // Clients hold several connections and a server has one or two addresses: the bytes of each address are made once.
-        var bytes = new Dictionary<RunAddress, byte[]>();
-        byte[] Bytes(RunAddress a)
+        // A server has one or two local addresses: their bytes are made once.
+        var locals = new Dictionary<RunAddress, byte[]>();
+        byte[] Local(RunAddress a)
         {
-            if (!bytes.TryGetValue(a, out var b))
+            if (!locals.TryGetValue(a, out var b))
             {
-                bytes[a] = b = a.ToBytes();
+                locals[a] = b = a.ToBytes();
             }
 
             return b;
@@ -138,19 +177,23 @@ internal sealed class ConnectionRunStore(IDbConnectionFactory factory, BulkInser
         {
             v.Int64(r.First);
             v.Int32(r.ServerId);
-            v.Blob(Bytes(r.Key.Remote));
+            v.Blob(r.Key.Remote.ToBytes());
             v.Int32(r.Key.RemotePort);
-            v.Blob(Bytes(r.Key.Local));
+            v.Blob(Local(r.Key.Local));
             v.Int32(r.Key.LocalPort);
             v.Int64(r.Last);
             v.Int32((int)r.State);
             v.Int64(r.CreatedTicks);
             v.Int64(r.FirstSeenTicks);
+            v.Int64(r.Seq);
         }, cancellationToken);
     }
 
-    /// <summary>Sets the last snapshot of open runs (given by their keys) to <paramref name="last"/>: through a staging table and one UPDATE.</summary>
-    public async Task CloseAsync(DbConnection connection, DbTransaction tx, IReadOnlyCollection<ConnectionRun> runs, long last, CancellationToken cancellationToken)
+    /// <summary>
+    /// Moves the last snapshot of the server's runs (given by their numbers) from <paramref name="from"/> to
+    /// <paramref name="last"/>: closes open runs, or extends closed ones. Through a staging table and one UPDATE.
+    /// </summary>
+    public async Task MoveLastAsync(DbConnection connection, DbTransaction tx, int serverId, IReadOnlyCollection<ConnectionRun> runs, long from, long last, CancellationToken cancellationToken)
     {
         if (runs.Count == 0)
         {
@@ -159,40 +202,33 @@ internal sealed class ConnectionRunStore(IDbConnectionFactory factory, BulkInser
 
         var (table, create, update) = factory.Provider switch
         {
-            StorageProvider.SqlServer => ("#run_close",
-                "IF OBJECT_ID('tempdb..#run_close') IS NULL CREATE TABLE #run_close (first_at bigint, server_id int, remote_address varbinary(20), remote_port int, local_address varbinary(20), local_port int); DELETE FROM #run_close;",
-                "UPDATE r SET last_at = @last FROM connection_run r JOIN #run_close c ON " + Join),
-            StorageProvider.Postgres => ("run_close",
-                "CREATE TEMP TABLE IF NOT EXISTS run_close (first_at bigint, server_id integer, remote_address bytea, remote_port integer, local_address bytea, local_port integer); DELETE FROM run_close;",
-                "UPDATE connection_run r SET last_at = @last FROM run_close c WHERE " + Join),
-            _ => ("temp.run_close",
-                "CREATE TEMP TABLE IF NOT EXISTS run_close (first_at INTEGER, server_id INTEGER, remote_address BLOB, remote_port INTEGER, local_address BLOB, local_port INTEGER); DELETE FROM temp.run_close;",
-                "UPDATE connection_run AS r SET last_at = @last FROM temp.run_close AS c WHERE " + Join),
+            StorageProvider.SqlServer => ("#run_seq",
+                "IF OBJECT_ID('tempdb..#run_seq') IS NULL CREATE TABLE #run_seq (seq bigint PRIMARY KEY); DELETE FROM #run_seq;",
+                "UPDATE r SET last_at = @last FROM connection_run r JOIN #run_seq c ON r.last_at = @from AND r.server_id = @serverId AND r.seq = c.seq"),
+            StorageProvider.Postgres => ("run_seq",
+                "CREATE TEMP TABLE IF NOT EXISTS run_seq (seq bigint PRIMARY KEY); DELETE FROM run_seq;",
+                "UPDATE connection_run r SET last_at = @last FROM run_seq c WHERE r.last_at = @from AND r.server_id = @serverId AND r.seq = c.seq"),
+            _ => ("temp.run_seq",
+                "CREATE TEMP TABLE IF NOT EXISTS run_seq (seq INTEGER PRIMARY KEY); DELETE FROM temp.run_seq;",
+                "UPDATE connection_run AS r SET last_at = @last FROM temp.run_seq AS c WHERE r.last_at = @from AND r.server_id = @serverId AND r.seq = c.seq"),
         };
         await connection.ExecuteAsync(new CommandDefinition(create, null, tx, factory.CommandTimeoutSeconds, cancellationToken: cancellationToken));
-        await bulk.InsertAsync(connection, tx, table, KeyColumns, runs, (in ConnectionRun r, BulkValues v) =>
-        {
-            v.Int64(r.First);
-            v.Int32(r.ServerId);
-            v.Blob(r.Key.Remote.ToBytes());
-            v.Int32(r.Key.RemotePort);
-            v.Blob(r.Key.Local.ToBytes());
-            v.Int32(r.Key.LocalPort);
-        }, cancellationToken);
-        var updated = await connection.ExecuteAsync(new CommandDefinition(update, new { last }, tx, factory.CommandTimeoutSeconds, cancellationToken: cancellationToken));
+        await bulk.InsertAsync(connection, tx, table, KeyColumns, runs, (in ConnectionRun r, BulkValues v) => v.Int64(r.Seq), cancellationToken);
+        var updated = await connection.ExecuteAsync(new CommandDefinition(update, new { from, last, serverId }, tx, factory.CommandTimeoutSeconds, cancellationToken: cancellationToken));
         if (updated != runs.Count)
         {
-            // The open runs held in memory did not match the store: the transaction must not commit half a change.
-            throw new InvalidOperationException($"Closing {runs.Count} runs changed {updated} rows of connection_run");
+            // The runs held in memory did not match the store: the transaction must not commit half a change.
+            throw new InvalidOperationException($"Moving the end of {runs.Count} runs changed {updated} rows of connection_run");
         }
     }
 
-    /// <summary>Deletes the server's runs whose first snapshot has a key in [<paramref name="fromKey"/>, <paramref name="toKey"/>).</summary>
-    public Task DeleteAsync(DbConnection connection, DbTransaction tx, int serverId, long fromKey, long toKey, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM connection_run WHERE first_at >= @fromKey AND first_at < @toKey AND server_id = @serverId",
-            new { fromKey, toKey, serverId }, tx, factory.CommandTimeoutSeconds, cancellationToken: cancellationToken));
-
-    private const string Join =
-        "r.first_at = c.first_at AND r.server_id = c.server_id AND r.remote_address = c.remote_address AND r.remote_port = c.remote_port AND r.local_address = c.local_address AND r.local_port = c.local_port";
+    /// <summary>Deletes the server's runs of the UTC days in [<paramref name="fromKey"/>, <paramref name="toKey"/>), the open ones too when its latest snapshot is in them.</summary>
+    public async Task DeleteAsync(DbConnection connection, DbTransaction tx, int serverId, long fromKey, long toKey, CancellationToken cancellationToken)
+    {
+        var args = new { fromKey, toKey, serverId };
+        await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM connection_run WHERE last_at >= @fromKey AND last_at < @toKey AND server_id = @serverId", args, tx, factory.CommandTimeoutSeconds, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE snapshot_server SET open_at = NULL, open_runs = NULL WHERE id = @serverId AND open_at >= @fromKey AND open_at < @toKey", args, tx, factory.CommandTimeoutSeconds, cancellationToken: cancellationToken));
+    }
 }

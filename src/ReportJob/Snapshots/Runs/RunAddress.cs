@@ -16,17 +16,27 @@ internal readonly record struct RunAddress(UInt128 Bits, uint ScopeId, bool IsIP
 
     public int Length => !IsIPv6 ? 4 : ScopeId == 0 ? 16 : 20;
 
+    // Compared and hashed for every connection of every snapshot: field by field, without the generic comparers.
+    public bool Equals(RunAddress other) => Bits == other.Bits && ScopeId == other.ScopeId && IsIPv6 == other.IsIPv6;
+
+    public override int GetHashCode() => HashCode.Combine((ulong)Bits, (ulong)(Bits >> 64), ScopeId, IsIPv6);
+
     public static RunAddress From(IPAddress address)
     {
-        Span<byte> bytes = stackalloc byte[16];
-        if (address.AddressFamily == AddressFamily.InterNetwork)
+        if (address.AddressFamily == AddressFamily.InterNetwork && BitConverter.IsLittleEndian)
         {
-            address.TryWriteBytes(bytes, out _);
-            return new RunAddress(BinaryPrimitives.ReadUInt32BigEndian(bytes), 0, false);
+            // Done for both addresses of every connection of every snapshot: IPAddress.Address is the IPv4 value it holds
+            // (network order in memory), where TryWriteBytes goes through a span and a length check.
+#pragma warning disable CS0618
+            return new RunAddress(BinaryPrimitives.ReverseEndianness((uint)address.Address), 0, false);
+#pragma warning restore CS0618
         }
 
-        address.TryWriteBytes(bytes, out _);
-        return new RunAddress(BinaryPrimitives.ReadUInt128BigEndian(bytes), (uint)address.ScopeId, true);
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out var length);
+        return length == 4
+            ? new RunAddress(BinaryPrimitives.ReadUInt32BigEndian(bytes), 0, false)
+            : new RunAddress(BinaryPrimitives.ReadUInt128BigEndian(bytes), (uint)address.ScopeId, true);
     }
 
     /// <summary>The stored bytes back; null when their length is none of 4, 16 and 20.</summary>

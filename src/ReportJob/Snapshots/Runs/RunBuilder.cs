@@ -27,6 +27,9 @@ internal sealed class RunBuilder(int serverId)
 
     public int OpenCount => _open.Count;
 
+    /// <summary>The number the next run gets (the server's runs are numbered: snapshot_server.next_seq).</summary>
+    public long NextSeq { get; set; } = 1;
+
     /// <summary>
     /// Goes on from a snapshot stored before (key and exact time) and the runs that cover it: they go on, or chain their
     /// first-seen time, into the snapshots added next. <paramref name="chainStartOf"/> gives a run's first-seen ticks.
@@ -38,7 +41,7 @@ internal sealed class RunBuilder(int serverId)
         _lastTicks = ticks;
         foreach (var run in covering)
         {
-            _open[run.Key] = new OpenRun(run.State, run.CreatedTicks, run.First, run.FirstSeenTicks, chainStartOf(run), key);
+            _open[run.Key] = new OpenRun(run.Seq, run.State, run.CreatedTicks, run.First, run.FirstSeenTicks, chainStartOf(run), key);
         }
     }
 
@@ -48,45 +51,76 @@ internal sealed class RunBuilder(int serverId)
     /// </summary>
     public void Add(long key, long ticks, ReadOnlySpan<RunRow> rows, List<ConnectionRun> closed, List<ConnectionRun> opened)
     {
+        Begin(key);
+        foreach (ref readonly var row in rows)
+        {
+            Take(key, ticks, row, closed);
+        }
+
+        End(key, ticks, closed, opened);
+    }
+
+    /// <summary><see cref="Add(long, long, ReadOnlySpan{RunRow}, List{ConnectionRun}, List{ConnectionRun})"/> straight from a source's connections.</summary>
+    public void Add(long key, long ticks, IReadOnlyList<TcpConnection> connections, List<ConnectionRun> closed, List<ConnectionRun> opened)
+    {
+        Begin(key);
+        for (var i = 0; i < connections.Count; i++)
+        {
+            Take(key, ticks, RunRow.Of(connections[i]), closed);
+        }
+
+        End(key, ticks, closed, opened);
+    }
+
+    private void Begin(long key)
+    {
         if (_lastKey != NoSnapshot && key <= _lastKey)
         {
             throw new ArgumentException($"Snapshots go in time order: {key} after {_lastKey}", nameof(key));
         }
 
-        var chains = _lastKey != NoSnapshot && ticks - _lastTicks <= RunTime.ChainGap.Ticks;
-        var continues = chains && RunTime.SameDay(_lastKey, key);
-        foreach (ref readonly var row in rows)
+    }
+
+    private void Take(long key, long ticks, in RunRow row, List<ConnectionRun> closed)
+    {
+        ref var run = ref CollectionsMarshal.GetValueRefOrAddDefault(_open, row.Key, out var exists);
+        if (exists && (run.Seen == key || run.Seen == -key))
         {
-            ref var run = ref CollectionsMarshal.GetValueRefOrAddDefault(_open, row.Key, out var exists);
-            if (exists && run.Seen == key)
-            {
-                continue;
-            }
-
-            if (exists && continues && run.State == row.State && run.Created == row.CreatedTicks)
-            {
-                run.Seen = key;
-                continue;
-            }
-
-            var chainStart = ticks;
-            if (exists)
-            {
-                if (chains)
-                {
-                    chainStart = run.ChainStart;
-                }
-
-                closed.Add(run.ToRun(serverId, row.Key, _lastKey));
-            }
-
-            run = new OpenRun(row.State, row.CreatedTicks, key, chainStart == ticks ? null : chainStart, chainStart, key);
-            opened.Add(run.ToRun(serverId, row.Key, RunTime.Open));
+            return;
         }
 
+        var chains = _lastKey != NoSnapshot && ticks - _lastTicks <= RunTime.ChainGap.Ticks;
+        if (exists && chains && RunTime.SameDay(_lastKey, key) && run.SameConnection(row))
+        {
+            run.Seen = key;
+            return;
+        }
+
+        var chainStart = ticks;
+        if (exists)
+        {
+            if (chains)
+            {
+                chainStart = run.ChainStart;
+            }
+
+            closed.Add(run.ToRun(serverId, row.Key, _lastKey));
+        }
+
+        // Marked new (Seen = -key) until End lists it: the opened runs are those, not a list kept per row.
+        run = new OpenRun(NextSeq++, row.State, row.CreatedTicks, key, chainStart == ticks ? null : chainStart, chainStart, -key);
+    }
+
+    private void End(long key, long ticks, List<ConnectionRun> closed, List<ConnectionRun> opened)
+    {
         foreach (var (k, run) in _open)
         {
-            if (run.Seen != key)
+            if (run.Seen == -key)
+            {
+                opened.Add(run.ToRun(serverId, k, RunTime.Open));
+                CollectionsMarshal.GetValueRefOrNullRef(_open, k).Seen = key;
+            }
+            else if (run.Seen != key)
             {
                 closed.Add(run.ToRun(serverId, k, _lastKey));
                 _open.Remove(k);
@@ -101,19 +135,25 @@ internal sealed class RunBuilder(int serverId)
     public IEnumerable<ConnectionRun> Remaining(bool close) =>
         _open.Select(kv => kv.Value.ToRun(serverId, kv.Key, close ? _lastKey : RunTime.Open));
 
-    /// <summary>Each open connection's first-seen ticks: what the next day's first snapshot chains to.</summary>
-    public Dictionary<ConnectionKey, long> ChainStarts() => _open.ToDictionary(kv => kv.Key, kv => kv.Value.ChainStart);
-
-    // A mutable struct on purpose: updated in place in the dictionary for every connection of a snapshot.
-    private struct OpenRun(TcpState state, long? created, long first, long? firstSeen, long chainStart, long seen)
+    // A mutable struct on purpose: updated in place in the dictionary for every connection of a snapshot. Times without
+    // a value are long.MinValue, not nullable: the dictionary's entries are what a snapshot walks through.
+    private struct OpenRun(long seq, TcpState state, long? created, long first, long? firstSeen, long chainStart, long seen)
     {
-        public readonly TcpState State = state;
-        public readonly long? Created = created;
-        public readonly long First = first;
-        public readonly long? FirstSeen = firstSeen;
-        public readonly long ChainStart = chainStart;
-        public long Seen = seen;
+        private const long None = long.MinValue;
 
-        public readonly ConnectionRun ToRun(int serverId, ConnectionKey key, long last) => new(serverId, First, last, key, State, Created, FirstSeen);
+        public readonly long Seq = seq;
+        public readonly long First = first;
+        public readonly long ChainStart = chainStart;
+        public readonly TcpState State = state;
+        public long Seen = seen;
+        private readonly long _created = created ?? None;
+        private readonly long _firstSeen = firstSeen ?? None;
+
+        public readonly long? Created => _created == None ? null : _created;
+
+        public readonly bool SameConnection(in RunRow row) => State == row.State && (row.CreatedTicks ?? None) == _created;
+
+        public readonly ConnectionRun ToRun(int serverId, ConnectionKey key, long last) =>
+            new(serverId, Seq, First, last, key, State, Created, _firstSeen == None ? null : _firstSeen);
     }
 }

@@ -10,7 +10,7 @@ namespace ReportJob.Snapshots;
 /// </summary>
 internal static class RunColumns
 {
-    public const string Select = "first_at, server_id, remote_address, remote_port, local_address, local_port, last_at, state, created_at, first_seen";
+    public const string Select = "first_at, server_id, remote_address, remote_port, local_address, local_port, last_at, state, created_at, first_seen, seq";
 
     private static readonly string[] Names = Select.Split(", ");
 
@@ -29,6 +29,7 @@ internal static class RunColumns
             var state = cursor.Int64(column = 7);
             var created = cursor.IsNull(column = 8) ? (long?)null : Ticks(cursor, 8);
             var firstSeen = cursor.IsNull(column = 9) ? (long?)null : Ticks(cursor, 9);
+            var seq = cursor.Int64(column = 10);
             column = -1;
             if (!Enum.IsDefined((TcpState)state))
             {
@@ -40,7 +41,7 @@ internal static class RunColumns
                 throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"a run of server {server} from {first} to {last}"));
             }
 
-            return new ConnectionRun((int)server, first, last, new ConnectionKey(local, localPort, remote, remotePort), (TcpState)state, created, firstSeen);
+            return new ConnectionRun((int)server, seq, first, last, new ConnectionKey(local, localPort, remote, remotePort), (TcpState)state, created, firstSeen);
         }
         catch (InvalidDataException ex)
         {
