@@ -146,12 +146,15 @@ internal static class ReportBenchmark
             var loadBefore = LoadAverage();
             PeakMemory.Reset();
             var cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
+            var sampler = new PeakMemory.Sampler();
             var render = Stopwatch.StartNew();
             var result = await host.Services.GetRequiredService<DailyReportRunner>().RunAsync(Day, mail: true, CancellationToken.None);
             render.Stop();
+            var peak = sampler.Stop();
             var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpuStart;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"render {Day:yyyy-MM-dd}: {render.Elapsed.TotalSeconds:F2} s wall, {cpuUsed.TotalSeconds:F2} s CPU, {PeakMemory.Describe()} (targets on SQLite: < 3 s, < 256 MB)"));
+            Console.WriteLine("  " + peak);
             foreach (var (stage, elapsed) in result.Timings.Stages)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {stage,-34} {elapsed.TotalSeconds,6:F2} s"));

@@ -8,9 +8,10 @@ namespace ReportJob.Storage;
 /// <summary>
 /// Reads many rows of integers and byte strings, the fastest way the provider allows: SQLite stepped directly through
 /// <see cref="SqliteStatement"/> when its bundled library is in use (values read in place, nothing allocated per row),
-/// anything else through ADO.NET. Parameters are 64-bit integers named <c>@p0</c>, <c>@p1</c>, … in the SQL. The
-/// accessors check the stored type: a value of the wrong kind (a damaged store) is an <see cref="InvalidDataException"/>
-/// that says what was found, for the caller to name the row.
+/// anything else through ADO.NET. Parameters are 64-bit integers named <c>@p0</c>, <c>@p1</c>, … in the SQL. NULL, and
+/// a value that cannot be read as what is asked (a damaged store), is an <see cref="InvalidDataException"/> that says
+/// what was found, for the caller to name the row; SQLite's own conversions (text that is a number, text as bytes) are
+/// taken as they come, so that reading a value is one call into SQLite.
 /// </summary>
 internal abstract class RowCursor : IAsyncDisposable
 {
@@ -76,16 +77,29 @@ internal abstract class RowCursor : IAsyncDisposable
 
         public override long Int64(int column)
         {
+            // SQLite turns whatever is there into a number: NULL and text that is no number become 0, so a 0 must be a
+            // stored integer (a value read as another number is taken as that number; one call fewer per value).
             var value = statement.Int64(column);
-            // SQLite turns whatever is there into a number: only a stored integer is one.
+            if (value != 0)
+            {
+                return value;
+            }
+
             var type = statement.Type(column);
-            return type == raw.SQLITE_INTEGER ? value : throw Wrong(Describe(column, type), "an integer");
+            return type == raw.SQLITE_INTEGER ? 0 : throw Wrong(Describe(column, type), "an integer");
         }
 
         public override ReadOnlySpan<byte> Bytes(int column)
         {
+            // SQLite hands out text as its bytes too: only an empty value is looked at closer (NULL, or no bytes at all).
+            var bytes = statement.Blob(column);
+            if (!bytes.IsEmpty)
+            {
+                return bytes;
+            }
+
             var type = statement.Type(column);
-            return type == raw.SQLITE_BLOB ? statement.Blob(column) : throw Wrong(Describe(column, type), "bytes");
+            return type == raw.SQLITE_BLOB ? bytes : throw Wrong(Describe(column, type), "bytes");
         }
 
         public override ValueTask DisposeAsync()

@@ -130,8 +130,8 @@ internal sealed class SqliteStatement : IDisposable
     /// A connection of the statement's own to the same file, read-only and opened without SQLite's per-connection mutex:
     /// Microsoft.Data.Sqlite opens connections serialized, so that each step and column read takes and releases a mutex,
     /// a sixth of the report's read. A statement is only ever used by one thread at a time, which is all SQLite asks of a
-    /// connection without one. It gets the connection's busy timeout and page cache size. In-memory databases (no file
-    /// name) and URI file names: null, the connection itself is used.
+    /// connection without one. It gets the connection's busy timeout and a page cache of 2 MB. In-memory databases (no
+    /// file name) and URI file names: null, the connection itself is used.
     /// </summary>
     private static sqlite3? OpenOwn(SqliteConnection connection)
     {
@@ -141,13 +141,9 @@ internal sealed class SqliteStatement : IDisposable
             return null;
         }
 
-        long cacheSize;
-        using (var pragma = connection.CreateCommand())
-        {
-            pragma.CommandText = "PRAGMA cache_size";
-            cacheSize = Convert.ToInt64(pragma.ExecuteScalar(), CultureInfo.InvariantCulture);
-        }
-
+        // A statement of its own reads many rows once, each page in turn: a small page cache does (with the connection's
+        // 16 MB, the report's read of a day of runs peaked 14 MB higher, no faster).
+        const long cacheSize = -2048;
         var rc = raw.sqlite3_open_v2(file, out var db, raw.SQLITE_OPEN_READONLY | raw.SQLITE_OPEN_NOMUTEX, null);
         if (rc == raw.SQLITE_OK)
         {

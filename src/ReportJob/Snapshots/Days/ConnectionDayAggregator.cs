@@ -128,24 +128,24 @@ public sealed class ConnectionDayAggregator
 
     /// <summary>
     /// Whether a run of the stream from key <paramref name="firstKey"/> to <paramref name="lastKey"/> covers any of the
-    /// day's snapshots: ask before giving out indexes for its text, so that a client, state or address is known only
-    /// from runs that count.
+    /// day's snapshots, and which (<paramref name="first"/> to <paramref name="last"/>, indexes in the stream): ask before
+    /// giving out indexes for its text, so that a client, state or address is known only from runs that count.
     /// </summary>
-    public bool Covers(int stream, long firstKey, long lastKey)
+    public bool Covers(int stream, long firstKey, long lastKey, out int first, out int last)
     {
-        var (i0, i1) = _streams[stream].Cover(firstKey, lastKey);
-        return i0 <= i1;
+        (first, last) = _streams[stream].Cover(firstKey, lastKey);
+        return first <= last;
     }
 
-    /// <summary>Adds runs that <see cref="Covers"/> said count.</summary>
+    /// <summary>Adds runs that <see cref="Covers"/> said count, with the snapshots it said they cover.</summary>
     public void Add(ReadOnlySpan<DayRun> runs)
     {
         var threshold = _options.LongLivedThreshold.Ticks;
         foreach (ref readonly var run in runs)
         {
             var stream = _streams[run.Stream];
-            var (i0, i1) = stream.Cover(run.FirstKey, run.LastKey);
-            if (i0 > i1)
+            var (i0, i1) = (run.First, run.Last);
+            if (i0 > i1 || i1 >= stream.Keys.Length)
             {
                 throw new ArgumentException("A run that covers none of the day's snapshots", nameof(runs));
             }
@@ -156,10 +156,7 @@ public sealed class ConnectionDayAggregator
             var slot = _stateSlots[run.State];
             _serverStateTotals[server][slot] += length;
             _stateTotals[slot] += length;
-            foreach (var (hour, count) in stream.Hours(i0, i1))
-            {
-                _hourStateTotals[hour][slot] += count;
-            }
+            stream.AddHours(_hourStateTotals, slot, i0, i1);
 
             ref var client = ref _clients[run.Client];
             client.Sum += length;
@@ -498,9 +495,23 @@ public sealed class ConnectionDayAggregator
         var threshold = _options.LongLivedThreshold.Ticks;
         var tracked = new Dictionary<(int Server, int Client, int Port), (int State, long AgeTicks, bool FromCreation)>();
         long floor = 0;
-        var lists = _streams.Select(s => new CandidateList(s.Candidates
-            .OrderBy(c => c.Anchor).ThenBy(c => _clientNames[c.Client], StringComparer.Ordinal).ThenBy(c => c.RemotePort).ThenBy(c => c.LocalPort)
-            .ThenBy(c => _localNames[c.Local], StringComparer.Ordinal).ToArray())).ToArray();
+        // Names ranked once (ordinal), so that the candidates sort by numbers.
+        var clientRank = Ranks(_clientNames);
+        var localRank = Ranks(_localNames);
+        var lists = _streams.Select(s =>
+        {
+            var items = s.Candidates.ToArray();
+            Array.Sort(items, (a, b) =>
+            {
+                var c = a.Anchor.CompareTo(b.Anchor);
+                if (c == 0) c = clientRank[a.Client].CompareTo(clientRank[b.Client]);
+                if (c == 0) c = a.RemotePort.CompareTo(b.RemotePort);
+                if (c == 0) c = a.LocalPort.CompareTo(b.LocalPort);
+                if (c == 0) c = localRank[a.Local].CompareTo(localRank[b.Local]);
+                return c;
+            });
+            return new CandidateList(items);
+        }).ToArray();
         foreach (var (s, i) in _feed)
         {
             var stream = _streams[s];
@@ -540,6 +551,20 @@ public sealed class ConnectionDayAggregator
         }
 
         return tracked;
+    }
+
+    /// <summary>Each name's place among the names in ordinal order.</summary>
+    private static int[] Ranks(List<string> names)
+    {
+        var order = Enumerable.Range(0, names.Count).ToArray();
+        Array.Sort(order, (a, b) => string.CompareOrdinal(names[a], names[b]));
+        var ranks = new int[names.Count];
+        for (var i = 0; i < order.Length; i++)
+        {
+            ranks[order[i]] = i;
+        }
+
+        return ranks;
     }
 
     /// <summary>
@@ -682,6 +707,7 @@ public sealed class ConnectionDayAggregator
         private List<int>?[] _starts = [];
         private List<int>?[] _ends = [];
         private (int Start, int Hour)[] _hourSegments = [];
+        private int[] _segmentOf = [];
 
         public int Server { get; } = server;
 
@@ -716,6 +742,12 @@ public sealed class ConnectionDayAggregator
             }
 
             _hourSegments = [.. segments];
+            _segmentOf = new int[keys.Length];
+            for (var s = 0; s < _hourSegments.Length; s++)
+            {
+                var end = s + 1 < _hourSegments.Length ? _hourSegments[s + 1].Start : keys.Length;
+                Array.Fill(_segmentOf, s, _hourSegments[s].Start, end - _hourSegments[s].Start);
+            }
         }
 
         public List<int> Starts(int index) => _starts[index] ??= [];
@@ -726,24 +758,19 @@ public sealed class ConnectionDayAggregator
 
         public List<int>? EndsAt(int index) => _ends[index];
 
-        /// <summary>How many of the snapshots i0..i1 fall in each local hour (of their round).</summary>
-        public IEnumerable<(int Hour, int Count)> Hours(int i0, int i1)
+        /// <summary>Adds to each local hour (of their round) how many of the snapshots i0..i1 fall in it.</summary>
+        public void AddHours(long[][] hourTotals, int slot, int i0, int i1)
         {
-            for (var s = 0; s < _hourSegments.Length; s++)
+            for (var s = _segmentOf[i0]; s < _hourSegments.Length; s++)
             {
                 var start = _hourSegments[s].Start;
-                var end = s + 1 < _hourSegments.Length ? _hourSegments[s + 1].Start - 1 : Keys.Length - 1;
-                if (end < i0)
-                {
-                    continue;
-                }
-
                 if (start > i1)
                 {
-                    yield break;
+                    return;
                 }
 
-                yield return (_hourSegments[s].Hour, Math.Min(end, i1) - Math.Max(start, i0) + 1);
+                var end = s + 1 < _hourSegments.Length ? _hourSegments[s + 1].Start - 1 : Keys.Length - 1;
+                hourTotals[_hourSegments[s].Hour][slot] += Math.Min(end, i1) - Math.Max(start, i0) + 1;
             }
         }
 

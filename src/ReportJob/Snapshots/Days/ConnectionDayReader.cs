@@ -49,40 +49,39 @@ internal sealed class ConnectionDayReader(IDbConnectionFactory factory, Connecti
         Array.Fill(states, -1);
         var chunk = new DayRun[ChunkRuns];
         var n = 0;
-        await using (var scan = await runs.ScanAsync(connection, fromUtc, toUtc, cancellationToken))
+        await using var scan = await runs.ScanAsync(connection, fromUtc, toUtc, cancellationToken);
+        while (scan.Next(out var run))
         {
-            foreach (var run in scan.Runs())
+            if (!servers.TryGetValue(run.ServerId, out var server) || server.Stream < 0 || !aggregator.Covers(server.Stream, run.First, run.Last, out var first, out var last))
             {
-                if (!servers.TryGetValue(run.ServerId, out var server) || server.Stream < 0 || !aggregator.Covers(server.Stream, run.First, run.Last))
-                {
-                    continue;
-                }
+                continue;
+            }
 
-                if (!clients.TryGetValue(run.Key.Remote, out var client))
-                {
-                    clients[run.Key.Remote] = client = aggregator.ClientIndex(run.Key.Remote.ToString());
-                }
+            if (!clients.TryGetValue(run.Key.Remote, out var client))
+            {
+                clients[run.Key.Remote] = client = aggregator.ClientIndex(run.Key.Remote.ToString());
+            }
 
-                if (!locals.TryGetValue(run.Key.Local, out var local))
-                {
-                    locals[run.Key.Local] = local = aggregator.LocalIndex(run.Key.Local.ToString());
-                }
+            if (!locals.TryGetValue(run.Key.Local, out var local))
+            {
+                locals[run.Key.Local] = local = aggregator.LocalIndex(run.Key.Local.ToString());
+            }
 
-                ref var state = ref states[(int)run.State];
-                if (state < 0)
-                {
-                    state = aggregator.StateIndex(run.State.ToString());
-                }
+            ref var state = ref states[(int)run.State];
+            if (state < 0)
+            {
+                state = aggregator.StateIndex(run.State.ToString());
+            }
 
-                var firstSeen = run.FirstSeenTicks
-                    ?? (server.Taken is { } taken && taken.TryGetValue(run.First, out var t) ? t : RunTime.FromKey(run.First).Ticks);
-                chunk[n++] = new DayRun(server.Stream, run.First, run.Last, client, state, run.Key.RemotePort, local, run.Key.LocalPort,
-                    run.CreatedTicks ?? DayRun.NoCreationTime, firstSeen);
-                if (n == chunk.Length)
-                {
-                    aggregating += Aggregate(aggregator, chunk, n);
-                    n = 0;
-                }
+            // The first-seen time counts only without a creation time; NULL is the run's first snapshot's exact time.
+            var firstSeen = run.CreatedTicks is not null ? 0
+                : run.FirstSeenTicks ?? (server.Taken is { } taken && taken.TryGetValue(run.First, out var t) ? t : RunTime.FromKey(run.First).Ticks);
+            chunk[n++] = new DayRun(server.Stream, first, last, client, state, run.Key.RemotePort, local, run.Key.LocalPort,
+                run.CreatedTicks ?? DayRun.NoCreationTime, firstSeen);
+            if (n == chunk.Length)
+            {
+                aggregating += Aggregate(aggregator, chunk, n);
+                n = 0;
             }
         }
 
