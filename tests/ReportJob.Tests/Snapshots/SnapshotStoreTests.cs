@@ -120,7 +120,7 @@ public sealed class SnapshotStoreTests
         var midnight = new DateTime(2026, 10, 25, 0, 0, 0, DateTimeKind.Utc);
         var laterRounds = await StoredRuns.ConnectionRoundsAsync(db) - items.OfType<Snapshot>().Where(s => s.TakenAtUtc < midnight).Sum(s => s.Connections.Count);
         var rule = new RetentionRule { Table = "snapshot", TimeColumn = "taken_at", Days = 1 };
-        var settings = new SchedulingOptions { Retention = new RetentionOptions { JobRunDays = 90, BatchSize = 100, Tables = [rule] } };
+        var settings = new SchedulingOptions { Retention = new RetentionOptions { BatchSize = 100, Tables = [rule] } };
         var now = midnight.AddDays(1);
 
         await new RetentionWork(db.Get<IDbConnectionFactory>(), Options.Create(settings), new FixedTimeProvider(now), NullLogger<RetentionWork>.Instance).RunAsync(now, default);

@@ -285,7 +285,7 @@ public sealed class ConnectionDayAggregator
                 var name = _clientNames[i];
                 var c = clients[i];
                 var facts = iis?.Invoke(name) ?? ([], [], []);
-                return new Reports.Model.TopClient(name, dnsName(name), sitesOfClients[i], c.Peak, (double)c.Sum / _rounds.Count,
+                return new TopClientRow(name, dnsName(name), sitesOfClients[i], c.Peak, (double)c.Sum / _rounds.Count,
                     c.ServerCount, Local(_rounds[c.FirstRound]), Local(_rounds[c.LastRound]), facts.Protocols, facts.Agents, facts.Users);
             }).ToList();
 
@@ -303,6 +303,10 @@ public sealed class ConnectionDayAggregator
             // Minutes of two servers with as many creations: in the order their first one was seen, as when rows came one by one.
             .OrderByDescending(b => b.Burst.Created).ThenBy(b => b.Burst.MinuteLocal).ThenBy(b => b.FirstSeen).Select(b => b.Burst).Take(_options.TopBursts).ToList();
 
+        var createdPerMinute = _created.GroupBy(kv => kv.Key.MinuteTicks).OrderBy(g => g.Key)
+            .Select(g => new CreatedMinute(Local(new DateTime(g.Key, DateTimeKind.Utc)), g.Sum(kv => kv.Value.Total)))
+            .ToList();
+
         var sitesSummary = Enumerable.Range(0, clients.Length).GroupBy(i => sitesOfClients[i])
             .Select(g => new SiteSummary(g.Key, g.Count(), g.Average(i => (double)clients[i].Peak), g.Max(i => clients[i].Peak), 0, 0))
             .OrderByDescending(s => s.Clients).ThenBy(s => s.Site, StringComparer.Ordinal).ToList();
@@ -311,11 +315,11 @@ public sealed class ConnectionDayAggregator
             true, _servers.ToList(), states, statesPerServer, statesPerHour,
             _rounds.Select(Local).ToList(), perServer, balance, _options.ImbalanceThreshold,
             Distribution(clientPeaks), new Percentiles(Percentile(clientPeaks, 0.50), Percentile(clientPeaks, 0.90), Percentile(clientPeaks, 0.99), clientPeaks.Length == 0 ? 0 : clientPeaks[^1]),
-            top, longLived, bursts, PortBuckets(), PortGaps(), sitesSummary);
+            top, longLived, createdPerMinute, bursts, PortBuckets(), PortGaps(), sitesSummary);
     }
 
     public static ConnectionSection Empty(double threshold) =>
-        new(false, [], [], [], [], [], [], [], threshold, [], new Percentiles(0, 0, 0, 0), [], [], [], [], [], []);
+        new(false, [], [], [], [], [], [], [], threshold, [], new Percentiles(0, 0, 0, 0), [], [], [], [], [], [], []);
 
     private int ServerIndex(string server)
     {

@@ -200,18 +200,7 @@ internal sealed class ConnectionRunStore(IDbConnectionFactory factory, BulkInser
             return;
         }
 
-        var (table, create, update) = factory.Provider switch
-        {
-            StorageProvider.SqlServer => ("#run_seq",
-                "IF OBJECT_ID('tempdb..#run_seq') IS NULL CREATE TABLE #run_seq (seq bigint PRIMARY KEY); DELETE FROM #run_seq;",
-                "UPDATE r SET last_at = @last FROM connection_run r JOIN #run_seq c ON r.last_at = @from AND r.server_id = @serverId AND r.seq = c.seq"),
-            StorageProvider.Postgres => ("run_seq",
-                "CREATE TEMP TABLE IF NOT EXISTS run_seq (seq bigint PRIMARY KEY); DELETE FROM run_seq;",
-                "UPDATE connection_run r SET last_at = @last FROM run_seq c WHERE r.last_at = @from AND r.server_id = @serverId AND r.seq = c.seq"),
-            _ => ("temp.run_seq",
-                "CREATE TEMP TABLE IF NOT EXISTS run_seq (seq INTEGER PRIMARY KEY); DELETE FROM temp.run_seq;",
-                "UPDATE connection_run AS r SET last_at = @last FROM temp.run_seq AS c WHERE r.last_at = @from AND r.server_id = @serverId AND r.seq = c.seq"),
-        };
+        var (table, create, update) = MoveLastTexts(factory.Provider);
         await connection.ExecuteAsync(new CommandDefinition(create, null, tx, factory.CommandTimeoutSeconds, cancellationToken: cancellationToken));
         await bulk.InsertAsync(connection, tx, table, KeyColumns, runs, (in ConnectionRun r, BulkValues v) => v.Int64(r.Seq), cancellationToken);
         var updated = await connection.ExecuteAsync(new CommandDefinition(update, new { from, last, serverId }, tx, factory.CommandTimeoutSeconds, cancellationToken: cancellationToken));
@@ -221,6 +210,20 @@ internal sealed class ConnectionRunStore(IDbConnectionFactory factory, BulkInser
             throw new InvalidOperationException($"Moving the end of {runs.Count} runs changed {updated} rows of connection_run");
         }
     }
+
+    /// <summary>The staging table <see cref="MoveLastAsync"/> fills, the statement that makes it, and the UPDATE from it.</summary>
+    internal static (string Table, string Create, string Update) MoveLastTexts(StorageProvider provider) => provider switch
+    {
+        StorageProvider.SqlServer => ("#run_seq",
+            "IF OBJECT_ID('tempdb..#run_seq') IS NULL CREATE TABLE #run_seq (seq bigint PRIMARY KEY); DELETE FROM #run_seq;",
+            "UPDATE r SET last_at = @last FROM connection_run r JOIN #run_seq c ON r.last_at = @from AND r.server_id = @serverId AND r.seq = c.seq"),
+        StorageProvider.Postgres => ("run_seq",
+            "CREATE TEMP TABLE IF NOT EXISTS run_seq (seq bigint PRIMARY KEY); DELETE FROM run_seq;",
+            "UPDATE connection_run r SET last_at = @last FROM run_seq c WHERE r.last_at = @from AND r.server_id = @serverId AND r.seq = c.seq"),
+        _ => ("temp.run_seq",
+            "CREATE TEMP TABLE IF NOT EXISTS run_seq (seq INTEGER PRIMARY KEY); DELETE FROM temp.run_seq;",
+            "UPDATE connection_run AS r SET last_at = @last FROM temp.run_seq AS c WHERE r.last_at = @from AND r.server_id = @serverId AND r.seq = c.seq"),
+    };
 
     /// <summary>Deletes the server's runs of the UTC days in [<paramref name="fromKey"/>, <paramref name="toKey"/>), the open ones too when its latest snapshot is in them.</summary>
     public async Task DeleteAsync(DbConnection connection, DbTransaction tx, int serverId, long fromKey, long toKey, CancellationToken cancellationToken)
