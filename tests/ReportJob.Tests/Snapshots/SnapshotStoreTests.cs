@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Dapper;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using ReportJob.Scheduling;
@@ -35,6 +36,37 @@ public sealed class SnapshotStoreTests
         Assert.Equal(("10.2.1.7", "TimeWait", T0.AddMinutes(5)), (rows[1].RemoteAddress, rows[1].State, rows[1].FirstSeenUtc));
         var (_, runs) = await StoredRuns.DumpAsync(db);
         Assert.Equal(3, runs.Count); // 10.2.1.5 once for both snapshots
+    }
+
+    /// <summary>
+    /// A CSV file can list the same addresses and ports twice in one snapshot (PowerShell's routine counts both rows, and
+    /// so did the store of one row per connection): both are kept, in every snapshot, each in its own run, also while the
+    /// open runs are carried in snapshot_server (the third snapshot is stored by a new process, which reads them back).
+    /// </summary>
+    [Theory]
+    [ProviderData(StorageProvider.Sqlite)]
+    [ProviderData(StorageProvider.Postgres)]
+    public async Task Save_SameConnectionListedTwice_BothKeptInEverySnapshot(StorageProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var twice = Conn("10.2.1.5", 50000);
+        var other = Conn("10.2.1.5", 50000, TcpState.TimeWait);
+        await db.Get<SnapshotStore>().SaveAsync(new Snapshot("ex01", "csv", T0, [twice, twice, Conn("10.2.1.6", 50001)], TimeSpan.Zero), default);
+        await db.Get<SnapshotStore>().SaveAsync(new Snapshot("ex01", "csv", T0.AddMinutes(5), [twice, twice], TimeSpan.Zero), default);
+        using (var again = db.SecondHost())
+        {
+            await again.Services.GetRequiredService<SnapshotStore>().SaveAsync(new Snapshot("ex01", "csv", T0.AddMinutes(10), [twice, other, twice], TimeSpan.Zero), default);
+        }
+
+        Assert.Equal(["Established", "Established", "Established"], (await RoundAsync(db, T0)).Select(r => r.State));
+        Assert.Equal(["Established", "Established"], (await RoundAsync(db, T0.AddMinutes(5))).Select(r => r.State));
+        Assert.Equal(["Established", "Established", "TimeWait"], (await RoundAsync(db, T0.AddMinutes(10))).Select(r => r.State).Order(StringComparer.Ordinal));
+        Assert.Equal(8, await StoredRuns.ConnectionRoundsAsync(db));
+        var (_, runs) = await StoredRuns.DumpAsync(db);
+        // Copy 0 goes on through all three snapshots; copy 1 through the first two, then the TimeWait row is copy 1 and
+        // the third listing copy 2.
+        Assert.Equal(5, runs.Count);
+        Assert.Contains(runs, r => r.Contains(":443/2 ", StringComparison.Ordinal));
     }
 
     /// <summary>

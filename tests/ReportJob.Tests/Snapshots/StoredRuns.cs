@@ -25,7 +25,7 @@ internal static class StoredRuns
             foreach (var r in scan.Runs())
             {
                 runs.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"{servers[r.ServerId]} {r.First} {r.Last} {r.Key.Local}:{r.Key.LocalPort} {r.Key.Remote}:{r.Key.RemotePort} {r.State} {r.CreatedTicks} {r.FirstSeenTicks}"));
+                    $"{servers[r.ServerId]} {r.First} {r.Last} {r.Key.Local}:{r.Key.LocalPort}{(r.Key.Copy == 0 ? "" : "/" + r.Key.Copy)} {r.Key.Remote}:{r.Key.RemotePort} {r.State} {r.CreatedTicks} {r.FirstSeenTicks}"));
             }
         }
 

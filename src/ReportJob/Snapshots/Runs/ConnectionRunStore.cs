@@ -180,7 +180,7 @@ internal sealed class ConnectionRunStore(IDbConnectionFactory factory, BulkInser
             v.Blob(r.Key.Remote.ToBytes());
             v.Int32(r.Key.RemotePort);
             v.Blob(Local(r.Key.Local));
-            v.Int32(r.Key.LocalPort);
+            v.Int32(r.Key.StoredLocalPort);
             v.Int64(r.Last);
             v.Int32((int)r.State);
             v.Int64(r.CreatedTicks);

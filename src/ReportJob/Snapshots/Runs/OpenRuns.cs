@@ -6,8 +6,9 @@ namespace ReportJob.Snapshots;
 /// The runs still open at a server's latest snapshot, as the one value <c>snapshot_server.open_runs</c> holds: rewritten
 /// with each snapshot, so that a run is written as a row once, when it ends, at the end of the table. Layout: a format
 /// byte (1), then per run: seq, and the open snapshot's key minus the first snapshot's, as unsigned LEB128 varints;
-/// remote address length (1 byte) and bytes (4, 16 or 20, as in the rows), remote port (2 bytes, little-endian), the
-/// same for the local address and port; state (1); a flags byte (1: creation time follows, 2: first-seen time follows);
+/// remote address length (1 byte) and bytes (4, 16 or 20, as in the rows), remote port (2 bytes, little-endian); the
+/// local address the same way and its port with the key's copy number above its 16 bits (as the rows keep it) as an
+/// unsigned varint; state (1); a flags byte (1: creation time follows, 2: first-seen time follows);
 /// then those times as the first snapshot's time minus them, in ticks, zigzag LEB128 varints.
 /// </summary>
 internal static class OpenRuns
@@ -15,7 +16,7 @@ internal static class OpenRuns
     private const byte Format = 1;
     private const byte HasCreated = 1;
     private const byte HasFirstSeen = 2;
-    private const int MaxRunLength = 10 + 10 + 1 + RunAddress.MaxLength + 2 + 1 + RunAddress.MaxLength + 2 + 1 + 1 + 10 + 10;
+    private const int MaxRunLength = 10 + 10 + 1 + RunAddress.MaxLength + 2 + 1 + RunAddress.MaxLength + 5 + 1 + 1 + 10 + 10;
 
     public static byte[] Encode(IReadOnlyCollection<ConnectionRun> runs, long openAt)
     {
@@ -40,8 +41,11 @@ internal static class OpenRuns
         {
             at += Unsigned(span[at..], (ulong)r.Seq);
             at += Unsigned(span[at..], (ulong)(openAt - r.First));
-            at += Address(span[at..], r.Key.Remote, r.Key.RemotePort);
-            at += Address(span[at..], r.Key.Local, r.Key.LocalPort);
+            at += Address(span[at..], r.Key.Remote);
+            BinaryPrimitives.WriteUInt16LittleEndian(span[at..], (ushort)r.Key.RemotePort);
+            at += 2;
+            at += Address(span[at..], r.Key.Local);
+            at += Unsigned(span[at..], (ulong)r.Key.StoredLocalPort);
             span[at++] = (byte)r.State;
             span[at++] = (byte)((r.CreatedTicks is null ? 0 : HasCreated) | (r.FirstSeenTicks is null ? 0 : HasFirstSeen));
             var firstTicks = RunTime.FromKey(r.First).Ticks;
@@ -78,8 +82,15 @@ internal static class OpenRuns
         {
             var seq = (long)reader.Unsigned();
             var first = openAt - (long)reader.Unsigned();
-            var (remote, remotePort) = reader.Address();
-            var (local, localPort) = reader.Address();
+            var remote = reader.Address();
+            var remotePort = reader.Port();
+            var local = reader.Address();
+            var storedLocalPort = reader.Unsigned();
+            if (storedLocalPort > int.MaxValue || !ConnectionKey.TryStored(local, (long)storedLocalPort, remote, remotePort, out var key))
+            {
+                throw reader.Bad($"local port {storedLocalPort} is not a port (with its copy number above 16 bits)");
+            }
+
             var state = (TcpState)reader.Byte();
             if (!Enum.IsDefined(state))
             {
@@ -90,18 +101,17 @@ internal static class OpenRuns
             var firstTicks = RunTime.FromKey(first).Ticks;
             long? created = (flags & HasCreated) != 0 ? firstTicks - reader.Signed() : null;
             long? firstSeen = (flags & HasFirstSeen) != 0 ? firstTicks - reader.Signed() : null;
-            runs.Add(new ConnectionRun(serverId, seq, first, RunTime.Open, new ConnectionKey(local, localPort, remote, remotePort), state, created, firstSeen));
+            runs.Add(new ConnectionRun(serverId, seq, first, RunTime.Open, key, state, created, firstSeen));
         }
 
         return runs;
     }
 
-    private static int Address(Span<byte> destination, RunAddress address, int port)
+    private static int Address(Span<byte> destination, RunAddress address)
     {
         var length = address.Write(destination[1..]);
         destination[0] = (byte)length;
-        BinaryPrimitives.WriteUInt16LittleEndian(destination[(1 + length)..], (ushort)port);
-        return 1 + length + 2;
+        return 1 + length;
     }
 
     private static int Unsigned(Span<byte> destination, ulong value)
@@ -151,12 +161,13 @@ internal static class OpenRuns
             return (long)(zigzag >> 1) ^ -(long)(zigzag & 1);
         }
 
-        public (RunAddress Address, int Port) Address()
+        public RunAddress Address()
         {
             var length = Byte();
-            var address = RunAddress.Read(Take(length)) ?? throw Bad($"an address of {length} bytes");
-            return (address, BinaryPrimitives.ReadUInt16LittleEndian(Take(2)));
+            return RunAddress.Read(Take(length)) ?? throw Bad($"an address of {length} bytes");
         }
+
+        public int Port() => BinaryPrimitives.ReadUInt16LittleEndian(Take(2));
 
         public readonly InvalidDataException Bad(string problem) =>
             new($"open_runs of server {serverId}, byte {1 + _length - _rest.Length}: {problem}");

@@ -47,7 +47,8 @@ internal sealed class RunBuilder(int serverId)
 
     /// <summary>
     /// Adds the next snapshot. Runs that end (at the snapshot before) go to <paramref name="closed"/>, complete; runs
-    /// that start here go to <paramref name="opened"/>, open. A connection listed twice counts once (the first).
+    /// that start here go to <paramref name="opened"/>, open. A connection listed twice is kept twice, the second as the
+    /// next copy of its key (<see cref="ConnectionKey.Copy"/>), as the old store and the routine's figures count it.
     /// </summary>
     public void Add(long key, long ticks, ReadOnlySpan<RunRow> rows, List<ConnectionRun> closed, List<ConnectionRun> opened)
     {
@@ -83,10 +84,12 @@ internal sealed class RunBuilder(int serverId)
 
     private void Take(long key, long ticks, in RunRow row, List<ConnectionRun> closed)
     {
-        ref var run = ref CollectionsMarshal.GetValueRefOrAddDefault(_open, row.Key, out var exists);
-        if (exists && (run.Seen == key || run.Seen == -key))
+        var connection = row.Key;
+        ref var run = ref CollectionsMarshal.GetValueRefOrAddDefault(_open, connection, out var exists);
+        while (exists && (run.Seen == key || run.Seen == -key))
         {
-            return;
+            connection = connection.NextCopy();
+            run = ref CollectionsMarshal.GetValueRefOrAddDefault(_open, connection, out exists);
         }
 
         var chains = _lastKey != NoSnapshot && ticks - _lastTicks <= RunTime.ChainGap.Ticks;
@@ -104,7 +107,7 @@ internal sealed class RunBuilder(int serverId)
                 chainStart = run.ChainStart;
             }
 
-            closed.Add(run.ToRun(serverId, row.Key, _lastKey));
+            closed.Add(run.ToRun(serverId, connection, _lastKey));
         }
 
         // Marked new (Seen = -key) until End lists it: the opened runs are those, not a list kept per row.

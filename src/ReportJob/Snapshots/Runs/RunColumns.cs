@@ -24,7 +24,7 @@ internal static class RunColumns
             var remote = Address(cursor, column = 2);
             var remotePort = Port(cursor, column = 3);
             var local = Address(cursor, column = 4);
-            var localPort = Port(cursor, column = 5);
+            var localPort = cursor.Int64(column = 5);
             var last = cursor.Int64(column = 6);
             var state = cursor.Int64(column = 7);
             var created = cursor.IsNull(column = 8) ? (long?)null : Ticks(cursor, 8);
@@ -41,7 +41,12 @@ internal static class RunColumns
                 throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"a run of server {server} from {first} to {last}"));
             }
 
-            return new ConnectionRun((int)server, seq, first, last, new ConnectionKey(local, localPort, remote, remotePort), (TcpState)state, created, firstSeen);
+            if (!ConnectionKey.TryStored(local, localPort, remote, remotePort, out var key))
+            {
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"local_port {localPort} is not a port (with its copy number above 16 bits)"));
+            }
+
+            return new ConnectionRun((int)server, seq, first, last, key, (TcpState)state, created, firstSeen);
         }
         catch (InvalidDataException ex)
         {
