@@ -27,6 +27,9 @@ internal sealed class DailyReportBuilder(
     /// <summary>How many service ports the top-clients table names per client.</summary>
     public const int ServicePortsShown = 3;
 
+    /// <summary>How many clients the trend follows: as many as its chart has distinct colours.</summary>
+    public const int TrendClients = 8;
+
     public Task<DailyReport> BuildAsync(DateOnly day, CancellationToken cancellationToken) =>
         BuildAsync(day, new ReportTimings(), cancellationToken);
 
@@ -51,6 +54,11 @@ internal sealed class DailyReportBuilder(
         // The day's figures are kept as its roll-up, for trends long after its runs are purged.
         await rollups.SaveAsync(day, zone.Id, snapshots.Count, snapshots.Count(s => !s.Ok), aggregator.Figures!, cancellationToken);
         stage = timings.AddSince("connection section", stage);
+        // Earlier days whose report never ran (the service was installed later, files imported late) are rolled up
+        // now; a day rolled up before costs one look at its snapshot list.
+        await rollups.RollUpAsync(day.AddDays(1 - o.TrendDays), day.AddDays(-1), zone, o, siteMap, cancellationToken);
+        var trend = await rollups.TrendAsync(day.AddDays(1 - o.TrendDays), day, TrendClients, cancellationToken);
+        stage = timings.AddSince("trend", stage);
         if (o.ResolveDnsNames && preliminary.TopClients.Count > 0)
         {
             foreach (var (address, name) in await dns.ResolveAsync(preliminary.TopClients.Select(c => c.Address), o.DnsTimeout, cancellationToken))
@@ -90,7 +98,10 @@ internal sealed class DailyReportBuilder(
         var headline = Headline(connectionSection, flows, quality);
         var report = new DailyReport(day, o.TimeZone, time.GetUtcNow().UtcDateTime,
             TimeZoneInfo.ConvertTimeFromUtc(window.StartUtc, zone), TimeZoneInfo.ConvertTimeFromUtc(window.EndUtc, zone),
-            headline, connectionSection, protocols, flows, quality);
+            headline, connectionSection, protocols, flows, quality)
+        {
+            Trend = trend,
+        };
         timings.AddSince("flows and headline", stage);
         Log.ReportBuilt(logger, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), aggregator.Rows, snapshots.Count, watch.Elapsed.TotalSeconds);
         return report;

@@ -78,6 +78,22 @@ internal static class ReportFixture
         Assert.Equal(IngestStatus.Ingested, outcome.Status);
     }
 
+    /// <summary>
+    /// The same snapshots a week earlier without EX03 (13 November, and the one after its local midnight on the 14th),
+    /// for the report's trend: stored, not rolled up (no report ran for those days).
+    /// </summary>
+    public static async Task StoreEarlierWeekAsync(TestDatabase db)
+    {
+        var store = db.Get<SnapshotStore>();
+        foreach (var item in Snapshots())
+        {
+            if (item is Snapshot { Server: not "EX03" } snapshot)
+            {
+                await store.SaveAsync(snapshot with { TakenAtUtc = snapshot.TakenAtUtc.AddDays(-7) }, default);
+            }
+        }
+    }
+
     /// <summary>An IIS log of the day: 10.2.1.50 on MAPI/HTTP (alice, twice) and ActiveSync (bob, a hostile user agent), 10.3.4.8 on OWA (401).</summary>
     public static async Task ImportIisLogAsync(TestDatabase db)
     {
