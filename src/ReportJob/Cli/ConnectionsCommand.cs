@@ -7,12 +7,12 @@ using ReportJob.Snapshots;
 
 namespace ReportJob.Cli;
 
-/// <summary><c>reportjob connections top|servers|states|sites</c>: figures from the stored snapshots.</summary>
+/// <summary><c>reportjob connections top|servers|states|sites|trend</c>: figures from the stored snapshots and their daily roll-ups.</summary>
 internal static class ConnectionsCommand
 {
     public static Command Create() => new("connections", """
         Connections from the stored snapshots, for one round (--at, default the latest) or a day (--date). Over a day,
-        Connections is the most in one round and Average the mean per round.
+        Connections is the most in one round and Average the mean per round. trend: day by day, from the daily roll-ups.
         """)
     {
         Verb("top", "Clients (remote addresses) by connections.", 20, (s, zone) => new OutputTable(
@@ -27,7 +27,106 @@ internal static class ConnectionsCommand
         Verb("sites", "Clients per site (subnet → site mapping) and connections per client.", null, (s, _) => new OutputTable(
             ["Site", "Clients", "AvgConnections", "MaxConnections"],
             s.Sites().Select(v => new object?[] { v.Site, v.Clients, v.AverageConnections, v.MaxConnections }).ToList())),
+        Trend(),
     };
+
+    /// <summary>
+    /// <c>connections trend</c>: the daily roll-ups of the last days (calendar days of Reports:TimeZone, as the report's).
+    /// Days with snapshots that are not rolled up yet, or have more snapshots than when they were, are rolled up first.
+    /// </summary>
+    private static Command Trend()
+    {
+        var days = new Option<int>("--days") { Description = "How many days, up to --to (default 30).", DefaultValueFactory = _ => 30 };
+        var to = new Option<string?>("--to") { Description = "The last day (yyyy-MM-dd, a day of Reports:TimeZone; default today)." };
+        var by = new Option<string>("--by") { Description = "day (default): one row per day; server, site: one per day and server or site; client: the clients with the highest peaks, one row per day.", DefaultValueFactory = _ => "day" };
+        var limit = new Option<int>("--limit") { Description = "With --by client: how many clients (default 10).", DefaultValueFactory = _ => 10 };
+        var format = OutputWriter.CreateOption();
+        var command = new Command("trend", """
+            Connections day by day, from the daily roll-ups (kept long after the snapshots): rounds, failed snapshots,
+            clients, the most connections in one round and the average per round, per server (with its largest deviation
+            from an even split and the rounds beyond Reports:ImbalanceThreshold), per site or per top client.
+            """)
+        {
+            days, to, by, limit, format,
+        };
+        command.SetAction((parse, ct) => CliRunner.RunAsync(parse, ct, async (services, token) =>
+        {
+            var n = parse.GetValue(days);
+            if (n is < 1 or > 36500)
+            {
+                throw new UsageException("--days must be between 1 and 36500.");
+            }
+
+            var what = parse.GetValue(by);
+            if (what is not ("day" or "server" or "site" or "client"))
+            {
+                throw new UsageException($"--by: '{what}' is none of day, server, site, client.");
+            }
+
+            var top = parse.GetValue(limit);
+            if (top < 1)
+            {
+                throw new UsageException("--limit must be a positive number.");
+            }
+
+            var reportOptions = services.GetRequiredService<IOptions<ReportJob.Reports.ReportOptions>>().Value;
+            var zone = reportOptions.Zone();
+            var text = parse.GetValue(to);
+            var last = text is null
+                ? ReportJob.Reports.DayWindow.DayOf(services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime, zone)
+                : DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d
+                : throw new UsageException($"--to: '{text}' is not a day (yyyy-MM-dd)");
+            var first = last.AddDays(1 - n);
+            var rollups = services.GetRequiredService<ConnectionRollups>();
+            var sites = await services.GetRequiredService<SiteStore>().LoadAsync(token);
+            var rolled = await rollups.RollUpAsync(first, last, zone, reportOptions, sites, token);
+            var trend = await rollups.TrendAsync(first, last, top, token);
+            await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{first:yyyy-MM-dd} to {last:yyyy-MM-dd} ({zone.Id}): {trend.PerDay.Count} of {n} days have connections; {rolled} rolled up now"));
+            OutputWriter.Write(Console.Out, TrendTable(trend, what), parse.GetValue(format));
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static OutputTable TrendTable(ConnectionTrend trend, string by)
+    {
+        static string Day(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+        // One row per day and series, for the days the series has a value.
+        static List<object?[]> Long(ConnectionTrend t, IEnumerable<(TrendSeries Series, Func<int, object?[]> Row)> series) =>
+            t.Days.Select((day, i) => (day, i))
+                .SelectMany(x => series.Where(s => !double.IsNaN(s.Series.Values[x.i])).Select(s => s.Row(x.i)))
+                .ToList();
+
+        switch (by)
+        {
+            case "server":
+                return new OutputTable(["Day", "Server", "Peak", "Average", "MaxDeviation", "RoundsFlagged"], Long(trend, trend.ServerPeaks.Select((s, k) =>
+                    (s, (Func<int, object?[]>)(i => [Day(trend.Days[i]), s.Name, (long)s.Values[i], trend.ServerAverages[k].Values[i], trend.ServerMaxDeviations[k].Values[i], (long)trend.ServerRoundsFlagged[k].Values[i]])))));
+            case "site":
+                return new OutputTable(["Day", "Site", "Peak"], Long(trend, trend.SitePeaks.Select(s =>
+                    (s, (Func<int, object?[]>)(i => [Day(trend.Days[i]), s.Name, (long)s.Values[i]])))));
+            case "client":
+                return new OutputTable(["Day", "Client", "Peak"], Long(trend, trend.TopClientPeaks.Select(s =>
+                    (s, (Func<int, object?[]>)(i => [Day(trend.Days[i]), s.Name, (long)s.Values[i]])))));
+            default:
+                var servers = trend.ServerPeaks.Select((s, k) => (s.Name, Peaks: s.Values, Flagged: trend.ServerRoundsFlagged[k].Values, Deviation: trend.ServerMaxDeviations[k].Values)).ToList();
+                return new OutputTable(["Day", "Rounds", "Failed", "Clients", "Peak", "Average", "Servers", "MaxDeviation", "RoundsFlagged"],
+                    trend.PerDay.Select(d =>
+                    {
+                        var i = trend.Days.ToList().IndexOf(d.Day);
+                        var present = servers.Where(s => !double.IsNaN(s.Peaks[i])).ToList();
+                        return new object?[]
+                        {
+                            Day(d.Day), (long)d.Rounds, (long)d.Failed, (long)d.Clients, d.Peak, d.Average,
+                            string.Join(' ', present.Select(s => s.Name + "=" + OutputWriter.Text((long)s.Peaks[i]))),
+                            present.Count == 0 ? 0.0 : present.Max(s => Math.Abs(s.Deviation[i])),
+                            (long)present.Sum(s => s.Flagged[i]),
+                        };
+                    }).ToList());
+        }
+    }
 
     private static Command Verb(string name, string description, int? defaultLimit, Func<ConnectionSummary, TimeZoneInfo, OutputTable> table)
     {

@@ -13,6 +13,7 @@ namespace ReportJob.Reports;
 /// <summary>Reads what the store holds for one day and builds the report model the HTML, workbook and e-mail share.</summary>
 internal sealed class DailyReportBuilder(
     ConnectionDayReader connections,
+    ConnectionRollups rollups,
     SiteStore sites,
     FlowSectionBuilder flowSections,
     FlowQueries flowQueries,
@@ -26,6 +27,9 @@ internal sealed class DailyReportBuilder(
     /// <summary>How many service ports the top-clients table names per client.</summary>
     public const int ServicePortsShown = 3;
 
+    /// <summary>How many clients the trend follows: as many as its chart has distinct colours.</summary>
+    public const int TrendClients = 8;
+
     public Task<DailyReport> BuildAsync(DateOnly day, CancellationToken cancellationToken) =>
         BuildAsync(day, new ReportTimings(), cancellationToken);
 
@@ -38,14 +42,23 @@ internal sealed class DailyReportBuilder(
         var window = DayWindow.For(day, zone);
         var siteMap = await sites.LoadAsync(cancellationToken);
 
-        var snapshots = await connections.SnapshotsAsync(window, cancellationToken);
+        var snapshots = await connections.SnapshotsAsync(window.StartUtc, window.EndUtc, cancellationToken);
         stage = timings.AddSince("sites and snapshot list", stage);
         var aggregator = new ConnectionDayAggregator(zone, o);
-        await connections.ReadAsync(snapshots, aggregator, timings, cancellationToken);
+        var (reading, aggregating) = await connections.ReadAsync(window.StartUtc, window.EndUtc, aggregator, cancellationToken);
+        timings.Add("connections read", reading);
+        timings.Add("connections aggregated", aggregating);
         stage = Stopwatch.GetTimestamp();
         var names = new Dictionary<string, string?>(StringComparer.Ordinal);
         var preliminary = aggregator.Build(siteMap, _ => null);
+        // The day's figures are kept as its roll-up, for trends long after its runs are purged.
+        await rollups.SaveAsync(day, zone.Id, snapshots.Count, snapshots.Count(s => !s.Ok), aggregator.Figures!, cancellationToken);
         stage = timings.AddSince("connection section", stage);
+        // Earlier days whose report never ran (the service was installed later, files imported late) are rolled up
+        // now; a day rolled up before costs one look at its snapshot list.
+        await rollups.RollUpAsync(day.AddDays(1 - o.TrendDays), day.AddDays(-1), zone, o, siteMap, cancellationToken);
+        var trend = await rollups.TrendAsync(day.AddDays(1 - o.TrendDays), day, TrendClients, cancellationToken);
+        stage = timings.AddSince("trend", stage);
         if (o.ResolveDnsNames && preliminary.TopClients.Count > 0)
         {
             foreach (var (address, name) in await dns.ResolveAsync(preliminary.TopClients.Select(c => c.Address), o.DnsTimeout, cancellationToken))
@@ -85,7 +98,10 @@ internal sealed class DailyReportBuilder(
         var headline = Headline(connectionSection, flows, quality);
         var report = new DailyReport(day, o.TimeZone, time.GetUtcNow().UtcDateTime,
             TimeZoneInfo.ConvertTimeFromUtc(window.StartUtc, zone), TimeZoneInfo.ConvertTimeFromUtc(window.EndUtc, zone),
-            headline, connectionSection, protocols, flows, quality);
+            headline, connectionSection, protocols, flows, quality)
+        {
+            Trend = trend,
+        };
         timings.AddSince("flows and headline", stage);
         Log.ReportBuilt(logger, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), aggregator.Rows, snapshots.Count, watch.Elapsed.TotalSeconds);
         return report;

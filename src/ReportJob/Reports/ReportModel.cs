@@ -1,3 +1,5 @@
+using ReportJob.Snapshots;
+
 namespace ReportJob.Reports.Model;
 
 // The report model: every record the HTML report, the workbook, the e-mail and the charts read, in one file so that a
@@ -15,7 +17,11 @@ public sealed record DailyReport(
     ConnectionSection Connections,
     IReadOnlyList<ProtocolUsage> Protocols,
     FlowSection Flows,
-    DataQuality Quality);
+    DataQuality Quality)
+{
+    /// <summary>The daily roll-ups of the last <see cref="ReportOptions.TrendDays"/> days up to this one; null when not read.</summary>
+    public ConnectionTrend? Trend { get; init; }
+}
 
 public sealed record Headline(
     int Servers,

@@ -69,6 +69,10 @@ public sealed class ReportOptions : IValidatableObject
     [Range(1, 10000)]
     public int TopBursts { get; set; } = 20;
 
+    /// <summary>How many days, the report's own included, its trend section shows from the daily roll-ups.</summary>
+    [Range(2, 400)]
+    public int TrendDays { get; set; } = 30;
+
     /// <summary>Look up reverse-DNS names of the top clients.</summary>
     public bool ResolveDnsNames { get; set; } = true;
 

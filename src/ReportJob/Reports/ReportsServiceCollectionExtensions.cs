@@ -11,7 +11,6 @@ public static class ReportsServiceCollectionExtensions
         services.AddOptions<ReportOptions>().Bind(configuration.GetSection(ReportOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<RazorRenderer>();
         services.AddSingleton<ReverseDns>();
-        services.AddSingleton<ConnectionDayReader>();
         services.AddSingleton<FlowSectionBuilder>();
         services.AddSingleton<DailyReportBuilder>();
         services.AddSingleton<ReportWriter>();

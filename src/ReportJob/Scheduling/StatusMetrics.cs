@@ -72,7 +72,7 @@ internal sealed class StatusMetrics
         if (good.Count > 0)
         {
             var newest = good.Max(s => s.LastOk!.Value);
-            var round = good.Where(s => newest - s.LastOk!.Value < ConnectionQueries.RoundWindow).ToList();
+            var round = good.Where(s => newest - s.LastOk!.Value < ConnectionRound.Window).ToList();
             var mean = round.Average(s => (double)(s.LastOkConnections ?? 0));
             foreach (var s in good)
             {

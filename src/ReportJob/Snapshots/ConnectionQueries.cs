@@ -7,15 +7,13 @@ using ReportJob.Storage;
 namespace ReportJob.Snapshots;
 
 /// <summary>
-/// Reads stored snapshots back: rounds (one collection run across servers), their connections, and summaries.
+/// Reads stored snapshots back: rounds (one collection run across servers, <see cref="ConnectionRound.Assign"/>), their
+/// connections (from the runs that cover them), and summaries.
 /// The SQL is the portable subset of SQLite, PostgreSQL and SQL Server (no LIMIT/TOP); ordering of text and limits are
 /// applied in C# so that every provider gives the same rows in the same order.
 /// </summary>
-internal sealed class ConnectionQueries(IDbConnectionFactory factory)
+internal sealed class ConnectionQueries(IDbConnectionFactory factory, ConnectionRunStore runs)
 {
-    /// <summary>Snapshots of different servers taken less than this after the first of a round belong to that round.</summary>
-    public static readonly TimeSpan RoundWindow = TimeSpan.FromMinutes(1);
-
     /// <summary>How far before a time <see cref="FindRoundAtAsync"/> looks for the round taken at or before it.</summary>
     public static readonly TimeSpan LookBack = TimeSpan.FromDays(7);
 
@@ -39,7 +37,7 @@ internal sealed class ConnectionQueries(IDbConnectionFactory factory)
 
         // Rounds depend only on the snapshots shortly before (an hour is far more than a round spans); the round that
         // holds the latest snapshot may go on a few seconds past the time asked for, and is taken whole.
-        var rounds = await FindRoundsAsync(connection, last - TimeSpan.FromHours(1), last + RoundWindow, cancellationToken);
+        var rounds = await FindRoundsAsync(connection, last - TimeSpan.FromHours(1), last + ConnectionRound.Window, cancellationToken);
         return rounds.Last(r => r.StartUtc <= last);
     }
 
@@ -66,38 +64,124 @@ internal sealed class ConnectionQueries(IDbConnectionFactory factory)
     /// <summary>The round's connections, ordered by server, local address and port, remote address and port (ordinal).</summary>
     public async Task<IReadOnlyList<StoredConnection>> LoadRoundAsync(ConnectionRound round, CancellationToken cancellationToken)
     {
-        await using var connection = await factory.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<ConnectionRow>(new CommandDefinition(
-            $"""
-            SELECT s.server AS Server, s.taken_at AS TakenAt, c.local_address AS LocalAddress, c.local_port AS LocalPort,
-                   c.remote_address AS RemoteAddress, c.remote_port AS RemotePort, c.state AS State,
-                   c.created_at AS CreatedAt, c.first_seen AS FirstSeen
-            FROM connection c JOIN snapshot s ON s.id = c.snapshot_id
-            WHERE c.snapshot_id IN ({string.Join(", ", round.SnapshotIds.Select((_, i) => "@id" + i.ToString(CultureInfo.InvariantCulture)))})
-            """,
-            Ids(round.SnapshotIds), commandTimeout: factory.CommandTimeoutSeconds, cancellationToken: cancellationToken));
-        var list = rows.Select(r => new StoredConnection(
-            r.Server, DbTime.Utc(r.TakenAt), r.LocalAddress, r.LocalPort, r.RemoteAddress, r.RemotePort, r.State,
-            DbTime.Utc(r.CreatedAt), DbTime.Utc(r.FirstSeen))).ToList();
-        list.Sort(static (a, b) =>
+        await foreach (var (_, connections) in ReadRoundsAsync([round], cancellationToken))
         {
-            var c = string.CompareOrdinal(a.Server, b.Server);
-            if (c == 0) c = string.CompareOrdinal(a.LocalAddress, b.LocalAddress);
-            if (c == 0) c = a.LocalPort.CompareTo(b.LocalPort);
-            if (c == 0) c = string.CompareOrdinal(a.RemoteAddress, b.RemoteAddress);
-            if (c == 0) c = a.RemotePort.CompareTo(b.RemotePort);
-            return c;
-        });
-        return list;
+            return connections;
+        }
+
+        return [];
+    }
+
+    /// <summary>
+    /// Each round's connections, in the order <see cref="LoadRoundAsync"/> gives them, rounds in time order: the runs of
+    /// the rounds' span are read once and walked through each server's snapshots.
+    /// </summary>
+    public async IAsyncEnumerable<(ConnectionRound Round, IReadOnlyList<StoredConnection> Connections)> ReadRoundsAsync(
+        IReadOnlyList<ConnectionRound> rounds, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (rounds.Count == 0)
+        {
+            yield break;
+        }
+
+        var ordered = rounds.OrderBy(r => r.StartUtc).ToList();
+        var ids = ordered.SelectMany(r => r.SnapshotIds).ToHashSet();
+        var from = ordered[0].StartUtc;
+        var to = ordered[^1].StartUtc + ConnectionRound.Window;
+        var dayStart = RunTime.FromKey(RunTime.DayStart(RunTime.Key(from)));
+        await using var connection = await factory.OpenAsync(cancellationToken);
+        // From the UTC midnight on: the exact times of the snapshots runs began in (their first-seen time).
+        var snapshots = (await connection.QueryAsync<(long Id, string Server, DateTime TakenAt)>(new CommandDefinition(
+                "SELECT id, server, taken_at FROM snapshot WHERE status = 'ok' AND taken_at >= @from AND taken_at < @to",
+                new { from = dayStart, to }, commandTimeout: factory.CommandTimeoutSeconds, cancellationToken: cancellationToken)))
+            .Select(s => (s.Id, s.Server, TakenAt: DbTime.Utc(s.TakenAt))).ToList();
+        var byId = snapshots.ToDictionary(s => s.Id);
+        var takenOf = snapshots.GroupBy(s => (s.Server, RunTime.Key(s.TakenAt))).ToDictionary(g => g.Key, g => g.First().TakenAt);
+        var servers = await runs.ServersAsync(connection, null, cancellationToken);
+        var wanted = ordered.SelectMany(r => r.SnapshotIds).Where(byId.ContainsKey).Select(id => RunTime.Key(byId[id].TakenAt)).ToList();
+        if (wanted.Count == 0)
+        {
+            foreach (var round in ordered)
+            {
+                yield return (round, []);
+            }
+
+            yield break;
+        }
+
+        var texts = new Dictionary<RunAddress, string>();
+        string Text(RunAddress a)
+        {
+            if (!texts.TryGetValue(a, out var t))
+            {
+                texts[a] = t = a.ToString();
+            }
+
+            return t;
+        }
+
+        // The runs of the span, per server, walked through its snapshots in time order (a server's snapshots come in
+        // time order from round to round, not always within one round).
+        var first = wanted.Min();
+        var last = wanted.Max();
+        var perServer = new Dictionary<string, List<ConnectionRun>>(StringComparer.Ordinal);
+        await using (var scan = await runs.ScanAsync(connection, RunTime.FromKey(first), RunTime.FromKey(last + 1), cancellationToken))
+        {
+            foreach (var run in scan.Runs())
+            {
+                if (servers.TryGetValue(run.ServerId, out var name) && run.Last >= first && run.First <= last)
+                {
+                    if (!perServer.TryGetValue(name, out var list))
+                    {
+                        perServer[name] = list = [];
+                    }
+
+                    list.Add(run);
+                }
+            }
+        }
+
+        var sweeps = perServer.ToDictionary(kv => kv.Key, kv => new RunSweep(kv.Value), StringComparer.Ordinal);
+        foreach (var round in ordered)
+        {
+            var list = new List<StoredConnection>();
+            foreach (var id in round.SnapshotIds)
+            {
+                if (!byId.TryGetValue(id, out var snapshot) || !sweeps.TryGetValue(snapshot.Server, out var sweep))
+                {
+                    continue;
+                }
+
+                var key = RunTime.Key(snapshot.TakenAt);
+                foreach (var r in sweep.Covering(key))
+                {
+                    var firstSeen = r.FirstSeenTicks is { } ticks ? new DateTime(ticks, DateTimeKind.Utc)
+                        : takenOf.TryGetValue((snapshot.Server, r.First), out var t) ? t : RunTime.FromKey(r.First);
+                    list.Add(new StoredConnection(snapshot.Server, snapshot.TakenAt, Text(r.Key.Local), r.Key.LocalPort, Text(r.Key.Remote), r.Key.RemotePort,
+                        r.State.ToString(), r.CreatedTicks is { } c ? new DateTime(c, DateTimeKind.Utc) : null, firstSeen));
+                }
+            }
+
+            list.Sort(static (a, b) =>
+            {
+                var c = string.CompareOrdinal(a.Server, b.Server);
+                if (c == 0) c = string.CompareOrdinal(a.LocalAddress, b.LocalAddress);
+                if (c == 0) c = a.LocalPort.CompareTo(b.LocalPort);
+                if (c == 0) c = string.CompareOrdinal(a.RemoteAddress, b.RemoteAddress);
+                if (c == 0) c = a.RemotePort.CompareTo(b.RemotePort);
+                return c;
+            });
+            yield return (round, list);
+        }
     }
 
     /// <summary>Reads the rounds one at a time into a summary (a day is never held in memory at once).</summary>
     public async Task<ConnectionSummary> SummarizeAsync(IReadOnlyList<ConnectionRound> rounds, SiteMap sites, CancellationToken cancellationToken)
     {
         var summary = new ConnectionSummary(sites);
-        foreach (var round in rounds)
+        await foreach (var (round, connections) in ReadRoundsAsync(rounds, cancellationToken))
         {
-            summary.Add(round, await LoadRoundAsync(round, cancellationToken));
+            summary.Add(round, connections);
         }
 
         return summary;
@@ -124,21 +208,6 @@ internal sealed class ConnectionQueries(IDbConnectionFactory factory)
         ORDER BY s.server
         """;
 
-    /// <summary>
-    /// One parameter per id: Dapper expands <c>IN @ids</c> for SQLite and SQL Server but hands Npgsql an array, which
-    /// only <c>= ANY(@ids)</c> accepts. A round has one snapshot per server, so the list stays short.
-    /// </summary>
-    private static DynamicParameters Ids(IReadOnlyList<long> ids)
-    {
-        var p = new DynamicParameters();
-        for (var i = 0; i < ids.Count; i++)
-        {
-            p.Add("id" + i.ToString(CultureInfo.InvariantCulture), ids[i]);
-        }
-
-        return p;
-    }
-
     private async Task<IReadOnlyList<ConnectionRound>> FindRoundsAsync(DbConnection connection, DateTime fromUtc, DateTime toUtc, CancellationToken cancellationToken)
     {
         var snapshots = (await connection.QueryAsync<(long Id, string Server, DateTime TakenAt)>(new CommandDefinition(
@@ -147,35 +216,11 @@ internal sealed class ConnectionQueries(IDbConnectionFactory factory)
             .Select(s => (s.Id, s.Server, TakenAt: DbTime.Utc(s.TakenAt)))
             .OrderBy(s => s.TakenAt).ThenBy(s => s.Server, StringComparer.Ordinal).ThenBy(s => s.Id)
             .ToList();
-        var rounds = new List<ConnectionRound>();
-        var ids = new List<long>();
-        var servers = new List<string>();
-        var start = DateTime.MinValue;
-        foreach (var s in snapshots)
-        {
-            // A new round when the window is over, or when a server comes again (it collects once per round).
-            if (ids.Count > 0 && (s.TakenAt - start >= RoundWindow || servers.Contains(s.Server, StringComparer.Ordinal)))
-            {
-                rounds.Add(new ConnectionRound(start, ids, servers));
-                ids = [];
-                servers = [];
-            }
-
-            if (ids.Count == 0)
-            {
-                start = s.TakenAt;
-            }
-
-            ids.Add(s.Id);
-            servers.Add(s.Server);
-        }
-
-        if (ids.Count > 0)
-        {
-            rounds.Add(new ConnectionRound(start, ids, servers));
-        }
-
-        return rounds;
+        var assigned = ConnectionRound.Assign(snapshots.Select(s => (s.Server, s.TakenAt)).ToList());
+        return snapshots.Select((s, i) => (Snapshot: s, Round: assigned[i]))
+            .GroupBy(x => x.Round)
+            .Select(g => new ConnectionRound(g.First().Snapshot.TakenAt, g.Select(x => x.Snapshot.Id).ToList(), g.Select(x => x.Snapshot.Server).ToList()))
+            .ToList();
     }
 
     private sealed class HealthRow
@@ -193,26 +238,5 @@ internal sealed class ConnectionQueries(IDbConnectionFactory factory)
         public DateTime? LastFailure { get; set; }
 
         public string? LastError { get; set; }
-    }
-
-    private sealed class ConnectionRow
-    {
-        public string Server { get; set; } = "";
-
-        public DateTime TakenAt { get; set; }
-
-        public string LocalAddress { get; set; } = "";
-
-        public int LocalPort { get; set; }
-
-        public string RemoteAddress { get; set; } = "";
-
-        public int RemotePort { get; set; }
-
-        public string State { get; set; } = "";
-
-        public DateTime? CreatedAt { get; set; }
-
-        public DateTime FirstSeen { get; set; }
     }
 }

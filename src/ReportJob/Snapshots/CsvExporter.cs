@@ -31,9 +31,8 @@ internal sealed class CsvExporter(ConnectionQueries queries, SiteStore siteStore
         var sites = await siteStore.LoadAsync(cancellationToken);
         var written = new List<string>();
         var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var round in rounds)
+        await foreach (var (round, connections) in queries.ReadRoundsAsync(rounds, cancellationToken))
         {
-            var connections = await queries.LoadRoundAsync(round, cancellationToken);
             var runStamp = RunStamp(round.StartUtc, zone);
             // Two rounds in one minute (a server collected twice): keep both sets apart.
             var stem = "iisports-" + runStamp;

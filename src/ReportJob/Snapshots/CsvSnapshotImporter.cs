@@ -110,7 +110,7 @@ internal sealed class CsvSnapshotImporter(
             foreach (var snapshot in file.Snapshots)
             {
                 // The same run exported twice into different files (or re-exported with more rows) must not count twice.
-                if (await ExistsAsync(connection, tx, snapshot, cancellationToken))
+                if (await store.ExistsAsync(connection, tx, snapshot.Server, snapshot.TakenAtUtc, cancellationToken))
                 {
                     duplicates++;
                     Log.CsvDuplicateSnapshot(logger, name, snapshot.Server, snapshot.TakenAtUtc);
@@ -160,11 +160,6 @@ internal sealed class CsvSnapshotImporter(
         await using var connection = await factory.OpenAsync(cancellationToken);
         return await IngestLedger.FindAsync(connection, null, hash, cancellationToken);
     }
-
-    private static async Task<bool> ExistsAsync(DbConnection connection, DbTransaction tx, Snapshot snapshot, CancellationToken cancellationToken) =>
-        await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM snapshot WHERE server = @server AND taken_at = @takenAt AND status = 'ok'",
-            new { server = snapshot.Server, takenAt = DbTime.Utc(snapshot.TakenAtUtc) }, tx, cancellationToken: cancellationToken)) > 0;
 
     /// <summary>Moves the file into a sibling folder, never overwriting: a second <c>x.csv</c> becomes <c>x.1.csv</c>.</summary>
     private static string MoveTo(string path, string folder)

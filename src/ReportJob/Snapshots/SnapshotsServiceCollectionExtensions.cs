@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
 using ReportJob.Scheduling;
+using ReportJob.Storage;
 
 namespace ReportJob.Snapshots;
 
@@ -18,7 +19,11 @@ public static class SnapshotsServiceCollectionExtensions
                 }
             })
             .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ConnectionRunStore>();
         services.AddSingleton<SnapshotStore>();
+        services.AddSingleton<ISchemaDataMigration, ConnectionRunMigration>();
+        services.AddSingleton<ConnectionDayReader>();
+        services.AddSingleton<ConnectionRollups>();
         services.AddSingleton<CsvSnapshotImporter>();
         services.AddSingleton<CsvDropFolderImporter>();
         services.AddSingleton<CsvExporter>();

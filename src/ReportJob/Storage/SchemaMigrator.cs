@@ -6,12 +6,18 @@ using Microsoft.Extensions.Logging;
 
 namespace ReportJob.Storage;
 
-/// <summary>Applies the missing numbered scripts, each in its own transaction, and records them in <c>schema_version</c>.</summary>
-internal sealed partial class SchemaMigrator(IDbConnectionFactory factory, TimeProvider time, ILogger<SchemaMigrator> logger)
+/// <summary>
+/// Applies the missing numbered scripts, each in its own transaction together with the data migrations of its number
+/// (<see cref="ISchemaDataMigration"/>), and records them in <c>schema_version</c>.
+/// </summary>
+internal sealed partial class SchemaMigrator(IDbConnectionFactory factory, IEnumerable<ISchemaDataMigration> dataMigrations, TimeProvider time, ILogger<SchemaMigrator> logger)
 {
-    public async Task<IReadOnlyList<SchemaScript>> MigrateAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<SchemaScript>> MigrateAsync(CancellationToken cancellationToken) => MigrateAsync(int.MaxValue, cancellationToken);
+
+    /// <summary>Applies the missing scripts numbered up to <paramref name="upToVersion"/> (a store as an older version left it, for tests of what comes after).</summary>
+    public async Task<IReadOnlyList<SchemaScript>> MigrateAsync(int upToVersion, CancellationToken cancellationToken)
     {
-        var scripts = SchemaScript.Load(factory.Provider);
+        var scripts = SchemaScript.Load(factory.Provider).Where(s => s.Version <= upToVersion).ToList();
         var applied = new List<SchemaScript>();
         var watch = Stopwatch.StartNew();
         await using var connection = await factory.OpenAsync(cancellationToken);
@@ -33,6 +39,11 @@ internal sealed partial class SchemaMigrator(IDbConnectionFactory factory, TimeP
             foreach (var batch in Batches(script.Sql))
             {
                 await connection.ExecuteAsync(new CommandDefinition(batch, transaction: tx, commandTimeout: factory.CommandTimeoutSeconds, cancellationToken: cancellationToken));
+            }
+
+            foreach (var step in dataMigrations.Where(m => m.Version == script.Version))
+            {
+                await step.RunAsync(connection, tx, cancellationToken);
             }
 
             await connection.ExecuteAsync(new CommandDefinition(

@@ -4,9 +4,9 @@ using SQLitePCL;
 namespace ReportJob.Storage;
 
 /// <summary>
-/// Direct calls into the bundled e_sqlite3, for the two paths that make millions of calls: the report's read
-/// (<see cref="SqliteStatement"/>) and the bulk insert's binds (<see cref="BulkInserter"/>). SQLitePCLRaw's API passes a
-/// SafeHandle (two interlocked reference counts) and makes a GC transition on every call; here the pointer goes as is,
+/// Direct calls into the bundled e_sqlite3, for the two paths that make millions of calls: reads of many rows
+/// (<see cref="SqliteStatement"/>, through <see cref="RowCursor"/>) and the bulk insert's binds (<see cref="BulkInserter"/>).
+/// SQLitePCLRaw's API passes a SafeHandle (two interlocked reference counts) and makes a GC transition on every call; here the pointer goes as is,
 /// and calls that only read or set a value in memory skip the transition. Blittable signatures only, so there is no
 /// marshalling stub (LibraryImport would generate the same calls).
 /// </summary>
@@ -51,6 +51,15 @@ internal static class SqliteNative
     [DllImport(Library, ExactSpelling = true)]
     [SuppressGCTransition]
     public static extern nint sqlite3_column_text(nint statement, int column);
+
+    [DllImport(Library, ExactSpelling = true)]
+    [SuppressGCTransition]
+    public static extern nint sqlite3_column_blob(nint statement, int column);
+
+    /// <summary>The size of the value sqlite3_column_blob or sqlite3_column_text returned last for the column.</summary>
+    [DllImport(Library, ExactSpelling = true)]
+    [SuppressGCTransition]
+    public static extern int sqlite3_column_bytes(nint statement, int column);
 
     // Binding copies a value into the statement (under the connection's mutex, which only the writing thread takes).
 

@@ -75,6 +75,30 @@ public sealed class SnapshotVerbsTests : IDisposable
         Assert.Contains("\"Munich\",\"2\",\"1.5\",\"2\"", sites.Out, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The fixtures' day rolled up when asked (days of Reports:TimeZone, UTC here): two rounds; EX01 holds 6
+    /// connections and EX02 4 at 07:05 UTC, so the day's peak is 10 and EX01's 6.
+    /// </summary>
+    [Fact]
+    public async Task ConnectionsTrend_FixtureDays_RolledUpAndShown()
+    {
+        await ImportFixturesAsync();
+
+        var days = await RunAsync("connections", "trend", "--days", "2", "--to", "2026-11-20", "--format", "csv");
+        var servers = await RunAsync("connections", "trend", "--days", "2", "--to", "2026-11-20", "--by", "server", "--format", "csv");
+        var again = await RunAsync("connections", "trend", "--days", "2", "--to", "2026-11-20");
+
+        Assert.Equal(0, days.Exit);
+        Assert.Contains("2026-11-19 to 2026-11-20 (UTC): 1 of 2 days have connections; 1 rolled up now", days.Err, StringComparison.Ordinal);
+        var lines = days.Out.Replace("\r", "", StringComparison.Ordinal).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("\"Day\",\"Rounds\",\"Failed\",\"Clients\",\"Peak\",\"Average\",\"Servers\",\"MaxDeviation\",\"RoundsFlagged\"", lines[0]);
+        Assert.StartsWith("\"2026-11-20\",\"2\",\"0\",", lines[1], StringComparison.Ordinal);
+        Assert.Contains(",\"10\",", lines[1], StringComparison.Ordinal);
+        Assert.Equal(2, lines.Length);
+        Assert.Contains("\"2026-11-20\",\"EX01\",\"6\",", servers.Out, StringComparison.Ordinal);
+        Assert.Contains("0 rolled up now", again.Err, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Connections_LatestOlderThanLookBack_SaysWhereTheDataIs()
     {
@@ -125,6 +149,9 @@ public sealed class SnapshotVerbsTests : IDisposable
     [InlineData("connections", "top", "--date", "20.11.2026")]
     [InlineData("connections", "top", "--time-zone", "Mars/Olympus")]
     [InlineData("connections", "top", "--bogus")]
+    [InlineData("connections", "trend", "--days", "0")]
+    [InlineData("connections", "trend", "--by", "week")]
+    [InlineData("connections", "trend", "--to", "20.11.2026")]
     [InlineData("export-csv", "--out", "x")]
     [InlineData("export-csv", "--date", "2026-11-20")]
     [InlineData("sites", "lookup", "not-an-address")]

@@ -14,7 +14,7 @@ public sealed partial class ChartTests
     public static readonly string[] ChartIds =
     [
         "states-per-server", "states-share", "states-per-hour", "per-server", "client-distribution", "top-clients", "protocol-requests",
-        "created-per-minute", "source-ports", "site-clients", "traffic-per-exporter", "top-sources", "top-destinations", "top-conversations",
+        "created-per-minute", "source-ports", "site-clients", "trend-server-peaks", "trend-clients", "trend-imbalance", "trend-top-clients", "traffic-per-exporter", "top-sources", "top-destinations", "top-conversations",
         "protocols", "ports",
     ];
 
@@ -22,6 +22,7 @@ public sealed partial class ChartTests
     public async Task Charts_FixtureDayWithFlowsAndIisLog_EachMatchesItsGolden()
     {
         await using var db = await ReportFixture.CreateAsync();
+        await ReportFixture.StoreEarlierWeekAsync(db);
         await ReportFixture.IngestFlowsAsync(db);
         await ReportFixture.ImportIisLogAsync(db);
         var report = await db.Get<DailyReportBuilder>().BuildAsync(ReportFixture.Day, default);

@@ -82,7 +82,7 @@ public sealed class DailyReportTests
         Assert.Empty(Directory.GetFiles(dir, "*.tmp"));
         Assert.NotNull(result.MailDelivery);
         Assert.EndsWith("report-2026-11-20.eml", result.MailDelivery, StringComparison.Ordinal);
-        Assert.Equal(["sites and snapshot list", "connections read", "connections aggregated", "connection section", "DNS names and IIS facts",
+        Assert.Equal(["sites and snapshot list", "connections read", "connections aggregated", "connection section", "trend", "DNS names and IIS facts",
             "flows and headline", "workbook", "HTML, latest and index", "mail"], result.Timings.Stages.Select(s => s.Key));
     }
 }

@@ -35,7 +35,7 @@ public sealed class DetectionReportTests(ITestOutputHelper output)
         Assert.Contains(report.Headline.Alerts, a => a.StartsWith("1 source(s) sending mail to many destinations", StringComparison.Ordinal));
 
         var html = await File.ReadAllTextAsync(result.HtmlPath);
-        Assert.Contains("<h2>11. Heavy hitters, DoS targets and mail fan-out</h2>", html, StringComparison.Ordinal);
+        Assert.Contains("<h2>12. Heavy hitters, DoS targets and mail fan-out</h2>", html, StringComparison.Ordinal);
         Assert.Contains($"<td>{AttackTraffic.FloodTarget}</td>", html, StringComparison.Ordinal);
         Assert.Contains($"to {AttackTraffic.BulkReceiver} tcp/22", html, StringComparison.Ordinal);
         Assert.Contains("<h3>Service ports</h3>", html, StringComparison.Ordinal);

@@ -99,6 +99,7 @@ public sealed partial class ReportArtifactTests(ITestOutputHelper output)
         await using var db = await ReportFixture.CreateAsync();
         await ReportFixture.IngestFlowsAsync(db);
         await ReportFixture.ImportIisLogAsync(db);
+        await ReportFixture.StoreEarlierWeekAsync(db);
         var result = await db.Get<DailyReportRunner>().RunAsync(ReportFixture.Day, mail: false, default);
         var html = await File.ReadAllTextAsync(result.HtmlPath);
         Assert.DoesNotMatch(ExternalReference(), html);
@@ -107,7 +108,7 @@ public sealed partial class ReportArtifactTests(ITestOutputHelper output)
         var profile = Path.Combine(db.Directory, "chromium-profile");
         var (code, dom, log) = ExternalTools.RunRaw("chromium", [.. HeadlessChromium.Flags(profile, logging: true), "--dump-dom", new Uri(result.HtmlPath).AbsoluteUri], TimeSpan.FromSeconds(90));
         Assert.Equal(0, code);
-        foreach (var id in new[] { "headline", "states", "servers", "distribution", "top-clients", "age", "ports", "sites", "traffic", "scanners", "detections", "quality" })
+        foreach (var id in new[] { "headline", "states", "servers", "distribution", "top-clients", "age", "ports", "sites", "trend", "traffic", "scanners", "detections", "quality" })
         {
             Assert.Contains($"<section id=\"{id}\"", dom, StringComparison.Ordinal);
         }
@@ -132,6 +133,7 @@ public sealed partial class ReportArtifactTests(ITestOutputHelper output)
         await using var db = await ReportFixture.CreateAsync();
         await ReportFixture.IngestFlowsAsync(db);
         await ReportFixture.ImportIisLogAsync(db);
+        await ReportFixture.StoreEarlierWeekAsync(db);
         var result = await db.Get<DailyReportRunner>().RunAsync(ReportFixture.Day, mail: false, default);
         var charts = ChartElement().Matches(await File.ReadAllTextAsync(result.HtmlPath)).Select(m => (Id: m.Groups["id"].Value, Svg: m.Value,
             Width: int.Parse(m.Groups["w"].Value, CultureInfo.InvariantCulture), Height: int.Parse(m.Groups["h"].Value, CultureInfo.InvariantCulture))).ToList();

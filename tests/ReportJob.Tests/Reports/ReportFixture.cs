@@ -78,6 +78,22 @@ internal static class ReportFixture
         Assert.Equal(IngestStatus.Ingested, outcome.Status);
     }
 
+    /// <summary>
+    /// The same snapshots a week earlier without EX03 (13 November, and the one after its local midnight on the 14th),
+    /// for the report's trend: stored, not rolled up (no report ran for those days).
+    /// </summary>
+    public static async Task StoreEarlierWeekAsync(TestDatabase db)
+    {
+        var store = db.Get<SnapshotStore>();
+        foreach (var item in Snapshots())
+        {
+            if (item is Snapshot { Server: not "EX03" } snapshot)
+            {
+                await store.SaveAsync(snapshot with { TakenAtUtc = snapshot.TakenAtUtc.AddDays(-7) }, default);
+            }
+        }
+    }
+
     /// <summary>An IIS log of the day: 10.2.1.50 on MAPI/HTTP (alice, twice) and ActiveSync (bob, a hostile user agent), 10.3.4.8 on OWA (401).</summary>
     public static async Task ImportIisLogAsync(TestDatabase db)
     {
@@ -105,6 +121,18 @@ internal static class ReportFixture
         await db.Get<SiteStore>().ImportAsync(sitesFile, default);
 
         var store = db.Get<SnapshotStore>();
+        foreach (var item in Snapshots())
+        {
+            await (item is Snapshot snapshot ? store.SaveAsync(snapshot, default) : store.SaveFailureAsync((SnapshotFailure)item, default));
+        }
+
+        return db;
+    }
+
+    /// <summary>The day's snapshots and failures, in the order they are stored (<see cref="Snapshot"/> or <see cref="SnapshotFailure"/>).</summary>
+    public static IReadOnlyList<object> Snapshots()
+    {
+        var items = new List<object>();
         // Local midnight in Paris on 2026-11-20 is 23:00 UTC the day before.
         var start = new DateTime(2026, 11, 19, 23, 0, 0, DateTimeKind.Utc);
         var serverIp = IPAddress.Parse("10.0.0.10");
@@ -115,7 +143,7 @@ internal static class ReportFixture
             {
                 if (server == "EX03" && hour is 5 or 6)
                 {
-                    await store.SaveFailureAsync(new SnapshotFailure(server, "ssh", taken, "ssh: connect to host ex03 port 22: Connection timed out " + Hostile + new string('A', 10_000), TimeSpan.FromSeconds(30)), default);
+                    items.Add(new SnapshotFailure(server, "ssh", taken, "ssh: connect to host ex03 port 22: Connection timed out " + Hostile + new string('A', 10_000), TimeSpan.FromSeconds(30)));
                     continue;
                 }
 
@@ -141,12 +169,12 @@ internal static class ReportFixture
                 }
 
                 rows.Add(new TcpConnection(serverIp, 443, IPAddress.Parse("172.16.5.5"), 1500, TcpState.CloseWait));
-                await store.SaveAsync(new Snapshot(server, server == "EX01" ? "local" : "ssh", taken, rows, TimeSpan.FromMilliseconds(40)), default);
+                items.Add(new Snapshot(server, server == "EX01" ? "local" : "ssh", taken, rows, TimeSpan.FromMilliseconds(40)));
             }
         }
 
         // A snapshot outside the day (Paris) must not count.
-        await store.SaveAsync(new Snapshot("EX01", "local", start.AddDays(1).AddMinutes(10), [new TcpConnection(serverIp, 443, IPAddress.Parse("10.9.9.9"), 1, TcpState.Established)], TimeSpan.Zero), default);
-        return db;
+        items.Add(new Snapshot("EX01", "local", start.AddDays(1).AddMinutes(10), [new TcpConnection(serverIp, 443, IPAddress.Parse("10.9.9.9"), 1, TcpState.Established)], TimeSpan.Zero));
+        return items;
     }
 }

@@ -80,7 +80,7 @@ public sealed class SnapshotCollectorTests
         Assert.Equal(
             [("ex01", "ssh", "ok", null, 2), ("ex02", "ssh", "failed", "ssh to ex02:22 failed: Connection refused", 0), ("ex03", "ssh", "ok", null, 2)],
             snapshots);
-        Assert.Equal(4, await c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM connection"));
+        Assert.Equal(4, await StoredRuns.ConnectionRoundsAsync(db));
     }
 
     [Fact]

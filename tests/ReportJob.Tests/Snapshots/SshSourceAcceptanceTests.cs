@@ -34,11 +34,15 @@ public sealed class SshSourceAcceptanceTests
         Assert.Equal(local, viaSsh);
         Assert.Equal("ssh", results.Single(r => r.Server == "viassh").Source);
 
-        await using var c = await db.Get<IDbConnectionFactory>().OpenAsync(default);
-        var stored = (await c.QueryAsync<(string Server, string Local, int LocalPort, string Remote, int RemotePort, string State)>(
-            "SELECT s.server, c.local_address, c.local_port, c.remote_address, c.remote_port, c.state FROM connection c JOIN snapshot s ON s.id = c.snapshot_id")).ToList();
+        var queries = db.Get<ConnectionQueries>();
+        var stored = new List<StoredConnection>();
+        await foreach (var (_, connections) in queries.ReadRoundsAsync(await queries.FindRoundsAsync(DateTime.UnixEpoch, new DateTime(2100, 1, 1, 0, 0, 0, DateTimeKind.Utc), default), default))
+        {
+            stored.AddRange(connections);
+        }
+
         List<string> Stored(string server) => stored.Where(r => r.Server == server)
-            .Select(r => $"{r.Local}:{r.LocalPort} {r.Remote}:{r.RemotePort} {r.State}").Order(StringComparer.Ordinal).ToList();
+            .Select(r => $"{r.LocalAddress}:{r.LocalPort} {r.RemoteAddress}:{r.RemotePort} {r.State}").Order(StringComparer.Ordinal).ToList();
         Assert.Equal(local, Stored("viassh"));
         Assert.Equal(local, Stored("local"));
     }
@@ -77,8 +81,9 @@ public sealed class SshSourceAcceptanceTests
         Assert.Equal(2, snapshots.Count);
         Assert.Equal(("ok", 1), (snapshots[0].Status, snapshots[0].Count));
         Assert.Equal(("failed", down.Error, 0), (snapshots[1].Status, snapshots[1].Error, snapshots[1].Count));
-        Assert.Equal(1, await c.ExecuteScalarAsync<int>(
-            "SELECT COUNT(*) FROM connection c JOIN snapshot s ON s.id = c.snapshot_id WHERE s.server = 'down'"));
+        var queries = db.Get<ConnectionQueries>();
+        var stored = await queries.LoadRoundAsync((await queries.FindRoundAtAsync(before, default))!, default);
+        Assert.Equal(["down 10.2.1.5:50000"], stored.Select(r => $"{r.Server} {r.RemoteAddress}:{r.RemotePort}"));
     }
 
     [ToolFact("ssh")]

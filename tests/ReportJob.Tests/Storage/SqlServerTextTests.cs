@@ -109,9 +109,28 @@ public sealed partial class SqlServerTextTests(ITestOutputHelper output)
             ("IisQueries.SitesAsync", () => s.GetRequiredService<IisQueries>().SitesAsync(day, default)),
             ("SiteStore.LoadAsync", () => s.GetRequiredService<SiteStore>().LoadAsync(default)),
             ("SiteStore.ImportAsync", () => s.GetRequiredService<SiteStore>().ImportAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "snapshots-csv", "sites.csv"), default)),
-            ("ConnectionDayReader.SnapshotsAsync", () => s.GetRequiredService<ConnectionDayReader>().SnapshotsAsync(DayWindow.For(day, TimeZoneInfo.Utc), default)),
+            ("ConnectionDayReader.SnapshotsAsync", () => s.GetRequiredService<ConnectionDayReader>().SnapshotsAsync(t0.Date, t0.Date.AddDays(1), default)),
             ("ConnectionDayReader.ReadAsync", () => s.GetRequiredService<ConnectionDayReader>().ReadAsync(
-                [new SnapshotInfo(1, "ex01", t0, true, null)], new ConnectionDayAggregator(TimeZoneInfo.Utc, new ReportOptions()), new ReportTimings(), default)),
+                t0.Date, t0.Date.AddDays(1), new ConnectionDayAggregator(TimeZoneInfo.Utc, new ReportOptions()), default)),
+            ("ConnectionQueries.ReadRoundsAsync", async () =>
+            {
+                await foreach (var _ in s.GetRequiredService<ConnectionQueries>().ReadRoundsAsync([new ConnectionRound(t0, [1, 2], ["ex01", "ex02"])], default))
+                {
+                }
+            }),
+            ("SnapshotStore.ExistsAsync", () => WithTransaction(recorder, (c, tx) => s.GetRequiredService<SnapshotStore>().ExistsAsync(c, tx, "ex01", t0, default))),
+            ("ConnectionRunStore.LockServerAsync", () => WithTransaction(recorder, (c, tx) => s.GetRequiredService<ConnectionRunStore>().LockServerAsync(c, tx, "ex01", default))),
+            ("ConnectionRunStore.SetVersionAsync", () => WithTransaction(recorder, (c, tx) => s.GetRequiredService<ConnectionRunStore>().SetVersionAsync(c, tx, 1, 2, 3, default))),
+            ("ConnectionRunStore.SetOpenAsync", () => WithTransaction(recorder, (c, tx) => s.GetRequiredService<ConnectionRunStore>().SetOpenAsync(c, tx, 1, RunTime.Key(t0), [], default))),
+            ("ConnectionRunStore.RunsAsync", () => WithTransaction(recorder, (c, tx) => s.GetRequiredService<ConnectionRunStore>().RunsAsync(c, tx, 1, RunTime.Key(t0.Date), RunTime.Key(t0.Date.AddDays(1)), default))),
+            ("ConnectionRunStore.DeleteAsync", () => WithTransaction(recorder, (c, tx) => s.GetRequiredService<ConnectionRunStore>().DeleteAsync(c, tx, 1, RunTime.Key(t0.Date), RunTime.Key(t0.Date.AddDays(1)), default))),
+            ("ConnectionRunStore.SnapshotTimesAsync", () => WithTransaction(recorder, (c, tx) => s.GetRequiredService<ConnectionRunStore>().SnapshotTimesAsync(c, tx, "ex01", RunTime.Key(t0.Date), RunTime.Key(t0), default))),
+            ("ConnectionRunStore.PreviousSnapshotAsync", () => WithTransaction(recorder, (c, tx) => s.GetRequiredService<ConnectionRunStore>().PreviousSnapshotAsync(c, tx, "ex01", RunTime.Key(t0), default))),
+            ("ConnectionRunStore.NextSnapshotAsync", () => WithTransaction(recorder, (c, tx) => s.GetRequiredService<ConnectionRunStore>().NextSnapshotAsync(c, tx, "ex01", RunTime.Key(t0), default))),
+            ("ConnectionRollups.SaveAsync", () => s.GetRequiredService<ConnectionRollups>().SaveAsync(day, "UTC", 2, 1,
+                new ConnectionDayFigures(1, 1, 1, [new ServerDayFigures("ex01", 1, 1, 1, 0, 0)], [], [new SiteDayFigures("(unknown)", 1, 1, 1, 1)]), default)),
+            ("ConnectionRollups.TrendAsync", () => s.GetRequiredService<ConnectionRollups>().TrendAsync(day.AddDays(-29), day, 10, default)),
+            ("ConnectionRollups.RollUpAsync", () => s.GetRequiredService<ConnectionRollups>().RollUpAsync(day, day, TimeZoneInfo.Utc, new ReportOptions(), SiteMap.Empty, default)),
             ("RetentionWork.RunAsync", () => new RetentionWork(recorder, s.GetRequiredService<IOptions<SchedulingOptions>>(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<RetentionWork>.Instance).RunAsync(t0, default)),
             ("JobRunLock.TryTakeAsync", async () =>
             {
@@ -140,6 +159,11 @@ public sealed partial class SqlServerTextTests(ITestOutputHelper output)
             recorder.Texts.Add(("IisStore stage " + table.Stage, table.CreateStage(StorageProvider.SqlServer, "#" + table.Stage)));
             recorder.Texts.Add(("IisStore merge " + table.Stage, table.Merge(StorageProvider.SqlServer, "#" + table.Stage)));
         }
+
+        // The runs closed or extended through a staging table (filled by SqlBulkCopy): its texts directly.
+        var (_, createStage, moveLast) = ConnectionRunStore.MoveLastTexts(StorageProvider.SqlServer);
+        recorder.Texts.Add(("ConnectionRunStore stage", createStage));
+        recorder.Texts.Add(("ConnectionRunStore move last", moveLast));
 
         var silent = steps.Select(x => x.Step).Where(step => !recorder.Texts.Any(t => t.Step == step)).ToList();
         Assert.Empty(silent);

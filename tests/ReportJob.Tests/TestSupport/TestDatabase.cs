@@ -114,6 +114,18 @@ internal sealed class TestDatabase : IAsyncDisposable
         return new TestDatabase(provider, connectionString, dir, host, drop);
     }
 
+    /// <summary>The app's services over the same database in a host of their own, as another process would have them; dispose it before this.</summary>
+    public IHost SecondHost()
+    {
+        var host = AppHost.CreateBuilder(AppConfiguration.Build(null, new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = Provider.ToString(),
+            ["Storage:ConnectionString"] = ConnectionString,
+            ["Logging:LogLevel:Default"] = "Warning",
+        })).Build();
+        return host;
+    }
+
     public async ValueTask DisposeAsync()
     {
         Host.Dispose();

@@ -36,6 +36,10 @@ public static class AxisTicks
         return Build(max, Math.Pow(1024, power), targetTicks, wholeSteps: false, v => v.ToString("#,0.##", culture) + " " + ByteUnits[power]);
     }
 
+    /// <summary>Shares (0.25 = 25%) in percent: 0, 5%, 10% … rather than 0, 0.05, 0.1.</summary>
+    public static Scale Percent(double max, CultureInfo culture, int targetTicks = 5) =>
+        Build(max, 0.01, targetTicks, wholeSteps: false, v => (v / 100).ToString("#,0.##%", culture));
+
     /// <summary>Bytes with the binary unit that keeps the figure below 1024: 1.5 MiB.</summary>
     public static string BytesText(double value, CultureInfo culture)
     {
@@ -70,6 +74,27 @@ public static class AxisTicks
             {
                 var label = t == end && t.TimeOfDay == TimeSpan.Zero && t > start ? "24:00" : t.ToString("HH:mm", CultureInfo.InvariantCulture);
                 ticks.Add((t, label));
+            }
+        }
+
+        return ticks;
+    }
+
+    /// <summary>
+    /// Ticks at midnight of the days from <paramref name="first"/> to <paramref name="last"/>, every 1, 2, 5 or 7
+    /// days by the span (weekly from Monday), labelled "8 Nov" whatever the report's culture, so a label stays short.
+    /// </summary>
+    public static IReadOnlyList<(DateTime Time, string Label)> Days(DateOnly first, DateOnly last)
+    {
+        var span = last.DayNumber - first.DayNumber + 1;
+        var step = span <= 10 ? 1 : span <= 20 ? 2 : span <= 35 ? 5 : 7;
+        var ticks = new List<(DateTime, string)>();
+        for (var d = first; d <= last; d = d.AddDays(1))
+        {
+            var on = step == 7 ? d.DayOfWeek == DayOfWeek.Monday : (last.DayNumber - d.DayNumber) % step == 0;
+            if (on)
+            {
+                ticks.Add((d.ToDateTime(TimeOnly.MinValue), d.ToString("d MMM", CultureInfo.InvariantCulture)));
             }
         }
 

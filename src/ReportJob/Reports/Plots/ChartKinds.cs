@@ -14,6 +14,9 @@ public static class ChartKinds
     {
         Count,
         Bytes,
+
+        /// <summary>Shares, 0.25 = 25 %.</summary>
+        Percent,
     }
 
     /// <summary>Columns per category, stacked when there are several series (states per server, histograms).</summary>
@@ -77,6 +80,16 @@ public static class ChartKinds
     /// <summary>Lines over the day, one per series; a missed point (NaN) breaks its line rather than pretending a value.</summary>
     public static ReportChart Lines(string id, string title, IReadOnlyList<DateTime> times, IReadOnlyList<(string Name, IReadOnlyList<double> Values)> series,
         DateTime start, DateTime end, Unit unit, CultureInfo culture, int height = 300) =>
+        Lines(id, title, times, series, start, end, AxisTicks.Hours(start, end), unit, culture, height);
+
+    /// <summary>Lines over days, one point per day and series (trends of the daily roll-ups); a day without a value breaks the line.</summary>
+    public static ReportChart DayLines(string id, string title, IReadOnlyList<DateOnly> days, IReadOnlyList<(string Name, IReadOnlyList<double> Values)> series,
+        Unit unit, CultureInfo culture, int height = 300) =>
+        Lines(id, title, days.Select(d => d.ToDateTime(TimeOnly.MinValue)).ToList(), series,
+            days[0].ToDateTime(TimeOnly.MinValue).AddHours(-12), days[^1].ToDateTime(TimeOnly.MinValue).AddHours(12), AxisTicks.Days(days[0], days[^1]), unit, culture, height);
+
+    private static ReportChart Lines(string id, string title, IReadOnlyList<DateTime> times, IReadOnlyList<(string Name, IReadOnlyList<double> Values)> series,
+        DateTime start, DateTime end, IReadOnlyList<(DateTime Time, string Label)> xTicks, Unit unit, CultureInfo culture, int height) =>
         new(id, title, Width, height, plot =>
         {
             var max = series.SelectMany(s => s.Values).Where(v => !double.IsNaN(v)).DefaultIfEmpty(0).Max();
@@ -93,7 +106,7 @@ public static class ChartKinds
                 }
             }
 
-            plot.Axes.Bottom.TickGenerator = TimeTicks(start, end);
+            plot.Axes.Bottom.TickGenerator = TimeTicks(xTicks);
             plot.Axes.Left.TickGenerator = ValueTicks(scale);
             plot.Axes.SetLimits(start.ToOADate(), end.ToOADate(), 0, scale.Max);
             Legend(plot, series.Count > 1 ? series.Select(s => s.Name).ToList() : [], filled: false);
@@ -107,7 +120,7 @@ public static class ChartKinds
             var from = times.Count > 0 && times[0] < start ? times[0] : start;
             var dots = plot.Add.ScatterPoints(times.Select(t => t.ToOADate()).ToArray(), values.ToArray(), ChartStyle.SeriesColor(0));
             dots.MarkerSize = 6;
-            plot.Axes.Bottom.TickGenerator = TimeTicks(from, end);
+            plot.Axes.Bottom.TickGenerator = TimeTicks(AxisTicks.Hours(from, end));
             plot.Axes.Left.TickGenerator = ValueTicks(scale);
             plot.Axes.SetLimits(from.ToOADate(), end.ToOADate(), 0, scale.Max);
         });
@@ -132,8 +145,12 @@ public static class ChartKinds
             plot.ShowLegend(Edge.Right);
         });
 
-    public static AxisTicks.Scale ValueScale(Unit unit, double max, CultureInfo culture) =>
-        unit == Unit.Bytes ? AxisTicks.Bytes(max, culture) : AxisTicks.Count(max, culture);
+    public static AxisTicks.Scale ValueScale(Unit unit, double max, CultureInfo culture) => unit switch
+    {
+        Unit.Bytes => AxisTicks.Bytes(max, culture),
+        Unit.Percent => AxisTicks.Percent(max, culture),
+        _ => AxisTicks.Count(max, culture),
+    };
 
     private static NumericManual ValueTicks(AxisTicks.Scale scale)
     {
@@ -146,10 +163,10 @@ public static class ChartKinds
         return ticks;
     }
 
-    private static NumericManual TimeTicks(DateTime start, DateTime end)
+    private static NumericManual TimeTicks(IReadOnlyList<(DateTime Time, string Label)> at)
     {
         var ticks = new NumericManual();
-        foreach (var (time, label) in AxisTicks.Hours(start, end))
+        foreach (var (time, label) in at)
         {
             ticks.AddMajor(time.ToOADate(), label);
         }

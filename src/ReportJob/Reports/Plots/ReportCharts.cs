@@ -1,5 +1,6 @@
 using System.Globalization;
 using ReportJob.Reports.Model;
+using ReportJob.Snapshots;
 using static ReportJob.Reports.Plots.ChartKinds;
 
 namespace ReportJob.Reports.Plots;
@@ -59,6 +60,23 @@ public static class ReportCharts
             charts.Add(Bars("site-clients", "Clients per site", sites.Select(s => s.Site).ToList(), sites.Select(s => (double)s.Clients).ToList(), Unit.Count, culture));
         }
 
+        if (r.Trend is { } trend && HasTrend(trend))
+        {
+            static List<(string, IReadOnlyList<double>)> Of(IEnumerable<TrendSeries> series, Func<double, double>? map = null) =>
+                series.Select(s => (s.Name, (IReadOnlyList<double>)(map is null ? s.Values : s.Values.Select(map).ToList()))).ToList();
+            charts.Add(DayLines("trend-server-peaks", "Peak connections per server, day by day", trend.Days, Of(trend.ServerPeaks), Unit.Count, culture));
+            charts.Add(DayLines("trend-clients", "Clients and peak connections (all servers), day by day", trend.Days,
+                [("clients", trend.Clients.Values), ("peak connections", trend.Peaks.Values)], Unit.Count, culture));
+            // A server's worst round of the day either way from an even split: above or below it, the balance is off.
+            charts.Add(DayLines("trend-imbalance", "Largest deviation from an even split, per server, day by day", trend.Days,
+                Of(trend.ServerMaxDeviations, Math.Abs), Unit.Percent, culture));
+            if (trend.TopClientPeaks.Count > 0)
+            {
+                charts.Add(DayLines("trend-top-clients", "Peak connections of the clients with the highest peaks, day by day", trend.Days,
+                    Of(trend.TopClientPeaks), Unit.Count, culture, height: 340));
+            }
+        }
+
         var f = r.Flows;
         if (f.HasData)
         {
@@ -77,6 +95,9 @@ public static class ReportCharts
 
         return charts;
     }
+
+    /// <summary>A trend needs two days with connections to be one.</summary>
+    public static bool HasTrend(ConnectionTrend trend) => trend.PerDay.Count(d => d.Rounds > 0) >= 2;
 
     /// <summary>
     /// Draws a small chart as SVG and PNG: ScottPlot and Skia load their native library and the fonts and are compiled on

@@ -1,10 +1,10 @@
-namespace ReportJob.Reports;
+namespace ReportJob.Tests.Snapshots.Oracle;
 
 /// <summary>
-/// One stored connection as <see cref="ConnectionDayAggregator"/> takes it: the client address and the state as the
+/// One stored connection as <see cref="PerRoundConnectionAggregator"/> (the test oracle) takes it: the client address and the state as the
 /// indexes that aggregator gave out for their text, times as UTC ticks.
 /// </summary>
-public readonly record struct ConnectionRow(int Client, int State, int RemotePort, long CreatedAtTicks, long FirstSeenTicks)
+internal readonly record struct OracleRow(int Client, int State, int RemotePort, long CreatedAtTicks, long FirstSeenTicks)
 {
     /// <summary>The <see cref="CreatedAtTicks"/> of a connection whose source gave no creation time (Linux).</summary>
     public const long NoCreationTime = long.MinValue;

@@ -1,19 +1,23 @@
 using System.Net;
 using System.Numerics;
 using System.Runtime.InteropServices;
+using ReportJob.Reports;
 using ReportJob.Reports.Model;
+using ReportJob.Snapshots;
 using ReportJob.Sites;
 
-namespace ReportJob.Reports;
+namespace ReportJob.Tests.Snapshots.Oracle;
 
 /// <summary>
+/// THE TEST ORACLE: the per-round aggregation the report used before connections were stored as runs, kept verbatim
+/// (only renamed) so that the differential tests can show the run-based one gives the same model.
 /// Builds the connection sections of a day in one pass over its snapshots, fed snapshot by snapshot in time order (a
 /// round = the snapshots of all servers taken in the same minute). Memory grows with clients, servers and rounds, never
 /// with rows: the benchmark day (288 rounds × 4 servers × 10,000 connections) is streamed, not loaded. Rows hold no
 /// text: whoever reads them turns a client address or state into an index here once (<see cref="ClientIndex(string)"/>,
 /// <see cref="StateIndex(string)"/>), so that the per-row work is array indexing.
 /// </summary>
-public sealed class ConnectionDayAggregator
+internal sealed class PerRoundConnectionAggregator
 {
     private static readonly long[] DistributionEdges = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
 
@@ -55,7 +59,7 @@ public sealed class ConnectionDayAggregator
 
     private const int MaxStates = 32;
 
-    public ConnectionDayAggregator(TimeZoneInfo zone, ReportOptions options)
+    public PerRoundConnectionAggregator(TimeZoneInfo zone, ReportOptions options)
     {
         _zone = zone;
         _options = options;
@@ -88,7 +92,7 @@ public sealed class ConnectionDayAggregator
     }
 
     /// <summary>Adds rows of the snapshot begun last; their client and state indexes come from this aggregator.</summary>
-    public void Add(ReadOnlySpan<ConnectionRow> rows)
+    public void Add(ReadOnlySpan<OracleRow> rows)
     {
         if (_server < 0)
         {
@@ -405,7 +409,7 @@ public sealed class ConnectionDayAggregator
     /// the longest <see cref="ReportOptions.TopLongLived"/>, anything younger than the shortest of them cannot enter
     /// the list any more and is skipped without a lookup.
     /// </summary>
-    private void TrackLongLived(int server, in ConnectionRow row, long ageTicks)
+    private void TrackLongLived(int server, in OracleRow row, long ageTicks)
     {
         _longLived[(server, row.Client, row.RemotePort)] = (row.State, ageTicks, row.HasCreationTime);
         if (_longLived.Count >= Math.Max(4 * _options.TopLongLived, 64))
