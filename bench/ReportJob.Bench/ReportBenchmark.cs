@@ -93,52 +93,9 @@ internal static class ReportBenchmark
 
             if (fill)
             {
-                var empty = await ConnectionBytesAsync(factory, db);
-                var day = new BenchDay(Day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), rounds, servers, connections, clients);
-                var store = host.Services.GetRequiredService<SnapshotStore>();
-                var storing = TimeSpan.Zero;
-                var cpu = TimeSpan.Zero;
-                var watch = Stopwatch.StartNew();
-                using var self = Process.GetCurrentProcess();
-                for (var r = 0; r < rounds; r++)
-                {
-                    foreach (var snapshot in day.Round(r))
-                    {
-                        self.Refresh();
-                        var cpu0 = self.TotalProcessorTime;
-                        var t0 = Stopwatch.GetTimestamp();
-                        await store.SaveAsync(snapshot, CancellationToken.None);
-                        storing += Stopwatch.GetElapsedTime(t0);
-                        self.Refresh();
-                        cpu += self.TotalProcessorTime - cpu0;
-                    }
-
-                    if (r % 48 == 47)
-                    {
-                        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"stored {r + 1}/{rounds} rounds ({watch.Elapsed.TotalSeconds:F0} s)"));
-                    }
-                }
-
-                var bytes = await ConnectionBytesAsync(factory, db) - empty;
-                // Wall time of the saves alone (the day's generation is left out), and this process's CPU time in them: on a
-                // shared machine the wall clock also counts the time other processes had the cores.
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"stored {day.ConnectionRounds:N0} connection-rounds ({rounds} rounds × {servers} servers × {connections:N0}; {BenchDay.Churn:P0} closing and opening and {BenchDay.StateChanges:P0} changing state per round) in {storing.TotalSeconds:F1} s = {day.ConnectionRounds / storing.TotalSeconds:N0} connection-rounds/s ({cpu.TotalSeconds:F1} CPU s = {day.ConnectionRounds / cpu.TotalSeconds:N0} per CPU s) (target ≥ 1,000,000/s on SQLite)"));
-                var breakdown = await BreakdownAsync(factory);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"on disk: {bytes:N0} bytes for the day's connections = {(double)bytes / day.ConnectionRounds:F1} bytes per connection-round (target ≤ 10 on SQLite){breakdown}"));
-
-                if (flows > 0)
-                {
-                    // The day's flows: a softflowd-shaped v9 capture exported through the day (a second per 100 packets
-                    // of 30 records), ingested through the normal path so the report reads real aggregates.
-                    watch.Restart();
-                    var capture = Path.Combine(dir, $"day-flows-{Environment.ProcessId}.pcap");
-                    ReportJob.NetFlow.SampleCapture.Write(capture, flows, (uint)new DateTimeOffset(day.StartUtc.AddMinutes(1)).ToUnixTimeSeconds());
-                    var outcome = await host.Services.GetRequiredService<ReportJob.NetFlow.FlowIngestor>().IngestFileAsync(capture, CancellationToken.None);
-                    File.Delete(capture);
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ingested {outcome.FlowRecords:N0} flows ({outcome.Status}, {outcome.Rows:N0} aggregate rows) in {watch.Elapsed.TotalSeconds:F1} s"));
-                }
+                // In a method of its own: the generator and what the store kept are garbage once it returns, as in a
+                // process that only renders; the render's peak is its own.
+                await FillAsync(host.Services, factory, db, rounds, servers, connections, clients, flows, dir);
             }
 
             // Filling the store in this process leaves its memory committed; give it back so the peak is the render's own.
@@ -182,6 +139,57 @@ internal static class ReportBenchmark
         }
 
         return 0;
+    }
+
+    /// <summary>Stores the generated day snapshot by snapshot and ingests its flows, printing the store's figures.</summary>
+    private static async Task FillAsync(IServiceProvider services, IDbConnectionFactory factory, string? db, int rounds, int servers, int connections, int clients, int flows, string dir)
+    {
+        var empty = await ConnectionBytesAsync(factory, db);
+        var day = new BenchDay(Day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), rounds, servers, connections, clients);
+        var store = services.GetRequiredService<SnapshotStore>();
+        var storing = TimeSpan.Zero;
+        var cpu = TimeSpan.Zero;
+        var watch = Stopwatch.StartNew();
+        using var self = Process.GetCurrentProcess();
+        for (var r = 0; r < rounds; r++)
+        {
+            foreach (var snapshot in day.Round(r))
+            {
+                self.Refresh();
+                var cpu0 = self.TotalProcessorTime;
+                var t0 = Stopwatch.GetTimestamp();
+                await store.SaveAsync(snapshot, CancellationToken.None);
+                storing += Stopwatch.GetElapsedTime(t0);
+                self.Refresh();
+                cpu += self.TotalProcessorTime - cpu0;
+            }
+
+            if (r % 48 == 47)
+            {
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"stored {r + 1}/{rounds} rounds ({watch.Elapsed.TotalSeconds:F0} s)"));
+            }
+        }
+
+        var bytes = await ConnectionBytesAsync(factory, db) - empty;
+        // Wall time of the saves alone (the day's generation is left out), and this process's CPU time in them: on a
+        // shared machine the wall clock also counts the time other processes had the cores.
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"stored {day.ConnectionRounds:N0} connection-rounds ({rounds} rounds × {servers} servers × {connections:N0}; {BenchDay.Churn:P0} closing and opening and {BenchDay.StateChanges:P0} changing state per round) in {storing.TotalSeconds:F1} s = {day.ConnectionRounds / storing.TotalSeconds:N0} connection-rounds/s ({cpu.TotalSeconds:F1} CPU s = {day.ConnectionRounds / cpu.TotalSeconds:N0} per CPU s) (target ≥ 1,000,000/s on SQLite)"));
+        var breakdown = await BreakdownAsync(factory);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"on disk: {bytes:N0} bytes for the day's connections = {(double)bytes / day.ConnectionRounds:F1} bytes per connection-round (target ≤ 10 on SQLite){breakdown}"));
+
+        if (flows > 0)
+        {
+            // The day's flows: a softflowd-shaped v9 capture exported through the day (a second per 100 packets
+            // of 30 records), ingested through the normal path so the report reads real aggregates.
+            watch.Restart();
+            var capture = Path.Combine(dir, $"day-flows-{Environment.ProcessId}.pcap");
+            ReportJob.NetFlow.SampleCapture.Write(capture, flows, (uint)new DateTimeOffset(day.StartUtc.AddMinutes(1)).ToUnixTimeSeconds());
+            var outcome = await services.GetRequiredService<ReportJob.NetFlow.FlowIngestor>().IngestFileAsync(capture, CancellationToken.None);
+            File.Delete(capture);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ingested {outcome.FlowRecords:N0} flows ({outcome.Status}, {outcome.Rows:N0} aggregate rows) in {watch.Elapsed.TotalSeconds:F1} s"));
+        }
     }
 
     /// <summary>

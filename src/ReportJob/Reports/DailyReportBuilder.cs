@@ -44,20 +44,17 @@ internal sealed class DailyReportBuilder(
 
         var snapshots = await connections.SnapshotsAsync(window.StartUtc, window.EndUtc, cancellationToken);
         stage = timings.AddSince("sites and snapshot list", stage);
-        var aggregator = new ConnectionDayAggregator(zone, o);
-        var (reading, aggregating) = await connections.ReadAsync(window.StartUtc, window.EndUtc, aggregator, cancellationToken);
-        timings.Add("connections read", reading);
-        timings.Add("connections aggregated", aggregating);
+        var (preliminary, rows) = await ConnectionSectionAsync(day, window, zone, siteMap, snapshots, timings, cancellationToken);
         stage = Stopwatch.GetTimestamp();
         var names = new Dictionary<string, string?>(StringComparer.Ordinal);
-        var preliminary = aggregator.Build(siteMap, _ => null);
-        // The day's figures are kept as its roll-up, for trends long after its runs are purged.
-        await rollups.SaveAsync(day, zone.Id, snapshots.Count, snapshots.Count(s => !s.Ok), aggregator.Figures!, cancellationToken);
-        stage = timings.AddSince("connection section", stage);
         // Earlier days whose report never ran (the service was installed later, files imported late) are rolled up
         // now; a day rolled up before costs one look at its snapshot list.
         await rollups.RollUpAsync(day.AddDays(1 - o.TrendDays), day.AddDays(-1), zone, o, siteMap, cancellationToken);
         var trend = await rollups.TrendAsync(day.AddDays(1 - o.TrendDays), day, TrendClients, cancellationToken);
+        // The day's aggregation left its tables of runs and rounds (tens of MB for a day of 10,000s of connections) as
+        // garbage, and the GC keeps the memory it had committed for them: given back now, it is not added to what the
+        // flows, the workbook and the charts need next, which sets the render's peak.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         stage = timings.AddSince("trend", stage);
         if (o.ResolveDnsNames && preliminary.TopClients.Count > 0)
         {
@@ -103,8 +100,24 @@ internal sealed class DailyReportBuilder(
             Trend = trend,
         };
         timings.AddSince("flows and headline", stage);
-        Log.ReportBuilt(logger, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), aggregator.Rows, snapshots.Count, watch.Elapsed.TotalSeconds);
+        Log.ReportBuilt(logger, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), rows, snapshots.Count, watch.Elapsed.TotalSeconds);
         return report;
+    }
+
+    /// <summary>The day's connection section (before DNS names, IIS and flows are added) and how many connection-rounds it counted; the day's roll-up saved.</summary>
+    private async Task<(ConnectionSection Section, long Rows)> ConnectionSectionAsync(DateOnly day, DayWindow window, TimeZoneInfo zone, SiteMap siteMap,
+        IReadOnlyList<SnapshotInfo> snapshots, ReportTimings timings, CancellationToken cancellationToken)
+    {
+        var aggregator = new ConnectionDayAggregator(zone, options.Value);
+        var (reading, aggregating) = await connections.ReadAsync(window.StartUtc, window.EndUtc, aggregator, cancellationToken);
+        timings.Add("connections read", reading);
+        timings.Add("connections aggregated", aggregating);
+        var stage = Stopwatch.GetTimestamp();
+        var section = aggregator.Build(siteMap, _ => null);
+        // The day's figures are kept as its roll-up, for trends long after its runs are purged.
+        await rollups.SaveAsync(day, zone.Id, snapshots.Count, snapshots.Count(s => !s.Ok), aggregator.Figures!, cancellationToken);
+        timings.AddSince("connection section", stage);
+        return (section, aggregator.Rows);
     }
 
     /// <summary>Each top client's traffic from the day's flows: the network's view of the client beside the servers' and IIS's.</summary>
