@@ -21,6 +21,9 @@ namespace ReportJob.Cli;
 /// </summary>
 internal static class DemoCommand
 {
+    /// <summary>The days before the sample day the demo fills too (sparsely), for the report's trend.</summary>
+    private const int EarlierDays = 13;
+
     public static Command Create()
     {
         var command = new Command("demo", """
@@ -150,7 +153,17 @@ internal static class DemoCommand
         await output.WriteLineAsync($"5. SAMPLE DAY {day:yyyy-MM-dd} (generated data: four Exchange servers behind a load balancer) in {database}:");
         var sites = await services.GetRequiredService<SiteStore>().ImportAsync(await sample.WriteSitesAsync(cancellationToken), cancellationToken);
         await output.WriteLineAsync($"   subnet list (the companion script's CSV): {sites} subnets");
-        var (files, rows) = await sample.WriteRoutineFilesAsync(cancellationToken);
+        // The days before, with a file every three hours, so that the report's trend section has days to show.
+        var (earlierFiles, earlierRows) = (0, 0L);
+        for (var d = EarlierDays; d >= 1; d--)
+        {
+            var (f, r) = await new DemoSampleDay(day.AddDays(-d), zone, folder).WriteRoutineFilesAsync(every: 12, cancellationToken);
+            (earlierFiles, earlierRows) = (earlierFiles + f, earlierRows + r);
+        }
+
+        var earlier = await services.GetRequiredService<CsvDropFolderImporter>().ImportAsync(null, cancellationToken);
+        await output.WriteLineAsync($"   the {EarlierDays} days before, for the trend: {earlierFiles} routine files (every 3 hours), {earlier.Imported} imported ({earlier.Failed} failed), {earlier.Rows:N0} of {earlierRows:N0} rows");
+        var (files, rows) = await sample.WriteRoutineFilesAsync(every: 1, cancellationToken);
         var imported = await services.GetRequiredService<CsvDropFolderImporter>().ImportAsync(null, cancellationToken);
         await output.WriteLineAsync($"   the PowerShell routine's CSV files: {files} written, {imported.Imported} imported ({imported.Failed} failed), {imported.Snapshots} snapshots, {imported.Rows:N0} of {rows:N0} rows");
         var iis = await services.GetRequiredService<IisLogImporter>().ImportAsync(sample.WriteIisLog(), cancellationToken);
@@ -161,7 +174,7 @@ internal static class DemoCommand
         await output.WriteLineAsync($"   report:   {result.HtmlPath}");
         await output.WriteLineAsync($"   workbook: {result.WorkbookPath}");
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        return imported.Failed > 0 || iis.Status != IisImportStatus.Imported || flows.Error is not null ? ExitCodes.RunFailed : ExitCodes.Ok;
+        return imported.Failed + earlier.Failed > 0 || iis.Status != IisImportStatus.Imported || flows.Error is not null ? ExitCodes.RunFailed : ExitCodes.Ok;
     }
 
     /// <summary>Beside the SQLite file (./data by default); the temp folder for a server database.</summary>

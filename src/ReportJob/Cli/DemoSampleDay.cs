@@ -64,8 +64,11 @@ internal sealed class DemoSampleDay(DateOnly day, TimeZoneInfo zone, string fold
         return await CsvExporter.WriteAsync(path, rows, CsvExporter.Unicode, NullLogger.Instance, cancellationToken);
     }
 
-    /// <summary>One routine file per 15-minute round, every server's rows in it; returns the number of files and rows.</summary>
-    public async Task<(int Files, long Rows)> WriteRoutineFilesAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// One routine file per 15-minute round, every server's rows in it (or of every <paramref name="every"/>-th round only:
+    /// the days before the sample day, for the trend); returns the number of files and rows.
+    /// </summary>
+    public async Task<(int Files, long Rows)> WriteRoutineFilesAsync(int every, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(RoutineFolder);
         var random = new Random(day.DayNumber);
@@ -73,6 +76,7 @@ internal sealed class DemoSampleDay(DateOnly day, TimeZoneInfo zone, string fold
         var open = new Dictionary<string, List<Open>>(StringComparer.Ordinal);
         var rounds = (int)(TimeSpan.FromDays(1) / RoundInterval);
         long rows = 0;
+        var files = 0;
         for (var r = 0; r < rounds; r++)
         {
             var taken = DayStartUtc + (RoundInterval * r);
@@ -134,15 +138,21 @@ internal sealed class DemoSampleDay(DateOnly day, TimeZoneInfo zone, string fold
                 round.RemoveAll(c => c.LocalAddress == Servers[2].Addresses[0]);
             }
 
+            if (r % every != 0)
+            {
+                continue;
+            }
+
             var stamp = CsvExporter.RunStamp(taken, zone);
             var path = Path.Combine(RoutineFolder, $"iisports-{stamp}.csv");
             await CsvExporter.WriteAsync(path, CsvExporter.Connections(round, stamp, zone, EnUs), CsvExporter.Unicode, NullLogger.Instance, cancellationToken);
             // The routine wrote it at the round's time (a drop folder leaves files younger than a few seconds alone).
             File.SetLastWriteTimeUtc(path, taken.AddSeconds(20));
             rows += round.Count;
+            files++;
         }
 
-        return (rounds, rows);
+        return (files, rows);
     }
 
     /// <summary>The IIS log of the day (W3C, UTC): Outlook on MAPI/HTTP, the EWS application, phones on ActiveSync through the proxy, OWA, a probe.</summary>

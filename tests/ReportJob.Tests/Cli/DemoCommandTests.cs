@@ -50,7 +50,7 @@ public sealed class DemoRun : IAsyncLifetime
 public sealed class DemoCommandTests(DemoRun demo, ITestOutputHelper output) : IClassFixture<DemoRun>
 {
     /// <summary>The report's sections, each of which the sample day must fill.</summary>
-    private static readonly string[] Sections = ["headline", "states", "servers", "distribution", "top-clients", "protocols", "age", "ports", "sites", "traffic", "scanners", "quality"];
+    private static readonly string[] Sections = ["headline", "states", "servers", "distribution", "top-clients", "protocols", "age", "ports", "sites", "trend", "traffic", "scanners", "quality"];
 
     [Fact]
     public async Task Demo_EmbeddedDefault_WritesReportWorkbookAndMailAndPrintsPaths()
@@ -75,6 +75,8 @@ public sealed class DemoCommandTests(DemoRun demo, ITestOutputHelper output) : I
         // 96 rounds of four servers, less the two EX-NODE3 missed; the routine's files split by LocalAddress.
         Assert.Contains("5. SAMPLE DAY 2026-11-20", demo.Out, StringComparison.Ordinal);
         Assert.Contains("96 written, 96 imported (0 failed), 382 snapshots", demo.Out, StringComparison.Ordinal);
+        // The 13 days before, one file in 12 (every three hours): 8 a day.
+        Assert.Contains("the 13 days before, for the trend: 104 routine files (every 3 hours), 104 imported (0 failed)", demo.Out, StringComparison.Ordinal);
         Assert.Contains("IIS log: Imported", demo.Out, StringComparison.Ordinal);
         Assert.Contains("NetFlow v9 capture: Ingested", demo.Out, StringComparison.Ordinal);
         Assert.Contains("report:   " + demo.SampleReport, demo.Out, StringComparison.Ordinal);
@@ -113,5 +115,7 @@ public sealed class DemoCommandTests(DemoRun demo, ITestOutputHelper output) : I
         Assert.Contains("Hamburg", Text("sites"), StringComparison.Ordinal);
         Assert.Contains("192.168.50.66", Text("scanners"), StringComparison.Ordinal);
         Assert.Contains("94", Text("quality"), StringComparison.Ordinal); // EX-NODE3 missed two of 96 rounds
+        Assert.Equal(16, doc.QuerySelectorAll("section#trend td.none").Length); // 14 of the 30 days have snapshots
+        Assert.Equal(4, doc.QuerySelectorAll("section#trend svg").Length);
     }
 }
