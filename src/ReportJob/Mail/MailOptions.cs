@@ -33,6 +33,12 @@ public sealed class MailOptions : IValidatableObject
     public MailSecurity Security { get; set; } = MailSecurity.StartTls;
 
     /// <summary>
+    /// The setting <see cref="Security"/> replaced. It is not read; set (a settings file of an earlier version), it stops
+    /// the start with what to write instead, rather than letting the mail change from plain to required STARTTLS unseen.
+    /// </summary>
+    public bool? StartTls { get; set; }
+
+    /// <summary>
     /// The SHA-256 fingerprint (hex) of the SMTP server's certificate, for a server whose certificate the system does
     /// not trust (self-signed, an internal CA): that certificate, and only it, is accepted. Empty: the system decides.
     /// </summary>
@@ -61,6 +67,13 @@ public sealed class MailOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (StartTls is { } startTls)
+        {
+            yield return new ValidationResult(
+                $"Mail:StartTls is no longer read: write \"Security\": \"{(startTls ? "StartTls" : "None")}\" instead (what StartTls {(startTls ? "true" : "false")} did; also StartTlsWhenAvailable or SslOnConnect)",
+                [nameof(StartTls)]);
+        }
+
         if (!Enabled)
         {
             yield break;

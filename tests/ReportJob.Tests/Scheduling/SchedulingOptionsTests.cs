@@ -17,6 +17,8 @@ public sealed class SchedulingOptionsTests
     [InlineData("Scheduling:Retry:MaxDelay", "00:00:01", "Scheduling:Retry:MaxDelay")]
     [InlineData("Status:AllowRemote", "true", "Status:SharedSecret")]
     [InlineData("Scheduling:Retention:Tables:0:Table", "snapshot; DROP TABLE x", "Scheduling:Retention:Tables:0:Table")]
+    [InlineData("Mail:StartTls", "false", "Mail:StartTls is no longer read: write \"Security\": \"None\" instead")]
+    [InlineData("Mail:StartTls", "true", "Mail:StartTls is no longer read: write \"Security\": \"StartTls\" instead")]
     public async Task Start_BadSetting_RefusedNamingTheKey(string key, string value, string named)
     {
         await using var db = await TestDatabase.CreateAsync(StorageProvider.Sqlite);
