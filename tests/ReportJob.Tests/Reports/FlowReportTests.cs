@@ -68,7 +68,7 @@ public sealed class FlowReportTests
         var html = await File.ReadAllTextAsync(result.HtmlPath);
         var row = html[html.IndexOf("<td>10.2.1.50</td>", StringComparison.Ordinal)..];
         row = row[..row.IndexOf("</tr>", StringComparison.Ordinal)];
-        Assert.Contains("<td class=\"n\">395.3 KiB</td><td class=\"n\">976.6 KiB</td><td class=\"n\">122</td><td>tcp/443</td>", row, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"n\">395.3 KiB</td><td class=\"n\">976.6 KiB</td><td class=\"n\">122</td><td class=\"ports\">tcp/443</td>", row, StringComparison.Ordinal);
         using var doc = SpreadsheetDocument.Open(result.WorkbookPath, false);
         var cells = ReportArtifactTests.Cells(doc, "Top clients");
         var header = cells.Where(c => c.Reference.EndsWith('1') && c.Reference.Length == 2).Select(c => c.Text).ToList();
