@@ -79,8 +79,7 @@ internal static class ConnectionsCommand
             var first = last.AddDays(1 - n);
             var rollups = services.GetRequiredService<ConnectionRollups>();
             var sites = await services.GetRequiredService<SiteStore>().LoadAsync(token);
-            var rolled = await rollups.RollUpAsync(first, last, zone, reportOptions, sites, token);
-            var trend = await rollups.TrendAsync(first, last, top, token);
+            var (trend, rolled) = await rollups.RollUpAndTrendAsync(first, last, zone, reportOptions, sites, top, token);
             await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"{first:yyyy-MM-dd} to {last:yyyy-MM-dd} ({zone.Id}): {trend.PerDay.Count} of {n} days have connections; {rolled} rolled up now"));
             OutputWriter.Write(Console.Out, TrendTable(trend, what), parse.GetValue(format));

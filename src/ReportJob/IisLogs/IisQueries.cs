@@ -117,19 +117,9 @@ internal sealed class IisQueries(IDbConnectionFactory factory, SiteStore sites, 
             .ToList();
     }
 
-    private string DayText => factory.Provider switch
-    {
-        StorageProvider.Postgres => "to_char(day, 'YYYY-MM-DD')",
-        StorageProvider.SqlServer => "CONVERT(char(10), day, 23)",
-        _ => "day",
-    };
+    private string DayText => SqlDay.Text(factory.Provider);
 
-    private string DayParameter => factory.Provider switch
-    {
-        StorageProvider.Postgres => "CAST(@day AS date)",
-        StorageProvider.SqlServer => "CONVERT(date, @day, 23)",
-        _ => "@day",
-    };
+    private string DayParameter => SqlDay.Value(factory.Provider, "@day");
 
     /// <summary>Dapper expands a list into IN (...) except for Npgsql, which takes the array as one parameter.</summary>
     private string ClientIn => factory.Provider == StorageProvider.Postgres ? "client = ANY(@chunk)" : "client IN @chunk";

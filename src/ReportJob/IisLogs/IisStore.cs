@@ -160,12 +160,7 @@ internal sealed class IisStore(IDbConnectionFactory factory, BulkInserter bulk)
 
         public string Merge(StorageProvider provider, string name)
         {
-            var day = provider switch
-            {
-                StorageProvider.Postgres => "CAST(day AS date)",
-                StorageProvider.SqlServer => "CONVERT(date, day, 23)",
-                _ => "day",
-            };
+            var day = SqlDay.Value(provider, "day");
             var select = $"SELECT {string.Join(", ", AllColumns.Select(c => c == "day" ? $"{day} AS day" : c))} FROM {name}";
             var columnList = string.Join(", ", AllColumns);
             if (provider == StorageProvider.SqlServer)

@@ -49,8 +49,7 @@ internal sealed class DailyReportBuilder(
         var names = new Dictionary<string, string?>(StringComparer.Ordinal);
         // Earlier days whose report never ran (the service was installed later, files imported late) are rolled up
         // now; a day rolled up before costs one look at its snapshot list.
-        await rollups.RollUpAsync(day.AddDays(1 - o.TrendDays), day.AddDays(-1), zone, o, siteMap, cancellationToken);
-        var trend = await rollups.TrendAsync(day.AddDays(1 - o.TrendDays), day, TrendClients, cancellationToken);
+        var (trend, _) = await rollups.RollUpAndTrendAsync(day.AddDays(1 - o.TrendDays), day, zone, o, siteMap, TrendClients, cancellationToken);
         // The day's aggregation left its tables of runs and rounds (tens of MB for a day of 10,000s of connections) as
         // garbage, and the GC keeps the memory it had committed for them: given back now, it is not added to what the
         // flows, the workbook and the charts need next, which sets the render's peak.

@@ -82,15 +82,16 @@ internal static class ReportFixture
     /// The same snapshots a week earlier without EX03 (13 November, and the one after its local midnight on the 14th),
     /// for the report's trend: stored, not rolled up (no report ran for those days).
     /// </summary>
-    public static async Task StoreEarlierWeekAsync(TestDatabase db)
+    public static Task StoreEarlierWeekAsync(TestDatabase db) =>
+        StoreAsync(db, Snapshots().OfType<Snapshot>().Where(s => s.Server != "EX03").Select(s => s with { TakenAtUtc = s.TakenAtUtc.AddDays(-7) }));
+
+    /// <summary>Stores snapshots and failures (<see cref="Snapshot"/> or <see cref="SnapshotFailure"/>) in the order given.</summary>
+    private static async Task StoreAsync(TestDatabase db, IEnumerable<object> items)
     {
         var store = db.Get<SnapshotStore>();
-        foreach (var item in Snapshots())
+        foreach (var item in items)
         {
-            if (item is Snapshot { Server: not "EX03" } snapshot)
-            {
-                await store.SaveAsync(snapshot with { TakenAtUtc = snapshot.TakenAtUtc.AddDays(-7) }, default);
-            }
+            await (item is Snapshot snapshot ? store.SaveAsync(snapshot, default) : store.SaveFailureAsync((SnapshotFailure)item, default));
         }
     }
 
@@ -120,12 +121,7 @@ internal static class ReportFixture
         await File.WriteAllTextAsync(sitesFile, "subnet,site\n10.2.1,Paris\n10.3.0.0/16,Lyon\n2001:db8::/64,\"" + HostileSite + "\"\n");
         await db.Get<SiteStore>().ImportAsync(sitesFile, default);
 
-        var store = db.Get<SnapshotStore>();
-        foreach (var item in Snapshots())
-        {
-            await (item is Snapshot snapshot ? store.SaveAsync(snapshot, default) : store.SaveFailureAsync((SnapshotFailure)item, default));
-        }
-
+        await StoreAsync(db, Snapshots());
         return db;
     }
 

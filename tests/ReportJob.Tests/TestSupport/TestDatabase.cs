@@ -12,8 +12,11 @@ internal sealed class TestDatabase : IAsyncDisposable
 {
     private readonly Func<Task> _drop;
 
-    private TestDatabase(StorageProvider provider, string connectionString, string directory, IHost host, Func<Task> drop)
+    private readonly Dictionary<string, string?> _settings;
+
+    private TestDatabase(StorageProvider provider, string connectionString, string directory, IHost host, Func<Task> drop, Dictionary<string, string?> settings)
     {
+        _settings = settings;
         Provider = provider;
         ConnectionString = connectionString;
         Directory = directory;
@@ -111,20 +114,11 @@ internal sealed class TestDatabase : IAsyncDisposable
         configure?.Invoke(builder.Services);
         var host = builder.Build();
         await AppHost.StartAsync(host.Services, migrate: true, CancellationToken.None);
-        return new TestDatabase(provider, connectionString, dir, host, drop);
+        return new TestDatabase(provider, connectionString, dir, host, drop, all);
     }
 
-    /// <summary>The app's services over the same database in a host of their own, as another process would have them; dispose it before this.</summary>
-    public IHost SecondHost()
-    {
-        var host = AppHost.CreateBuilder(AppConfiguration.Build(null, new Dictionary<string, string?>
-        {
-            ["Storage:Provider"] = Provider.ToString(),
-            ["Storage:ConnectionString"] = ConnectionString,
-            ["Logging:LogLevel:Default"] = "Warning",
-        })).Build();
-        return host;
-    }
+    /// <summary>The app's services over the same database and settings in a host of their own, as another process would have them; dispose it before this.</summary>
+    public IHost SecondHost() => AppHost.CreateBuilder(AppConfiguration.Build(null, _settings)).Build();
 
     public async ValueTask DisposeAsync()
     {

@@ -110,6 +110,17 @@ internal sealed class ConnectionRollups(IDbConnectionFactory factory, BulkInsert
         return done;
     }
 
+    /// <summary>
+    /// The trend of the days from <paramref name="first"/> to <paramref name="last"/>, after rolling up those of them
+    /// whose snapshots are not rolled up yet or grew (their report never ran, files came late); also how many those were.
+    /// </summary>
+    public async Task<(ConnectionTrend Trend, int RolledUp)> RollUpAndTrendAsync(DateOnly first, DateOnly last, TimeZoneInfo zone, ReportOptions options, SiteMap sites,
+        int topClients, CancellationToken cancellationToken)
+    {
+        var rolled = await RollUpAsync(first, last, zone, options, sites, cancellationToken);
+        return (await TrendAsync(first, last, topClients, cancellationToken), rolled);
+    }
+
     /// <summary>The roll-ups of the days from <paramref name="first"/> to <paramref name="last"/>, with the <paramref name="topClients"/> clients of the highest peak over them.</summary>
     public async Task<ConnectionTrend> TrendAsync(DateOnly first, DateOnly last, int topClients, CancellationToken cancellationToken)
     {
@@ -174,21 +185,11 @@ internal sealed class ConnectionRollups(IDbConnectionFactory factory, BulkInsert
 
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private string DayText => factory.Provider switch
-    {
-        StorageProvider.Postgres => "to_char(day, 'YYYY-MM-DD')",
-        StorageProvider.SqlServer => "CONVERT(char(10), day, 23)",
-        _ => "day",
-    };
+    private string DayText => SqlDay.Text(factory.Provider);
 
     private string DayParameter => DayParameterNamed("day");
 
-    private string DayParameterNamed(string name) => factory.Provider switch
-    {
-        StorageProvider.Postgres => $"CAST(@{name} AS date)",
-        StorageProvider.SqlServer => $"CONVERT(date, @{name}, 23)",
-        _ => "@" + name,
-    };
+    private string DayParameterNamed(string name) => SqlDay.Value(factory.Provider, "@" + name);
 
     private sealed class DayRow
     {
